@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { Pool } from 'pg';
+import { config, isBuildPhase } from '../config';
+import { log } from '../log';
+import { acquireLock } from './lock';
+import * as schema from './schema';
+
+export { schema };
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either the database or an open transaction: most queries accept both. */
+export type Executor = Db | Tx;
+
+export type Engine = 'pglite' | 'postgres';
+
+/** The database cannot be used right now (unreachable, busy, or not opened during the build). */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+interface Handle {
+  db: Db;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+type Role = 'server' | 'cli' | 'test';
+const g = globalThis as typeof globalThis & { __shiplogDb?: Promise<Handle> };
+
+const MIGRATIONS_LOCK = 7_450_001; // pg_advisory_lock key shared by every Shiplog instance
+
+export function migrationsFolder(): string {
+  return path.join(process.cwd(), 'drizzle');
+}
+
+export function role(): Role {
+  const r = process.env.SHIPLOG_ROLE;
+  return r === 'cli' || r === 'test' ? r : 'server';
+}
+
+async function openPostgres(url: string): Promise<Handle> {
+  const cfg = config();
+  const pool = new Pool({
+    connectionString: url,
+    max: cfg.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (err) => log().warn({ err: err.message }, 'idle postgres client failed'));
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
+      try {
+        await migratePg(drizzlePg({ client }), { migrationsFolder: migrationsFolder() });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATIONS_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new DatabaseUnavailableError(`PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
+  }
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  return { db, engine: 'postgres', close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string): Promise<Handle> {
+  if (isBuildPhase()) {
+    throw new DatabaseUnavailableError('The embedded database is not opened during `next build`');
+  }
+  const memory = dataDir === 'memory://' || dataDir.startsWith('memory://');
+  let release = () => {};
+  if (!memory) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true }); // PGlite creates only the last folder
+    release = acquireLock(dataDir, role());
+  }
+  try {
+    const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
+    const client = memory ? await PGlite.create() : await PGlite.create(dataDir);
+    const db = drizzle({ client, schema });
+    await migrate(db, { migrationsFolder: migrationsFolder() });
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= client
+        .close()
+        .catch(() => {})
+        .finally(release));
+    if (role() === 'server') {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void close());
+    }
+    return { db: db as unknown as Db, engine: 'pglite', close };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function open(): Promise<Handle> {
+  const cfg = config();
+  const handle = cfg.DATABASE_URL ? await openPostgres(cfg.DATABASE_URL) : await openPglite(dataDirFromConfig());
+  if (role() === 'server') {
+    try {
+      const { onServerDatabaseOpen } = await import('../startup');
+      await onServerDatabaseOpen(handle.db, handle.engine);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+  return handle;
+}
+
+function dataDirFromConfig(): string {
+  const raw = config().SHIPLOG_DATA_DIR;
+  return raw.startsWith('memory://') ? raw : config().dataDir;
+}
+
+function handle(): Promise<Handle> {
+  if (!g.__shiplogDb) {
+    const opening = open();
+    g.__shiplogDb = opening;
+    // A failed open is not cached: the next request tries again, so a database that comes back recovers by itself.
+    opening.catch(() => {
+      if (g.__shiplogDb === opening) g.__shiplogDb = undefined;
+    });
+  }
+  return g.__shiplogDb;
+}
+
+/** The database, opened and migrated on first use (never at import time). */
+export async function getDb(): Promise<Db> {
+  return (await handle()).db;
+}
+
+export function currentEngine(): Engine {
+  return config().DATABASE_URL ? 'postgres' : 'pglite';
+}
+
+export async function closeDb(): Promise<void> {
+  const current = g.__shiplogDb;
+  g.__shiplogDb = undefined;
+  if (current) await (await current.catch(() => undefined))?.close();
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError(message)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `select 1` with deadlines, so health checks answer quickly even when the database hangs. Opening
+ * (migrations, a first-start seed) gets longer than the query itself.
+ */
+export async function pingDb(queryTimeoutMs = 3_000, openTimeoutMs = 15_000): Promise<void> {
+  const db = await withDeadline(getDb(), openTimeoutMs, `The database did not open within ${openTimeoutMs} ms`);
+  await withDeadline(db.execute(sql`select 1`), queryTimeoutMs, `The database did not answer within ${queryTimeoutMs} ms`);
+}
+
+/** Rows of a raw SQL query, on either engine. */
+export async function rows<T>(db: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,133 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+};
+
+export const projects = pgTable(
+  'projects',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    owner: text('owner').notNull(),
+    repo: text('repo').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    homepage: text('homepage'),
+    /** Never returned by any API: write-only. */
+    webhookSecret: text('webhook_secret'),
+    /** Row version, bumped on every change; drives ETags and If-Match. */
+    version: integer('version').notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('projects_owner_repo_ci').on(sql`lower(${t.owner})`, sql`lower(${t.repo})`)],
+);
+
+export const releaseSources = ['github', 'manual'] as const;
+export type ReleaseSource = (typeof releaseSources)[number];
+
+export const releases = pgTable(
+  'releases',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+    githubId: bigint('github_id', { mode: 'number' }),
+    name: text('name'),
+    body: text('body').notNull().default(''),
+    bodyHtml: text('body_html').notNull().default(''),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    prerelease: boolean('prerelease').notNull().default(false),
+    draft: boolean('draft').notNull().default(false),
+    hidden: boolean('hidden').notNull().default(false),
+    authorLogin: text('author_login'),
+    authorAvatarUrl: text('author_avatar_url'),
+    authorUrl: text('author_url'),
+    htmlUrl: text('html_url'),
+    source: text('source', { enum: releaseSources }).notNull().default('manual'),
+    version: integer('version').notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('releases_project_tag').on(t.projectId, t.tag),
+    uniqueIndex('releases_github_id').on(t.githubId),
+    index('releases_project_published').on(t.projectId, t.publishedAt.desc()),
+    index('releases_published').on(t.publishedAt.desc()),
+    check('releases_source_check', sql`${t.source} in ('github', 'manual')`),
+  ],
+);
+
+export const tokenScopes = ['read', 'write', 'admin'] as const;
+export type TokenScope = (typeof tokenScopes)[number];
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    /** SHA-256 of the secret, hex. The secret itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** First characters of the secret, to recognise a token in lists. */
+    prefix: text('prefix').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)],
+);
+
+export const deliveryStatuses = ['processed', 'ignored', 'failed'] as const;
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    guid: text('guid').notNull(),
+    event: text('event').notNull(),
+    action: text('action'),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    status: text('status').notNull(),
+    error: text('error'),
+    payload: jsonb('payload').notNull(),
+  },
+  (t) => [uniqueIndex('webhook_deliveries_guid').on(t.guid), index('webhook_deliveries_received').on(t.receivedAt.desc())],
+);
+
+/**
+ * Append-only outbox. Every write inserts its event in the same transaction; the live stream and
+ * page revalidation read from here (ids are strictly increasing, so `Last-Event-ID` can resume).
+ * No foreign key: events outlive the rows they describe.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    type: text('type').notNull(),
+    projectId: integer('project_id'),
+    payload: jsonb('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('events_project').on(t.projectId, t.id)],
+);
+
+export type ProjectRow = typeof projects.$inferSelect;
+export type ReleaseRow = typeof releases.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type EventRow = typeof events.$inferSelect;

@@ -1,0 +1,75 @@
+import { sql } from 'drizzle-orm';
+import { renderMarkdown } from '../markdown';
+import { demoProjects } from './demo-data';
+import type { Db } from './index';
+import { emit } from './outbox';
+import { projects, releases } from './schema';
+
+const SEED_LOCK = 7_450_002;
+
+export interface SeedResult {
+  skipped: boolean;
+  projects: number;
+  releases: number;
+}
+
+/**
+ * Loads the demo data (4 projects, 30+ releases each) with rendered notes and outbox events, in one
+ * transaction. `ifEmpty` makes it a no-op on a database that already has projects; concurrent
+ * instances are serialised by an advisory lock, so two servers starting together seed once.
+ */
+export async function seedDemo(db: Db, options: { ifEmpty?: boolean } = {}): Promise<SeedResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    if (options.ifEmpty) {
+      const existing = await tx.select({ id: projects.id }).from(projects).limit(1);
+      if (existing.length > 0) return { skipped: true, projects: 0, releases: 0 };
+    }
+    let projectCount = 0;
+    let releaseCount = 0;
+    for (const demo of demoProjects()) {
+      const [project] = await tx
+        .insert(projects)
+        .values({ owner: demo.owner, repo: demo.repo, name: demo.name, description: demo.description, homepage: demo.homepage })
+        .onConflictDoNothing()
+        .returning();
+      if (!project) continue; // already there (seeding a non-empty database without ifEmpty)
+      projectCount++;
+      const fullName = `${project.owner}/${project.repo}`;
+      await emit(tx, { type: 'project.created', projectId: project.id, payload: { project: fullName } });
+      const ordered = [...demo.releases].sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
+      const inserted = await tx
+        .insert(releases)
+        .values(
+          ordered.map((r) => ({
+            projectId: project.id,
+            tag: r.tag,
+            githubId: r.githubId,
+            name: r.name,
+            body: r.body,
+            bodyHtml: renderMarkdown(r.body),
+            publishedAt: r.draft ? null : r.publishedAt,
+            createdAt: r.createdAt,
+            updatedAt: r.draft ? r.createdAt : r.publishedAt,
+            prerelease: r.prerelease,
+            draft: r.draft,
+            authorLogin: r.author?.login ?? null,
+            authorAvatarUrl: r.author?.avatarUrl ?? null,
+            authorUrl: r.author?.url ?? null,
+            htmlUrl: r.htmlUrl,
+            source: 'github' as const,
+          })),
+        )
+        .returning({ id: releases.id, tag: releases.tag, draft: releases.draft });
+      for (const r of inserted) {
+        await emit(tx, {
+          type: r.draft ? 'release.created' : 'release.published',
+          projectId: project.id,
+          payload: { project: fullName, tag: r.tag, releaseId: r.id },
+        });
+      }
+      releaseCount += inserted.length;
+    }
+    return { skipped: false, projects: projectCount, releases: releaseCount };
+  });
+}

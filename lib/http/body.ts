@@ -1,0 +1,115 @@
+import type { IncomingMessage } from 'node:http';
+import contentType from 'content-type';
+import getRawBody from 'raw-body';
+import { ApiError } from './errors';
+
+const LIMIT = Symbol.for('shiplog.bodyLimit');
+
+export function setBodyLimit(req: IncomingMessage, limit: string | number): void {
+  (req as unknown as Record<symbol, string | number>)[LIMIT] = limit;
+}
+
+function bodyLimitOf(req: IncomingMessage): string | number {
+  return (req as unknown as Record<symbol, string | number | undefined>)[LIMIT] ?? '1mb';
+}
+
+export interface ParsedBody {
+  /** The matched media type, lower-case, without parameters. */
+  type: string;
+  value: unknown;
+  raw: Buffer;
+}
+
+export interface ReadBodyOptions {
+  /** Accepted media types: exact (`application/json`) or structured-suffix wildcards (`application/*+json`). */
+  types: readonly string[];
+  /** Headers to add to a 415 (e.g. `Accept-Patch`). */
+  unsupportedHeaders?: Record<string, string>;
+}
+
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+function matches(type: string, accepted: string): boolean {
+  if (accepted === type) return true;
+  const star = accepted.match(/^([a-z]+)\/\*\+([a-z]+)$/);
+  return !!star && type.startsWith(`${star[1]}/`) && type.endsWith(`+${star[2]}`);
+}
+
+export function isJsonType(type: string): boolean {
+  return type === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type);
+}
+
+/** The request's media type (lower-case, no parameters), or undefined. Throws 415 when it is malformed. */
+export function mediaTypeOf(req: IncomingMessage, accepted: readonly string[] = []): { type: string; charset?: string } | undefined {
+  const header = req.headers['content-type'];
+  if (!header) return undefined;
+  try {
+    const parsed = contentType.parse(header);
+    return { type: parsed.type.toLowerCase(), charset: parsed.parameters.charset?.toLowerCase() };
+  } catch {
+    throw ApiError.unsupportedMediaType(header, [...accepted]);
+  }
+}
+
+/**
+ * Reads and parses the body with the route's size limit: 413 past it, 415 for a type the route does
+ * not take, 400 for a body that does not parse. JSON, urlencoded forms and text are parsed.
+ */
+export async function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<ParsedBody> {
+  if (!hasBody(req)) {
+    throw new ApiError(400, {
+      type: 'missing-body',
+      detail: `This request needs a body (${options.types.join(', ')}).`,
+      errors: [{ pointer: '', detail: 'a request body is required' }],
+    });
+  }
+  const media = mediaTypeOf(req, options.types);
+  if (!media || !options.types.some((t) => matches(media.type, t))) {
+    throw ApiError.unsupportedMediaType(media?.type, [...options.types], options.unsupportedHeaders);
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') {
+    throw ApiError.unsupportedMediaType(`${media.type} with Content-Encoding ${encoding}`, [...options.types]);
+  }
+  if (media.charset && !['utf-8', 'utf8', 'us-ascii'].includes(media.charset)) {
+    throw ApiError.unsupportedMediaType(`${media.type}; charset=${media.charset}`, options.types.map((t) => `${t}; charset=utf-8`));
+  }
+  const limit = bodyLimitOf(req);
+  let raw: Buffer;
+  try {
+    raw = await getRawBody(req, { limit, length: req.headers['content-length'] });
+  } catch (err) {
+    const e = err as { type?: string; limit?: number; message?: string };
+    if (e.type === 'entity.too.large') {
+      throw new ApiError(413, {
+        detail: `The request body is larger than this endpoint accepts (${typeof limit === 'number' ? `${limit} bytes` : limit}).`,
+        extensions: { limit: e.limit },
+      });
+    }
+    throw new ApiError(400, { type: 'malformed-body', detail: `The request body could not be read: ${e.message ?? 'aborted'}.` });
+  }
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  if (isJsonType(media.type)) {
+    try {
+      return { type: media.type, value: JSON.parse(text), raw };
+    } catch (err) {
+      throw new ApiError(400, {
+        type: 'malformed-json',
+        detail: `The body is not valid JSON: ${(err as Error).message}.`,
+        errors: [{ pointer: '', detail: 'not valid JSON' }],
+      });
+    }
+  }
+  if (media.type === 'application/x-www-form-urlencoded') {
+    const form: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(text)) {
+      const prev = form[key];
+      form[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    }
+    return { type: media.type, value: form, raw };
+  }
+  return { type: media.type, value: media.type.startsWith('text/') ? text : raw, raw };
+}

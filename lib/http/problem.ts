@@ -1,0 +1,66 @@
+import type { ServerResponse, IncomingMessage } from 'node:http';
+import { DatabaseBusyError } from '../db/lock';
+import { DatabaseUnavailableError } from '../db';
+import { log } from '../log';
+import { ApiError, isApiError } from './errors';
+import { requestIdOf } from './request-id';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+/** Maps anything thrown to the ApiError that describes it to a client (500 for the unexpected). */
+export function toApiError(err: unknown): ApiError {
+  if (isApiError(err)) return err;
+  if (err instanceof DatabaseUnavailableError || err instanceof DatabaseBusyError) {
+    return ApiError.unavailable(`The database is unavailable: ${err.message}`);
+  }
+  if (isConnectionError(err)) return ApiError.unavailable('The database is unavailable; try again shortly.');
+  return new ApiError(500, { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    code === '57P01' || // admin_shutdown
+    code === '57P03' || // cannot_connect_now
+    (err instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(err.message))
+  );
+}
+
+/** Renders an error as application/problem+json. The only place errors are rendered. */
+export function sendProblem(req: IncomingMessage, res: ServerResponse, thrown: unknown): void {
+  const err = toApiError(thrown);
+  const requestId = requestIdOf(req, res);
+  if (err.status === 500) {
+    const detail = thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : thrown;
+    log().error({ requestId, method: req.method, url: req.url, err: detail }, 'request failed');
+  } else if (err.status > 500) {
+    log().warn({ requestId, method: req.method, url: req.url, status: err.status, detail: err.detail }, 'dependency unavailable');
+  }
+  if (res.headersSent) {
+    // Too late for a problem document (a stream was under way): cut the connection so the client sees it failed.
+    res.destroy(thrown instanceof Error ? thrown : undefined);
+    return;
+  }
+  const body = {
+    type: err.type,
+    title: err.title,
+    status: err.status,
+    ...(err.detail ? { detail: err.detail } : {}),
+    instance: (req.url ?? '/').split('?')[0],
+    requestId,
+    ...(err.errors ? { errors: err.errors } : {}),
+    ...err.extensions,
+  };
+  const json = JSON.stringify(body);
+  // Headers a successful handler may have set before failing must not leak into the error.
+  for (const name of ['etag', 'last-modified', 'location', 'content-encoding', 'content-disposition']) res.removeHeader(name);
+  res.statusCode = err.status;
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  res.setHeader('Content-Type', `${PROBLEM_JSON}; charset=utf-8`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(req.method === 'HEAD' ? undefined : json);
+}

@@ -1,0 +1,42 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { API_VERSIONS, chooseVersion } from './lib/http/versions';
+
+/**
+ * Unversioned API paths (`/api/projects/...`, `/api/releases`, `/api/tokens/...`) are answered by the
+ * version the client names (API-Version / version header, or application/vnd.shiplog.vN+json), else
+ * the latest, by rewriting to `/api/vN/...`. The matcher is deliberately narrow: the versioned hot
+ * path (`/api/v1/...`, `/api/v2/...`) and every page never run middleware.
+ */
+export function middleware(request: NextRequest) {
+  const choice = chooseVersion(request.headers);
+  if (!choice.ok) {
+    const requestId = request.headers.get('x-request-id') ?? crypto.randomUUID();
+    const problem = {
+      type: '/problems/unknown-version',
+      title: 'Bad Request',
+      status: 400,
+      detail: `API version "${choice.asked}" (from ${choice.source}) does not exist. Versions: ${API_VERSIONS.join(', ')}.`,
+      instance: request.nextUrl.pathname,
+      requestId,
+      errors: [{ header: choice.source, detail: `must be one of ${API_VERSIONS.join(', ')}` }],
+    };
+    return new NextResponse(JSON.stringify(problem), {
+      status: 400,
+      headers: {
+        'Content-Type': 'application/problem+json; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Request-Id': requestId,
+        Vary: 'API-Version, Version, Accept',
+      },
+    });
+  }
+  const url = request.nextUrl.clone();
+  url.pathname = `/api/v${choice.version}${url.pathname.slice('/api'.length)}`;
+  const response = NextResponse.rewrite(url);
+  response.headers.set('Vary', 'API-Version, Version, Accept');
+  return response;
+}
+
+export const config = {
+  matcher: ['/api/projects/:path*', '/api/releases/:path*', '/api/tokens/:path*'],
+};

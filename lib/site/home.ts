@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import { currentEngine, DatabaseUnavailableError, getDb, rows } from '../db';
+import { isBuildPhase } from '../config';
+import { log } from '../log';
+
+export interface HomeProject {
+  owner: string;
+  repo: string;
+  fullName: string;
+  name: string;
+  description: string | null;
+  releaseCount: number;
+  latest: { tag: string; name: string | null; publishedAt: string; prerelease: boolean } | null;
+}
+
+export interface HomeRelease {
+  project: string;
+  tag: string;
+  name: string | null;
+  publishedAt: string;
+  prerelease: boolean;
+}
+
+export interface HomeData {
+  projects: HomeProject[];
+  recent: HomeRelease[];
+  /** True when rendered without data (inside `next build` on the embedded database); refreshed at start. */
+  placeholder: boolean;
+  generatedAt: string;
+}
+
+/** Releases readers may see: published, not a draft, not hidden. */
+export const PUBLIC_RELEASE = sql`r.draft = false and r.hidden = false and r.published_at is not null`;
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
+
+/** What the home page shows, read through lib/ (never over HTTP). */
+export async function loadHome(): Promise<HomeData> {
+  const generatedAt = new Date().toISOString();
+  if (isBuildPhase() && currentEngine() === 'pglite') {
+    return { projects: [], recent: [], placeholder: true, generatedAt };
+  }
+  let db;
+  try {
+    db = await getDb();
+  } catch (err) {
+    if (isBuildPhase() && err instanceof DatabaseUnavailableError) {
+      log().warn({ err: err.message }, 'no database during build: the home page is refreshed at start');
+      return { projects: [], recent: [], placeholder: true, generatedAt };
+    }
+    throw err;
+  }
+  const projectRows = await rows<{
+    owner: string;
+    repo: string;
+    name: string;
+    description: string | null;
+    release_count: number;
+    tag: string | null;
+    release_name: string | null;
+    published_at: Date | string | null;
+    prerelease: boolean | null;
+  }>(
+    db,
+    sql`select p.owner, p.repo, p.name, p.description,
+          (select count(*)::int from releases r where r.project_id = p.id and ${PUBLIC_RELEASE}) as release_count,
+          l.tag, l.name as release_name, l.published_at, l.prerelease
+        from projects p
+        left join lateral (
+          select r.tag, r.name, r.published_at, r.prerelease from releases r
+          where r.project_id = p.id and ${PUBLIC_RELEASE}
+          order by r.prerelease asc, r.published_at desc limit 1
+        ) l on true
+        order by lower(p.owner), lower(p.repo)`,
+  );
+  const recentRows = await rows<{
+    owner: string;
+    repo: string;
+    tag: string;
+    name: string | null;
+    published_at: Date | string;
+    prerelease: boolean;
+  }>(
+    db,
+    sql`select p.owner, p.repo, r.tag, r.name, r.published_at, r.prerelease
+        from releases r join projects p on p.id = r.project_id
+        where ${PUBLIC_RELEASE}
+        order by r.published_at desc, r.id desc limit 12`,
+  );
+  return {
+    placeholder: false,
+    generatedAt,
+    projects: projectRows.map((p) => ({
+      owner: p.owner,
+      repo: p.repo,
+      fullName: `${p.owner}/${p.repo}`,
+      name: p.name,
+      description: p.description,
+      releaseCount: Number(p.release_count),
+      latest:
+        p.tag && p.published_at
+          ? { tag: p.tag, name: p.release_name, publishedAt: iso(p.published_at), prerelease: !!p.prerelease }
+          : null,
+    })),
+    recent: recentRows.map((r) => ({
+      project: `${r.owner}/${r.repo}`,
+      tag: r.tag,
+      name: r.name,
+      publishedAt: iso(r.published_at),
+      prerelease: r.prerelease,
+    })),
+  };
+}
+
+/** Static pages to refresh when the server starts (the build may have rendered them without data). */
+export function pathsToRefreshOnStart(): string[] {
+  return ['/'];
+}

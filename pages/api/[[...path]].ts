@@ -1,0 +1,6 @@
+import { notFoundRoute } from '@/lib/http/route';
+
+// Any /api path no other route matches: 404 problem+json for every method, never an HTML page.
+export const config = { api: { bodyParser: false } };
+
+export default notFoundRoute();

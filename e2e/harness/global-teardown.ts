@@ -1,0 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { dropTestDatabase } from '../../lib/test/db';
+
+export default async function globalTeardown(): Promise<void> {
+  const server = globalThis.__shiplogServer;
+  if (server) {
+    await server.stop();
+    if (server.dataDir) fs.rmSync(path.dirname(server.dataDir), { recursive: true, force: true });
+  }
+  const url = globalThis.__shiplogTestDatabaseUrl;
+  if (url && process.env.TEST_DATABASE_URL) await dropTestDatabase(process.env.TEST_DATABASE_URL, url);
+}

@@ -1,0 +1,64 @@
+/** @jest-config-loader esbuild-register */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from 'jest';
+import nextJest from 'next/jest.js';
+
+const createJestConfig = nextJest({ dir: __dirname });
+
+/**
+ * Packages that ship only ES modules (the remark/rehype stack). Jest runs CommonJS, so next/jest's
+ * SWC transform must compile them too; everything else in node_modules stays untransformed.
+ */
+function esmOnlyPackages(): string[] {
+  const modules = path.join(__dirname, 'node_modules');
+  const names: string[] = [];
+  const consider = (name: string) => {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8'));
+      if (pkg.type === 'module') names.push(name);
+    } catch {
+      /* not a package */
+    }
+  };
+  for (const entry of fs.readdirSync(modules)) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) for (const sub of fs.readdirSync(path.join(modules, entry))) consider(`${entry}/${sub}`);
+    else consider(entry);
+  }
+  return names;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function project(config: Config): Promise<Config> {
+  const resolved = (await createJestConfig(config as never)()) as Config;
+  const esm = esmOnlyPackages().map(escape).join('|');
+  resolved.transformIgnorePatterns = [
+    `/node_modules/(?!(${esm})/)`,
+    ...(resolved.transformIgnorePatterns ?? []).filter((p) => !p.startsWith('/node_modules/')),
+  ];
+  resolved.moduleNameMapper = { '^@/(.*)$': '<rootDir>/$1', ...resolved.moduleNameMapper };
+  return resolved;
+}
+
+export default async function jestConfig(): Promise<Config> {
+  return {
+    projects: [
+      await project({
+        displayName: 'unit',
+        testEnvironment: 'node',
+        testMatch: ['<rootDir>/lib/**/*.test.ts'],
+        setupFiles: ['<rootDir>/lib/test/unit-env.ts'],
+      }),
+      await project({
+        displayName: 'integration',
+        testEnvironment: 'node',
+        testMatch: ['<rootDir>/e2e/**/*.test.ts'],
+        globalSetup: '<rootDir>/e2e/harness/global-setup.ts',
+        globalTeardown: '<rootDir>/e2e/harness/global-teardown.ts',
+        setupFilesAfterEnv: ['<rootDir>/e2e/harness/timeout.ts'],
+      }),
+    ],
+  };
+}

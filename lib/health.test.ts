@@ -1,0 +1,43 @@
+import { resetConfig } from './config';
+import { closeDb } from './db';
+import { getHealth } from './health';
+import { route } from './http/route';
+import { useTestDatabase } from './test/db';
+import { invoke } from './test/http';
+
+const health = route({ GET: getHealth });
+
+describe('GET /api/health', () => {
+  describe('with a database', () => {
+    useTestDatabase();
+    it('answers 200 with status, database "up", version and uptime', async () => {
+      const r = await invoke(health);
+      expect(r.status).toBe(200);
+      expect(r.json()).toMatchObject({ status: 'ok', database: 'up', version: expect.any(String), uptime: expect.any(Number) });
+      expect(r.headers['cache-control']).toBe('no-store');
+    });
+  });
+
+  describe('when PostgreSQL cannot be reached', () => {
+    beforeAll(async () => {
+      await closeDb();
+      process.env.DATABASE_URL = 'postgres://postgres@127.0.0.1:1/nowhere';
+      resetConfig();
+    });
+    afterAll(async () => {
+      delete process.env.DATABASE_URL;
+      resetConfig();
+      await closeDb();
+    });
+
+    it('answers 503 problem+json with Retry-After, quickly', async () => {
+      const started = Date.now();
+      const r = await invoke(health, { headers: { 'x-request-id': 'down-1' } });
+      expect(r.status).toBe(503);
+      expect(r.headers['retry-after']).toBeDefined();
+      expect(r.json()).toMatchObject({ type: '/problems/unavailable', status: 503, requestId: 'down-1' });
+      expect(r.json<{ detail: string }>().detail).toMatch(/database cannot be reached/i);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    });
+  });
+});

@@ -7,6 +7,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { Pool } from 'pg';
 import { config, isBuildPhase } from '../config';
 import { log } from '../log';
+import { listenPglite, listenPostgres } from './listen';
 import { acquireLock } from './lock';
 import * as schema from './schema';
 
@@ -72,7 +73,15 @@ async function openPostgres(url: string): Promise<Handle> {
     throw new DatabaseUnavailableError(`PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
   }
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-  return { db, engine: 'postgres', close: () => pool.end() };
+  const unlisten = role() === 'server' ? listenPostgres(url) : async () => {};
+  return {
+    db,
+    engine: 'postgres',
+    close: async () => {
+      await unlisten();
+      await pool.end();
+    },
+  };
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {
@@ -94,6 +103,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
     const client = memory ? await PGlite.create() : await PGlite.create(dataDir);
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: migrationsFolder() });
+    if (role() === 'server') await listenPglite(client);
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= client

@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -131,3 +132,39 @@ export type ReleaseRow = typeof releases.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+
+export const reactionContents = ['+1', 'laugh', 'hooray', 'heart', 'rocket', 'eyes'] as const;
+export type ReactionContent = (typeof reactionContents)[number];
+
+/** One counter per release and reaction; adding a reaction is an upsert that increments it. */
+export const releaseReactions = pgTable(
+  'release_reactions',
+  {
+    releaseId: integer('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'cascade' }),
+    content: text('content').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.releaseId, t.content] })],
+);
+
+/**
+ * Idempotency-Key records: a POST's first response, replayed for a retry with the same key and body.
+ * `requestHash` tells a retry from a different request reusing the key; `state` tells one in flight.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    principal: text('principal').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state', { enum: ['running', 'done'] }).notNull(),
+    responseStatus: integer('response_status'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    responseBody: text('response_body'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('idempotency_keys_principal_key').on(t.principal, t.key), index('idempotency_keys_created').on(t.createdAt)],
+);

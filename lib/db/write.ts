@@ -1,0 +1,13 @@
+import { dispatchCommitted } from '../events/bus';
+import { getDb, type Tx } from './index';
+
+/**
+ * Every write goes through here: one transaction (the change and its outbox event commit together),
+ * then local listeners (the response cache) hear of it at once, before the response is sent.
+ */
+export async function write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  const db = await getDb();
+  const result = await db.transaction(work);
+  dispatchCommitted();
+  return result;
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from './errors';
+
+/**
+ * Strong ETags. Single resources: `"v<row version>-<content hash>"` — the hash makes every
+ * representation distinct and changes with any byte; the row version is what If-Match checks, so a
+ * client holding any representation of the current state may write. Collections: the content hash.
+ */
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64url').slice(0, 22);
+}
+
+export function resourceEtag(rowVersion: number, body: string): string {
+  return `"v${rowVersion}-${contentHash(body)}"`;
+}
+
+export function collectionEtag(body: string): string {
+  return `"c-${contentHash(body)}"`;
+}
+
+function tags(header: string): string[] {
+  return header
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+/** If-None-Match (weak comparison, as RFC 9110 says for it). */
+export function isNotModified(req: IncomingMessage, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  const bare = etag.replace(/^W\//, '');
+  return tags(header).some((t) => t === '*' || t.replace(/^W\//, '') === bare);
+}
+
+/**
+ * If-Match for writes. Returns the row version the client holds, `'any'` for `*`, or undefined when
+ * no If-Match was sent. A malformed or weak validator is a 412: it can never match a strong ETag.
+ */
+export function ifMatchVersion(req: IncomingMessage): number | 'any' | undefined {
+  const header = req.headers['if-match'];
+  if (header === undefined) return undefined;
+  const list = tags(header);
+  if (list.includes('*')) return 'any';
+  for (const tag of list) {
+    const m = /^"v(\d+)-[A-Za-z0-9_-]+"$/.exec(tag);
+    if (m) return Number(m[1]);
+  }
+  throw preconditionFailed('If-Match does not name a current ETag of this resource.');
+}
+
+export function preconditionFailed(detail = 'The resource changed since you read it (If-Match does not match its ETag). GET it again, reapply your change and retry.'): ApiError {
+  return new ApiError(412, { detail, errors: [{ header: 'If-Match', detail: 'does not match the current ETag' }] });
+}
+
+/** Throws 412 when the client's If-Match names another version than `current`. */
+export function checkIfMatch(req: IncomingMessage, current: number): void {
+  const held = ifMatchVersion(req);
+  if (held !== undefined && held !== 'any' && held !== current) throw preconditionFailed();
+}
+
+export interface Representation {
+  status?: number;
+  body: unknown;
+  contentType: string;
+  etag?: string | ((json: string) => string);
+  cacheControl: string;
+  headers?: Record<string, string>;
+}
+
+/** Serialises once, sets ETag, answers 304 to a matching If-None-Match, and HEAD without a body. */
+export function sendRepresentation(req: IncomingMessage, res: ServerResponse, rep: Representation): void {
+  const json = JSON.stringify(rep.body);
+  const etag = typeof rep.etag === 'function' ? rep.etag(json) : (rep.etag ?? collectionEtag(json));
+  sendPrepared(req, res, { status: rep.status ?? 200, json, etag, contentType: rep.contentType, cacheControl: rep.cacheControl, headers: rep.headers ?? {} });
+}
+
+export interface Prepared {
+  status: number;
+  json: string;
+  etag: string;
+  contentType: string;
+  cacheControl: string;
+  headers: Record<string, string>;
+}
+
+export function sendPrepared(req: IncomingMessage, res: ServerResponse, p: Prepared): void {
+  for (const [name, value] of Object.entries(p.headers)) res.setHeader(name, value);
+  res.setHeader('ETag', p.etag);
+  res.setHeader('Cache-Control', p.cacheControl);
+  appendVary(res, 'Accept');
+  if (p.status === 200 && isNotModified(req, p.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.statusCode = p.status;
+  res.setHeader('Content-Type', `${p.contentType}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(p.json));
+  res.end(req.method === 'HEAD' ? undefined : p.json);
+}
+
+export function appendVary(res: ServerResponse, ...names: string[]): void {
+  const current = String(res.getHeader('Vary') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) if (!current.some((c) => c.toLowerCase() === name.toLowerCase())) current.push(name);
+  res.setHeader('Vary', current.join(', '));
+}
+
+export const PUBLIC_CACHE = 'public, max-age=0, s-maxage=30, stale-while-revalidate=300';
+export const PRIVATE_CACHE = 'no-store';

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors, { type CorsOptions } from 'cors';
+import type { Method } from './route';
+
+export const EXPOSED_HEADERS = [
+  'Link', 'X-Total-Count', 'ETag', 'API-Version', 'Deprecation', 'Sunset', 'RateLimit', 'RateLimit-Policy',
+  'Retry-After', 'X-Request-Id', 'Location', 'Idempotent-Replayed', 'Preference-Applied', 'Accept-Patch',
+];
+export const ALLOWED_HEADERS = [
+  'Authorization', 'Content-Type', 'Accept', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'API-Version', 'Version',
+  'X-Request-Id', 'Prefer',
+];
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function allowedOrigins(): string[] {
+  return (process.env.SHIPLOG_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+}
+
+function run(options: CorsOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => cors(options)(req as never, res as never, (err?: unknown) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * CORS with the `cors` package: public reads from any origin (no credentials); writes, and
+ * preflights for writes, only from SHIPLOG_CORS_ORIGINS. Preflights are answered here (204).
+ */
+export async function corsHook(req: IncomingMessage, res: ServerResponse, allow: readonly Method[]): Promise<void> {
+  if (!req.headers.origin) return;
+  const requested = String(req.headers['access-control-request-method'] ?? req.method ?? 'GET').toUpperCase();
+  const write = !READS.has(requested);
+  const origins = allowedOrigins();
+  await run(
+    {
+      origin: write ? (origins.includes('*') ? '*' : origins) : '*',
+      methods: write ? [...allow] : ['GET', 'HEAD', 'OPTIONS'],
+      allowedHeaders: ALLOWED_HEADERS,
+      exposedHeaders: EXPOSED_HEADERS,
+      credentials: false,
+      maxAge: 600,
+      optionsSuccessStatus: 204,
+      preflightContinue: false,
+    },
+    req,
+    res,
+  );
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** RFC 9457 problem document, as every error is rendered. */
+export const Problem = z
+  .object({
+    type: z.string().meta({ example: '/problems/validation' }),
+    title: z.string().meta({ example: 'Validation Failed' }),
+    status: z.number().int().meta({ example: 422 }),
+    detail: z.string().optional(),
+    instance: z.string().meta({ example: '/api/v1/projects/acme/rocket' }),
+    requestId: z.string().meta({ example: '3f1c2a8e-8f5b-4d3c-9d36-1f4fb8a8b1d2' }),
+    errors: z
+      .array(
+        z.object({
+          pointer: z.string().optional().meta({ description: 'JSON Pointer into the request body' }),
+          parameter: z.string().optional().meta({ description: 'Query parameter name' }),
+          header: z.string().optional().meta({ description: 'Header name' }),
+          detail: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457).' });
+
+export const Timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-11-01T12:00:00.000Z' });
+
+/** v2 collections come in an envelope with cursor links. */
+export function envelope<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      data: z.array(item),
+      links: z.object({
+        self: z.string(),
+        next: z.string().nullable(),
+        prev: z.string().nullable(),
+      }),
+      meta: z.object({
+        limit: z.number().int(),
+        total: z.number().int().optional().meta({ description: 'Only with `Prefer: count=exact`.' }),
+      }),
+    })
+    .meta({ id });
+}

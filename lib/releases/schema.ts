@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { reactionContents, releaseSources } from '../db/schema';
+import { Timestamp } from '../http/schemas';
+
+/**
+ * The release resource, in one place: what the API returns (v1, v2; full, brief, extended) and what
+ * it accepts (POST, PUT, PATCH). Validation, TypeScript types and the OpenAPI document all come from here.
+ */
+
+const RESERVED_TAGS = ['latest'];
+
+export const Tag = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((t) => t.trim() === t, { error: 'must not start or end with white space' })
+  .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), { error: 'must not contain control characters' })
+  .refine((t) => !RESERVED_TAGS.includes(t), { error: '"latest" is reserved: releases/latest always means the newest release' })
+  .meta({ description: 'The git tag. May contain slashes and @ (e.g. `@acme/ui@2.0.0`, `release/2026-01`).', example: 'v2.3.0' });
+
+export const Author = z
+  .object({
+    login: z.string().min(1).max(100).meta({ example: 'octocat' }),
+    avatarUrl: z.url().nullable().meta({ example: 'https://avatars.githubusercontent.com/u/583231?v=4' }),
+    url: z.url().nullable().meta({ example: 'https://github.com/octocat' }),
+  })
+  .meta({ id: 'Author' });
+
+export const Reactions = z
+  .object(Object.fromEntries([...reactionContents.map((c) => [c, z.number().int()]), ['total', z.number().int()]]) as Record<(typeof reactionContents)[number] | 'total', z.ZodNumber>)
+  .meta({ id: 'Reactions', description: 'Reaction counts.' });
+
+export const ReactionInput = z
+  .strictObject({ content: z.enum(reactionContents) })
+  .meta({ id: 'ReactionInput', example: { content: 'rocket' } });
+
+const id = z.number().int().meta({ example: 42 });
+const projectName = z.string().meta({ description: '`owner/repo`', example: 'acme/rocket' });
+const name = z.string().nullable().meta({ example: 'v2.3.0 — Faster cold starts' });
+const url = z.url().nullable().meta({ description: 'The release on GitHub.', example: 'https://github.com/acme/rocket/releases/tag/v2.3.0' });
+
+export const ReleaseBrief = z
+  .object({ id, project: projectName, tag: Tag, name, publishedAt: Timestamp.nullable(), prerelease: z.boolean(), url })
+  .meta({ id: 'ReleaseBrief' });
+
+const releaseCommon = {
+  id,
+  project: projectName,
+  tag: Tag,
+  name,
+  url,
+  publishedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  prerelease: z.boolean(),
+  draft: z.boolean(),
+  hidden: z.boolean(),
+  source: z.enum(releaseSources),
+  author: Author.nullable(),
+  reactions: Reactions,
+};
+
+export const Notes = z
+  .object({ markdown: z.string(), html: z.string().meta({ description: 'Sanitized HTML rendered from the markdown.' }) })
+  .meta({ id: 'Notes' });
+
+export const ReleaseV1 = z.object({ ...releaseCommon, body: z.string().meta({ description: 'Markdown notes.' }) }).meta({ id: 'ReleaseV1' });
+export const ReleaseV2 = z.object({ ...releaseCommon, notes: Notes }).meta({ id: 'ReleaseV2' });
+
+/** Field names `fields=` accepts, per version (the full representation's members). */
+export const RELEASE_FIELDS = {
+  '1': Object.keys(ReleaseV1.shape),
+  '2': Object.keys(ReleaseV2.shape),
+} as const;
+
+// --- input ---------------------------------------------------------------------------------------
+
+const AuthorInput = z.strictObject({
+  login: z.string().min(1).max(100),
+  avatarUrl: z.url().nullable(),
+  url: z.url().nullable(),
+});
+
+const writable = {
+  tag: Tag,
+  name: z.string().max(255).nullable(),
+  url: z.url().max(2048).nullable(),
+  publishedAt: Timestamp.nullable().meta({ description: 'Null for a draft; a published release without one gets the current time.' }),
+  prerelease: z.boolean(),
+  draft: z.boolean(),
+  hidden: z.boolean(),
+  author: AuthorInput.nullable(),
+};
+
+const body = z.string().max(500_000).meta({ description: 'Markdown notes (GitHub-flavoured).' });
+
+/** PUT: the whole resource, every writable field required. */
+export const ReleasePutV1 = z.strictObject({ ...writable, body }).meta({ id: 'ReleasePutV1' });
+export const ReleasePutV2 = z.strictObject({ ...writable, notes: z.strictObject({ markdown: body }) }).meta({ id: 'ReleasePutV2' });
+
+/** POST: `tag` required; everything else defaults (not a draft, published now, not hidden). */
+export const ReleaseCreateV1 = ReleasePutV1.partial().required({ tag: true }).meta({ id: 'ReleaseCreateV1' });
+export const ReleaseCreateV2 = ReleasePutV2.partial().required({ tag: true }).meta({ id: 'ReleaseCreateV2' });
+
+/** Bulk PATCH on a filtered collection: one change applied to every match. */
+export const ReleaseBulkChange = z
+  .strictObject({ hidden: z.boolean().optional(), prerelease: z.boolean().optional() })
+  .refine((v) => v.hidden !== undefined || v.prerelease !== undefined, { error: 'name at least one of hidden, prerelease' })
+  .meta({ id: 'ReleaseBulkChange', example: { hidden: true } });
+
+export const BulkResult = z
+  .object({ matched: z.number().int(), changed: z.number().int() })
+  .meta({ id: 'BulkResult', description: 'How many releases matched the filters and how many actually changed.' });
+
+/** The internal, version-independent write: what every input is normalised to. */
+export interface ReleaseWrite {
+  tag: string;
+  name: string | null;
+  body: string;
+  url: string | null;
+  publishedAt: Date | null;
+  prerelease: boolean;
+  draft: boolean;
+  hidden: boolean;
+  author: { login: string; avatarUrl: string | null; url: string | null } | null;
+}
+
+export type ReleaseV1 = z.infer<typeof ReleaseV1>;
+export type ReleaseV2 = z.infer<typeof ReleaseV2>;
+export type ReleaseBrief = z.infer<typeof ReleaseBrief>;

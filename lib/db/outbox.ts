@@ -9,7 +9,10 @@ export type EventType =
   | 'release.created'
   | 'release.published'
   | 'release.updated'
-  | 'release.deleted';
+  | 'release.deleted'
+  | 'release.reacted'
+  | 'token.created'
+  | 'token.revoked';
 
 export interface OutboxEvent {
   type: EventType;

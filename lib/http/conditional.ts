@@ -86,7 +86,10 @@ export interface Prepared {
 }
 
 export function sendPrepared(req: IncomingMessage, res: ServerResponse, p: Prepared): void {
-  for (const [name, value] of Object.entries(p.headers)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(p.headers)) {
+    const existing = name === 'Link' ? res.getHeader('Link') : undefined; // keep the version's successor link
+    res.setHeader(name, existing ? `${String(existing)}, ${value}` : value);
+  }
   res.setHeader('ETag', p.etag);
   res.setHeader('Cache-Control', p.cacheControl);
   appendVary(res, 'Accept');

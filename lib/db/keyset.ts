@@ -1,0 +1,44 @@
+import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
+import { ApiError } from '../http/errors';
+
+/** One ORDER BY term of a keyset-paginated query: a total (never NULL) expression and its direction. */
+export interface KeysetTerm {
+  expr: SQL;
+  type: 'timestamptz' | 'text' | 'int';
+  dir: 'asc' | 'desc';
+}
+
+function literal(value: unknown, type: KeysetTerm['type']): SQL {
+  if (type === 'timestamptz') return sql`${String(value)}::timestamptz`;
+  if (type === 'int') return sql`${Number(value)}::int`;
+  return sql`(${String(value)} collate "C")`;
+}
+
+/**
+ * Rows strictly after (or, with `before`, before) the anchor row in the terms' order, each term in its
+ * own direction: (t1 > v1) or (t1 = v1 and t2 > v2) or … The anchor holds the terms' values as text.
+ */
+export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: boolean): SQL {
+  if (anchor.length !== terms.length) {
+    throw ApiError.badRequest('cursor does not fit this query.', [{ parameter: 'cursor', detail: 'is not valid for this sort' }]);
+  }
+  const ors = terms.map((t, i) => {
+    const eqs = terms.slice(0, i).map((u, j) => sql`${u.expr} = ${literal(anchor[j], u.type)}`);
+    const forward = (t.dir === 'asc') !== before;
+    return and(...eqs, forward ? sql`${t.expr} > ${literal(anchor[i], t.type)}` : sql`${t.expr} < ${literal(anchor[i], t.type)}`)!;
+  });
+  return sql`(${sql.join(ors, sql` or `)})`;
+}
+
+export function keysetOrder(terms: KeysetTerm[], before: boolean): SQL[] {
+  return terms.map((t) => ((t.dir === 'asc') !== before ? asc(t.expr) : desc(t.expr)));
+}
+
+/** The terms' values as text columns `sk0…skN` (full precision, so cursors never skip a row). */
+export function keysetColumns(terms: KeysetTerm[]): Record<string, SQL<string>> {
+  return Object.fromEntries(terms.map((t, i) => [`sk${i}`, sql<string>`(${t.expr})::text`]));
+}
+
+export function keysetValues(row: Record<string, unknown>, terms: KeysetTerm[]): unknown[] {
+  return terms.map((_, i) => row[`sk${i}`]);
+}

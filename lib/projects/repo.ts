@@ -1,0 +1,219 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { Executor, Tx } from '../db';
+import { isUniqueViolation } from '../db/errors';
+import { keysetColumns, keysetCondition, keysetOrder, keysetValues, type KeysetTerm } from '../db/keyset';
+import { emit } from '../db/outbox';
+import { projects, releases, type ProjectRow } from '../db/schema';
+import { ApiError } from '../http/errors';
+import { sortString, type Cursor, type SortTerm } from '../http/collection';
+
+
+export const PROJECT_SORT_KEYS = ['fullName', 'updatedAt', 'latestReleaseAt'] as const;
+export type ProjectSortKey = (typeof PROJECT_SORT_KEYS)[number];
+
+export interface ProjectFilters {
+  owner?: string;
+  q?: string;
+}
+
+export interface LatestRelease {
+  id: number;
+  tag: string;
+  name: string | null;
+  publishedAt: Date;
+  prerelease: boolean;
+  htmlUrl: string | null;
+}
+
+export interface ProjectRecord extends ProjectRow {
+  releaseCount: number;
+  latest: LatestRelease | null;
+}
+
+const latestAt = sql`(select max(r.published_at) from ${releases} r where r.project_id = ${projects.id} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null)`;
+
+const SORT_EXPR: Record<ProjectSortKey, Omit<KeysetTerm, 'dir'>> = {
+  fullName: { expr: sql`((lower(${projects.owner}) || '/' || lower(${projects.repo})) collate "C")`, type: 'text' },
+  updatedAt: { expr: sql`${projects.updatedAt}`, type: 'timestamptz' },
+  latestReleaseAt: { expr: sql`coalesce(${latestAt}, '-infinity'::timestamptz)`, type: 'timestamptz' },
+};
+
+function releaseCount(seeAll: boolean): SQL<number> {
+  return seeAll
+    ? sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${projects.id})`
+    : sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${projects.id} and r.draft = false and r.hidden = false and r.published_at is not null)`;
+}
+
+const latestJson = sql<Record<string, unknown> | null>`(select jsonb_build_object('id', r.id, 'tag', r.tag, 'name', r.name, 'publishedAt', r.published_at, 'prerelease', r.prerelease, 'htmlUrl', r.html_url)
+  from ${releases} r where r.project_id = ${projects.id} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null
+  order by r.published_at desc, r.id desc limit 1)`;
+
+function selectProjects(db: Executor, seeAll: boolean, terms: KeysetTerm[] = []) {
+  return db
+    .select({ project: projects, releaseCount: releaseCount(seeAll), latest: latestJson, ...keysetColumns(terms) })
+    .from(projects);
+}
+
+type Selected = { project: ProjectRow; releaseCount: number; latest: Record<string, unknown> | null } & Record<string, unknown>;
+
+function toRecord(row: Selected): ProjectRecord {
+  const l = row.latest;
+  return {
+    ...row.project,
+    releaseCount: Number(row.releaseCount),
+    latest: l
+      ? {
+          id: Number(l.id),
+          tag: String(l.tag),
+          name: (l.name as string | null) ?? null,
+          publishedAt: new Date(String(l.publishedAt)),
+          prerelease: Boolean(l.prerelease),
+          htmlUrl: (l.htmlUrl as string | null) ?? null,
+        }
+      : null,
+  };
+}
+
+const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function conditions(f: ProjectFilters): SQL[] {
+  const c: SQL[] = [];
+  if (f.owner) c.push(sql`lower(${projects.owner}) = lower(${f.owner})`);
+  if (f.q) {
+    const p = `%${like(f.q)}%`;
+    c.push(sql`(${projects.owner} || '/' || ${projects.repo} ilike ${p} or ${projects.name} ilike ${p} or ${projects.description} ilike ${p})`);
+  }
+  return c;
+}
+
+export interface ProjectListOptions {
+  filters: ProjectFilters;
+  seeAll: boolean;
+  sort: SortTerm<ProjectSortKey>[];
+  offset: number;
+  limit: number;
+  cursor?: Cursor;
+  count: boolean;
+}
+
+export async function listProjects(db: Executor, o: ProjectListOptions) {
+  const where = conditions(o.filters);
+  const terms: KeysetTerm[] = [
+    ...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })),
+    { expr: sql`${projects.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'asc' },
+  ];
+  const before = !!o.cursor?.before;
+  const anchor = o.cursor?.after ?? o.cursor?.before;
+  let query = selectProjects(db, o.seeAll, terms)
+    .where(and(...where, ...(anchor ? [keysetCondition(terms, anchor, before)] : [])))
+    .orderBy(...keysetOrder(terms, before))
+    .limit(o.limit + 1)
+    .$dynamic();
+  if (!o.cursor && o.offset) query = query.offset(o.offset);
+  const rows = (await query) as Selected[];
+  const more = rows.length > o.limit;
+  const page = rows.slice(0, o.limit);
+  if (before) page.reverse();
+  const hasNext = before ? true : more;
+  const hasPrev = before ? more : !!o.cursor || o.offset > 0;
+  let total: number | undefined;
+  if (o.count) {
+    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(projects).where(and(...where));
+    total = Number(row?.n ?? 0);
+  }
+  const sortId = sortString(o.sort);
+  const first = page[0];
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toRecord),
+    total,
+    hasNext,
+    nextCursor: hasNext && last ? { after: keysetValues(last, terms), sort: sortId } : undefined,
+    prevCursor: hasPrev && first ? { before: keysetValues(first, terms), sort: sortId } : undefined,
+  };
+}
+
+/** Case-insensitive lookup by owner/repo. */
+export async function findProject(db: Executor, owner: string, repo: string, options: { seeAll?: boolean; forUpdate?: boolean } = {}): Promise<ProjectRecord | undefined> {
+  const query = selectProjects(db, options.seeAll ?? false)
+    .where(and(sql`lower(${projects.owner}) = lower(${owner})`, sql`lower(${projects.repo}) = lower(${repo})`))
+    .limit(1);
+  const rows = (options.forUpdate ? await query.for('update', { of: projects }) : await query) as Selected[];
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export async function requireProject(db: Executor, owner: string, repo: string, options: { seeAll?: boolean; forUpdate?: boolean } = {}): Promise<ProjectRecord> {
+  const project = await findProject(db, owner, repo, options);
+  if (!project) throw ApiError.notFound(`There is no project ${owner}/${repo}.`);
+  return project;
+}
+
+export interface ProjectWrite {
+  owner: string;
+  repo: string;
+  name: string;
+  description: string | null;
+  homepage: string | null;
+  /** undefined: leave as it is. */
+  webhookSecret?: string | null;
+}
+
+function taken(w: { owner: string; repo: string }): ApiError {
+  return new ApiError(409, {
+    type: 'project-exists',
+    detail: `A project ${w.owner}/${w.repo} already exists (names are case-insensitive).`,
+    errors: [{ pointer: '/repo', detail: 'is already taken for this owner' }],
+  });
+}
+
+export async function createProject(tx: Tx, w: ProjectWrite): Promise<ProjectRecord> {
+  let row: ProjectRow | undefined;
+  try {
+    [row] = await tx
+      .insert(projects)
+      .values({ owner: w.owner, repo: w.repo, name: w.name, description: w.description, homepage: w.homepage, webhookSecret: w.webhookSecret ?? null })
+      .returning();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw taken(w);
+    throw err;
+  }
+  if (!row) throw new Error('insert returned nothing');
+  await emit(tx, { type: 'project.created', projectId: row.id, payload: { project: `${row.owner}/${row.repo}` } });
+  return { ...row, releaseCount: 0, latest: null };
+}
+
+/** `current` was read FOR UPDATE in this transaction. */
+export async function updateProject(tx: Tx, current: ProjectRecord, w: ProjectWrite): Promise<ProjectRecord> {
+  let row: ProjectRow | undefined;
+  try {
+    [row] = await tx
+      .update(projects)
+      .set({
+        owner: w.owner,
+        repo: w.repo,
+        name: w.name,
+        description: w.description,
+        homepage: w.homepage,
+        ...(w.webhookSecret !== undefined ? { webhookSecret: w.webhookSecret } : {}),
+        version: sql`${projects.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(projects.id, current.id), eq(projects.version, current.version)))
+      .returning();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw taken(w);
+    throw err;
+  }
+  if (!row) throw new ApiError(412, { detail: 'The project changed while this request ran; GET it again and retry.' });
+  const previous = `${current.owner}/${current.repo}`;
+  const now = `${row.owner}/${row.repo}`;
+  await emit(tx, { type: 'project.updated', projectId: row.id, payload: { project: now, ...(previous !== now ? { previousProject: previous } : {}) } });
+  return { ...row, releaseCount: current.releaseCount, latest: current.latest };
+}
+
+export async function deleteProject(tx: Tx, current: ProjectRecord): Promise<void> {
+  const gone = await tx.delete(projects).where(and(eq(projects.id, current.id), eq(projects.version, current.version))).returning({ id: projects.id });
+  if (!gone.length) throw new ApiError(412, { detail: 'The project changed while this request ran; GET it again and retry.' });
+  await emit(tx, { type: 'project.deleted', projectId: current.id, payload: { project: `${current.owner}/${current.repo}` } });
+}
+

@@ -1,0 +1,355 @@
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { z } from 'zod';
+import { requireScope } from '../auth/tokens';
+import { getDb, type Executor } from '../db';
+import { releaseSources } from '../db/schema';
+import { write } from '../db/write';
+import { cachedResponse } from '../http/cache';
+import { boolParam, dateParam, parseCollectionQuery, pickFields, type CollectionSpec } from '../http/collection';
+import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
+import { ApiError } from '../http/errors';
+import { idempotentWrite } from '../http/idempotency';
+import { pageResponse, prefersExactCount } from '../http/page';
+import { MERGE_PATCH, readPatch } from '../http/patch';
+import { readBody } from '../http/body';
+import { cacheKey, principalKey, readContext, routeParam, type ReadContext } from '../http/resource';
+import { parseQuery, validateBody } from '../http/validate';
+import { apiVersion } from '../http/versioning';
+import type { ApiVersion } from '../http/versions';
+import { negotiate } from '../http/negotiate';
+import { requireProject, type ProjectRecord } from '../projects/repo';
+import { projectBrief } from '../projects/present';
+import {
+  addReaction,
+  bulkUpdate,
+  createRelease,
+  deleteRelease,
+  findLatest,
+  findRelease,
+  listReleases,
+  neighboursOf,
+  updateRelease,
+  RELEASE_SORT_KEYS,
+  type ReleaseFilters,
+  type ReleaseRecord,
+  type ReleaseSortKey,
+} from './repo';
+import { reactionsOf, releaseBrief, releaseExtended, releaseFull, releasePath, toReleaseWrite, writableDocument } from './present';
+import {
+  ReactionInput,
+  ReleaseBulkChange,
+  ReleaseCreateV1,
+  ReleaseCreateV2,
+  ReleasePutV1,
+  ReleasePutV2,
+  RELEASE_FIELDS,
+  type ReleaseWrite,
+} from './schema';
+
+// --- query ---------------------------------------------------------------------------------------
+
+const projectList = z
+  .string()
+  .transform((v, ctx) => {
+    const out: { owner: string; repo: string }[] = [];
+    for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(part);
+      if (!m) ctx.addIssue({ code: 'custom', message: `"${part}" is not owner/repo` });
+      else out.push({ owner: m[1]!, repo: m[2]! });
+    }
+    if (!out.length) ctx.addIssue({ code: 'custom', message: 'names no project' });
+    return out;
+  });
+
+function filterSchema(acrossProjects: boolean) {
+  return z.object({
+    prerelease: boolParam.optional(),
+    draft: boolParam.optional(),
+    hidden: boolParam.optional(),
+    author: z.string().min(1).max(100).optional(),
+    since: dateParam.optional(),
+    until: dateParam.optional(),
+    q: z.string().min(1).max(200).optional(),
+    tag_prefix: z.string().min(1).max(255).optional(),
+    source: z.enum(releaseSources, { error: `must be one of ${releaseSources.join(', ')}` }).optional(),
+    ...(acrossProjects ? { project: projectList.optional() } : {}),
+  });
+}
+
+const specs = new Map<string, CollectionSpec<ReleaseSortKey>>();
+function listSpec(version: ApiVersion, acrossProjects: boolean): CollectionSpec<ReleaseSortKey> {
+  const key = `${version}:${acrossProjects}`;
+  let spec = specs.get(key);
+  if (!spec) {
+    spec = {
+      filters: filterSchema(acrossProjects),
+      sortKeys: RELEASE_SORT_KEYS,
+      defaultSort: [{ key: 'publishedAt', dir: 'desc' }],
+      fields: RELEASE_FIELDS[version],
+      cursor: version === '2',
+    };
+    specs.set(key, spec);
+  }
+  return spec;
+}
+
+// --- representation ------------------------------------------------------------------------------
+
+async function represent(db: Executor, records: ReleaseRecord[], ctx: Pick<ReadContext, 'version' | 'seeAll' | 'rep'>, fields?: string[]) {
+  const { version, rep } = ctx;
+  const neighbours = rep.representation === 'extended' ? await neighboursOf(db, records, ctx.seeAll) : undefined;
+  return records.map((r) => {
+    const item =
+      rep.representation === 'brief'
+        ? releaseBrief(r)
+        : rep.representation === 'extended'
+          ? releaseExtended(r, version, { project: projectBrief({ id: r.projectId, owner: r.owner, repo: r.repo, name: r.projectName }), ...neighbours?.get(r.id) })
+          : releaseFull(r, version);
+    return pickFields(item as Record<string, unknown>, fields);
+  });
+}
+
+function filtersFrom(q: { filters: unknown }): ReleaseFilters {
+  return q.filters as ReleaseFilters;
+}
+
+async function list(req: NextApiRequest, res: NextApiResponse, project: { owner: string; repo: string } | undefined): Promise<void> {
+  const ctx = await readContext(req, 'release');
+  const q = parseCollectionQuery<ReleaseSortKey, ReleaseFilters>(req, listSpec(ctx.version, !project));
+  const count = ctx.version === '1' || prefersExactCount(req);
+  const prepared = await cachedResponse(cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
+    const db = await getDb();
+    const scope = project ? await requireProject(db, project.owner, project.repo) : undefined;
+    const page = await listReleases(db, {
+      projectId: scope?.id,
+      filters: filtersFrom(q),
+      seeAll: ctx.seeAll,
+      sort: q.sort,
+      offset: q.offset,
+      limit: q.limit,
+      cursor: q.cursor,
+      count,
+    });
+    const items = await represent(db, page.items, ctx, q.fields);
+    const { body, headers } = pageResponse(req, ctx.version, {
+      ...page,
+      items,
+      offset: q.offset,
+      limit: q.limit,
+      base: q.base,
+      cursorUsed: !!q.cursor,
+      countRequested: count && ctx.version === '2',
+    });
+    const json = JSON.stringify(body);
+    return { status: 200, json, etag: collectionEtag(json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { ...headers, Vary: 'Accept, Authorization, Prefer' } };
+  });
+  sendPrepared(req, res, prepared);
+}
+
+/** GET /projects/{owner}/{repo}/releases */
+export function listProjectReleases(req: NextApiRequest, res: NextApiResponse) {
+  return list(req, res, { owner: routeParam(req, 'owner'), repo: routeParam(req, 'repo') });
+}
+
+/** GET /releases — across projects (`project=owner/repo,…`). */
+export function listAllReleases(req: NextApiRequest, res: NextApiResponse) {
+  return list(req, res, undefined);
+}
+
+/** GET /projects/{owner}/{repo}/releases/{...tag} */
+export async function getRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  const ctx = await readContext(req, 'release');
+  const owner = routeParam(req, 'owner');
+  const repo = routeParam(req, 'repo');
+  const tag = routeParam(req, 'tag');
+  const prepared = await cachedResponse(cacheKey(req, ctx), async (): Promise<Prepared> => {
+    const db = await getDb();
+    const project = await requireProject(db, owner, repo);
+    const release = await findRelease(db, project.id, tag, ctx.seeAll);
+    if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
+    const fields = typeof req.query.fields === 'string' ? parseFields(req, ctx.version) : undefined;
+    const [item] = await represent(db, [release], ctx, fields);
+    const json = JSON.stringify(item);
+    return { status: 200, json, etag: resourceEtag(release.version, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+  });
+  sendPrepared(req, res, prepared);
+}
+
+const SingleQuery = z.strictObject({ fields: z.string().optional(), representation: z.string().optional() });
+
+function parseFields(req: NextApiRequest, version: ApiVersion): string[] | undefined {
+  const { fields } = parseQuery(req, SingleQuery);
+  if (!fields) return undefined;
+  const list = fields.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = list.filter((f) => !RELEASE_FIELDS[version].includes(f));
+  if (unknown.length || !list.length) {
+    throw ApiError.badRequest(`Unknown field(s) in fields: ${unknown.join(', ') || '(none named)'}.`, [
+      { parameter: 'fields', detail: `known: ${RELEASE_FIELDS[version].join(', ')}` },
+    ]);
+  }
+  return list;
+}
+
+/** GET /projects/{owner}/{repo}/releases/latest → 307 to the newest published, non-prerelease release. */
+export async function getLatestRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  const version = apiVersion(req);
+  const db = await getDb();
+  const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'));
+  const latest = await findLatest(db, project.id);
+  if (!latest) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no published release yet.`);
+  const query = (req.url ?? '').includes('?') ? `?${(req.url ?? '').split('?')[1]}` : '';
+  res.statusCode = 307;
+  res.setHeader('Location', `${releasePath(`/api/v${version}`, project.owner, project.repo, latest.tag)}${query}`);
+  res.setHeader('Cache-Control', PUBLIC_CACHE);
+  res.setHeader('Content-Length', '0');
+  res.end();
+}
+
+// --- writes --------------------------------------------------------------------------------------
+
+function validateDraft(w: ReleaseWrite): ReleaseWrite {
+  if (w.draft && w.publishedAt) {
+    throw ApiError.validation('A draft has no publication time.', [{ pointer: '/publishedAt', detail: 'must be null for a draft' }]);
+  }
+  return w;
+}
+
+function writeResponse(req: NextApiRequest, res: NextApiResponse, release: ReleaseRecord, version: ApiVersion, status: number, headers: Record<string, string> = {}) {
+  const rep = negotiate(req, 'release');
+  const body = rep.representation === 'brief' ? releaseBrief(release) : releaseFull(release, version);
+  sendRepresentation(req, res, {
+    status,
+    body,
+    contentType: rep.contentType,
+    etag: (json) => resourceEtag(release.version, json),
+    cacheControl: PRIVATE_CACHE,
+    headers,
+  });
+}
+
+/** POST /projects/{owner}/{repo}/releases */
+export async function postRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  const principal = await requireScope(req, 'write');
+  const version = apiVersion(req);
+  const rep = negotiate(req, 'release');
+  const body = await readBody(req, { types: ['application/json'] });
+  const input = validateBody(version === '1' ? ReleaseCreateV1 : ReleaseCreateV2, body.value);
+  const w = validateDraft(toReleaseWrite(input));
+  const owner = routeParam(req, 'owner');
+  const repo = routeParam(req, 'repo');
+  await idempotentWrite(req, res, principalKey(principal), body.raw, async (tx) => {
+    const project = await requireProject(tx, owner, repo);
+    const created = await createRelease(tx, project, w, 'manual');
+    const representation = rep.representation === 'brief' ? releaseBrief(created) : releaseFull(created, version);
+    const location = releasePath(`/api/v${version}`, project.owner, project.repo, created.tag);
+    return {
+      status: 201,
+      body: representation,
+      contentType: rep.contentType,
+      headers: { Location: location, ETag: resourceEtag(created.version, JSON.stringify(representation)) },
+    };
+  });
+}
+
+async function lockedRelease(tx: Executor, req: NextApiRequest): Promise<{ project: ProjectRecord; current: ReleaseRecord }> {
+  const project = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
+  const tag = routeParam(req, 'tag');
+  const current = await findRelease(tx, project.id, tag, true, true);
+  if (!current) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
+  checkIfMatch(req, current.version);
+  return { project, current };
+}
+
+function renamedHeaders(version: ApiVersion, before: ReleaseRecord, after: ReleaseRecord): Record<string, string> {
+  return before.tag !== after.tag ? { 'Content-Location': releasePath(`/api/v${version}`, after.owner, after.repo, after.tag) } : {};
+}
+
+/** PUT: replaces every writable field (all required). */
+export async function putRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  await requireScope(req, 'write');
+  const version = apiVersion(req);
+  const body = await readBody(req, { types: ['application/json'] });
+  const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value);
+  const w = validateDraft(toReleaseWrite(input));
+  const { before, after } = await write(async (tx) => {
+    const { project, current } = await lockedRelease(tx, req);
+    return { before: current, after: await updateRelease(tx, project, current, w) };
+  });
+  writeResponse(req, res, after, version, 200, renamedHeaders(version, before, after));
+}
+
+/** PATCH: merge patch (RFC 7396) or JSON Patch (RFC 6902) applied to the PUT document, then validated like PUT. */
+export async function patchRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  await requireScope(req, 'write');
+  const version = apiVersion(req);
+  const patch = await readPatch(req);
+  const { before, after } = await write(async (tx) => {
+    const { project, current } = await lockedRelease(tx, req);
+    const patched = patch.apply(writableDocument(current, version));
+    const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, patched);
+    const w = toReleaseWrite(input);
+    // Making it a draft takes it off the site (a draft has no publication time); un-drafting without a date publishes it now.
+    if (w.draft) w.publishedAt = null;
+    return { before: current, after: await updateRelease(tx, project, current, validateDraft(w)) };
+  });
+  writeResponse(req, res, after, version, 200, renamedHeaders(version, before, after));
+}
+
+/** DELETE → 204. */
+export async function deleteReleaseHandler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  await requireScope(req, 'write');
+  await write(async (tx) => {
+    const { project, current } = await lockedRelease(tx, req);
+    await deleteRelease(tx, project, current);
+  });
+  res.statusCode = 204;
+  res.setHeader('Cache-Control', PRIVATE_CACHE);
+  res.end();
+}
+
+/** PATCH on the collection: one change to every release matching the query's filters. */
+export async function bulkPatchReleases(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  await requireScope(req, 'write');
+  const filters = parseQuery(req, filterSchema(false).strict()) as ReleaseFilters;
+  const body = await readBody(req, { types: [MERGE_PATCH], unsupportedHeaders: { 'Accept-Patch': MERGE_PATCH } });
+  const change = validateBody(ReleaseBulkChange, body.value);
+  const result = await write(async (tx) => {
+    const project = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
+    return bulkUpdate(tx, project, filters, true, change);
+  });
+  sendRepresentation(req, res, { body: result, contentType: 'application/json', cacheControl: PRIVATE_CACHE });
+}
+
+// --- reactions -----------------------------------------------------------------------------------
+
+/** GET …/reactions: the release's reaction counts. */
+export async function getReactions(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  const ctx = await readContext(req, 'reactions');
+  const db = await getDb();
+  const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'));
+  const tag = routeParam(req, 'tag');
+  const release = await findRelease(db, project.id, tag, ctx.seeAll);
+  if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
+  sendRepresentation(req, res, { body: reactionsOf(release.reactions), contentType: 'application/json', cacheControl: ctx.cacheControl });
+}
+
+/** POST …/reactions `{ content }`: adds one reaction (not idempotent; honours Idempotency-Key). */
+export async function postReaction(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  const principal = await requireScope(req, 'write');
+  const body = await readBody(req, { types: ['application/json'] });
+  const { content } = validateBody(ReactionInput, body.value);
+  const version = apiVersion(req);
+  await idempotentWrite(req, res, principalKey(principal), body.raw, async (tx) => {
+    const project = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'));
+    const tag = routeParam(req, 'tag');
+    const release = await findRelease(tx, project.id, tag, false);
+    if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no published release tagged "${tag}".`);
+    const counts = await addReaction(tx, project, release, content);
+    return {
+      status: 201,
+      body: { content, reactions: reactionsOf(counts) },
+      contentType: 'application/json',
+      headers: { Location: `${releasePath(`/api/v${version}`, project.owner, project.repo, release.tag)}/reactions` },
+    };
+  });
+}

@@ -1,0 +1,333 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { keysetColumns, keysetCondition, keysetOrder, keysetValues, type KeysetTerm } from '../db/keyset';
+import { rows, type Executor, type Tx } from '../db';
+import { isUniqueViolation } from '../db/errors';
+import { emit } from '../db/outbox';
+import { projects, releaseReactions, releases, reactionContents, type ReleaseRow, type ReactionContent } from '../db/schema';
+import { ApiError } from '../http/errors';
+import type { Cursor, SortTerm } from '../http/collection';
+import { sortString } from '../http/collection';
+import { renderMarkdown } from '../markdown';
+import type { ReleaseWrite } from './schema';
+
+export const RELEASE_SORT_KEYS = ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'] as const;
+export type ReleaseSortKey = (typeof RELEASE_SORT_KEYS)[number];
+
+export interface ReleaseFilters {
+  prerelease?: boolean;
+  draft?: boolean;
+  hidden?: boolean;
+  author?: string;
+  since?: Date;
+  until?: Date;
+  q?: string;
+  tag_prefix?: string;
+  source?: 'github' | 'manual';
+  project?: { owner: string; repo: string }[];
+}
+
+export interface ReleaseRecord extends ReleaseRow {
+  owner: string;
+  repo: string;
+  projectName: string;
+  reactions: Record<string, number>;
+}
+
+/** Releases an anonymous reader may see. */
+export const publicRelease = and(eq(releases.draft, false), eq(releases.hidden, false), sql`${releases.publishedAt} is not null`)!;
+
+// Sort expressions are total (no NULLs) and collate the same on PGlite and PostgreSQL.
+const SORT_EXPR: Record<ReleaseSortKey, Omit<KeysetTerm, 'dir'>> = {
+  publishedAt: { expr: sql`coalesce(${releases.publishedAt}, ${releases.createdAt})`, type: 'timestamptz' },
+  tag: { expr: sql`(${releases.tag} collate "C")`, type: 'text' },
+  name: { expr: sql`(lower(coalesce(${releases.name}, ${releases.tag})) collate "C")`, type: 'text' },
+  createdAt: { expr: sql`${releases.createdAt}`, type: 'timestamptz' },
+  updatedAt: { expr: sql`${releases.updatedAt}`, type: 'timestamptz' },
+};
+
+const reactionsJson = sql<Record<string, number> | null>`(select jsonb_object_agg(rr.content, rr.count) from ${releaseReactions} rr where rr.release_id = ${releases.id})`;
+
+const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function releaseConditions(filters: ReleaseFilters, seeAll: boolean): SQL[] {
+  const c: SQL[] = [];
+  if (!seeAll) c.push(publicRelease);
+  if (filters.prerelease !== undefined) c.push(eq(releases.prerelease, filters.prerelease));
+  if (filters.draft !== undefined) c.push(eq(releases.draft, filters.draft));
+  if (filters.hidden !== undefined) c.push(eq(releases.hidden, filters.hidden));
+  if (filters.author) c.push(sql`lower(${releases.authorLogin}) = lower(${filters.author})`);
+  if (filters.since) c.push(sql`${releases.publishedAt} >= ${filters.since.toISOString()}::timestamptz`);
+  if (filters.until) c.push(sql`${releases.publishedAt} <= ${filters.until.toISOString()}::timestamptz`);
+  if (filters.q) {
+    const pattern = `%${like(filters.q)}%`;
+    c.push(sql`(${releases.tag} ilike ${pattern} or ${releases.name} ilike ${pattern} or ${releases.body} ilike ${pattern})`);
+  }
+  if (filters.tag_prefix) c.push(sql`starts_with(${releases.tag}, ${filters.tag_prefix})`);
+  if (filters.source) c.push(eq(releases.source, filters.source));
+  if (filters.project?.length) {
+    c.push(sql`(lower(${projects.owner}), lower(${projects.repo})) in (${sql.join(
+      filters.project.map((p) => sql`(lower(${p.owner}), lower(${p.repo}))`),
+      sql`, `,
+    )})`);
+  }
+  return c;
+}
+
+function selectReleases(db: Executor, terms: KeysetTerm[] = []) {
+  const extra = keysetColumns(terms);
+  return db
+    .select({ release: releases, owner: projects.owner, repo: projects.repo, projectName: projects.name, reactions: reactionsJson, ...extra })
+    .from(releases)
+    .innerJoin(projects, eq(projects.id, releases.projectId));
+}
+
+type Selected = { release: ReleaseRow; owner: string; repo: string; projectName: string; reactions: Record<string, number> | null } & Record<string, unknown>;
+
+function toRecord(row: Selected): ReleaseRecord {
+  return { ...row.release, owner: row.owner, repo: row.repo, projectName: row.projectName, reactions: row.reactions ?? {} };
+}
+
+export interface ListOptions {
+  projectId?: number;
+  filters: ReleaseFilters;
+  seeAll: boolean;
+  sort: SortTerm<ReleaseSortKey>[];
+  offset: number;
+  limit: number;
+  cursor?: Cursor;
+  count: boolean;
+}
+
+export interface ReleasePage {
+  items: ReleaseRecord[];
+  total?: number;
+  /** Cursors for the pages either side (keyset), when there are any. */
+  nextCursor?: Cursor;
+  prevCursor?: Cursor;
+  hasNext: boolean;
+}
+
+/** One page of releases: offset or keyset (cursor) pagination, with an optional exact total. */
+export async function listReleases(db: Executor, o: ListOptions): Promise<ReleasePage> {
+  const conditions = releaseConditions(o.filters, o.seeAll);
+  if (o.projectId !== undefined) conditions.push(eq(releases.projectId, o.projectId));
+  const terms: KeysetTerm[] = [
+    ...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })),
+    { expr: sql`${releases.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'desc' },
+  ];
+  const sortId = sortString(o.sort);
+  const before = !!o.cursor?.before;
+  const anchor = o.cursor?.after ?? o.cursor?.before;
+  const pageConditions = anchor ? [...conditions, keysetCondition(terms, anchor, before)] : conditions;
+  let query = selectReleases(db, terms)
+    .where(and(...pageConditions))
+    .orderBy(...keysetOrder(terms, before))
+    .limit(o.limit + 1)
+    .$dynamic();
+  if (!o.cursor && o.offset) query = query.offset(o.offset);
+  const rows = (await query) as Selected[];
+  const more = rows.length > o.limit;
+  const page = rows.slice(0, o.limit);
+  if (before) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const hasNext = before ? true : more;
+  const hasPrev = before ? more : !!o.cursor || o.offset > 0;
+  let total: number | undefined;
+  if (o.count) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(releases)
+      .innerJoin(projects, eq(projects.id, releases.projectId))
+      .where(and(...conditions));
+    total = Number(row?.n ?? 0);
+  }
+  return {
+    items: page.map(toRecord),
+    total,
+    hasNext,
+    nextCursor: hasNext && last ? { after: keysetValues(last, terms), sort: sortId } : undefined,
+    prevCursor: hasPrev && first ? { before: keysetValues(first, terms), sort: sortId } : undefined,
+  };
+}
+
+export async function findRelease(db: Executor, projectId: number, tag: string, seeAll: boolean, forUpdate = false): Promise<ReleaseRecord | undefined> {
+  const where = and(eq(releases.projectId, projectId), eq(releases.tag, tag), ...(seeAll ? [] : [publicRelease]));
+  const query = selectReleases(db).where(where).limit(1);
+  const rows = (forUpdate ? await query.for('update', { of: releases }) : await query) as Selected[];
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/** The newest published, non-prerelease release (what releases/latest points to). */
+export async function findLatest(db: Executor, projectId: number): Promise<ReleaseRecord | undefined> {
+  const rows = (await selectReleases(db)
+    .where(and(eq(releases.projectId, projectId), publicRelease, eq(releases.prerelease, false)))
+    .orderBy(desc(releases.publishedAt), desc(releases.id))
+    .limit(1)) as Selected[];
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/**
+ * Previous (older) and next (newer) release of each given release among those the reader may see,
+ * by publication time: two queries whatever the number of releases.
+ */
+export async function neighboursOf(
+  db: Executor,
+  records: ReleaseRecord[],
+  seeAll: boolean,
+): Promise<Map<number, { previous?: ReleaseRecord; next?: ReleaseRecord }>> {
+  const out = new Map<number, { previous?: ReleaseRecord; next?: ReleaseRecord }>();
+  if (!records.length) return out;
+  const projectIds = [...new Set(records.map((r) => r.projectId))];
+  const ids = records.map((r) => r.id);
+  const visible = seeAll ? sql`true` : sql`r.draft = false and r.hidden = false and r.published_at is not null`;
+  const links = await rows<{ id: number; prev_id: number | null; next_id: number | null }>(
+    db,
+    sql`select id, prev_id, next_id from (
+          select r.id,
+                 lag(r.id) over w as prev_id,
+                 lead(r.id) over w as next_id
+          from ${releases} r
+          where r.project_id in (${sql.join(projectIds.map((id) => sql`${id}::int`), sql`, `)}) and ${visible}
+          window w as (partition by r.project_id order by coalesce(r.published_at, r.created_at), r.id)
+        ) n where id in (${sql.join(ids.map((id) => sql`${id}::int`), sql`, `)})`,
+  );
+  const wanted = [...new Set(links.flatMap((l) => [l.prev_id, l.next_id]).filter((id): id is number => id !== null))];
+  const found = wanted.length ? ((await selectReleases(db).where(inArray(releases.id, wanted))) as Selected[]).map(toRecord) : [];
+  const byId = new Map(found.map((r) => [r.id, r]));
+  for (const l of links) {
+    out.set(Number(l.id), {
+      previous: l.prev_id !== null ? byId.get(Number(l.prev_id)) : undefined,
+      next: l.next_id !== null ? byId.get(Number(l.next_id)) : undefined,
+    });
+  }
+  return out;
+}
+
+export const isPublic = (r: Pick<ReleaseRow, 'draft' | 'hidden' | 'publishedAt'>) => !r.draft && !r.hidden && r.publishedAt !== null;
+
+function columns(w: ReleaseWrite) {
+  return {
+    tag: w.tag,
+    name: w.name,
+    body: w.body,
+    bodyHtml: renderMarkdown(w.body),
+    htmlUrl: w.url,
+    publishedAt: w.draft ? null : (w.publishedAt ?? new Date()),
+    prerelease: w.prerelease,
+    draft: w.draft,
+    hidden: w.hidden,
+    authorLogin: w.author?.login ?? null,
+    authorAvatarUrl: w.author?.avatarUrl ?? null,
+    authorUrl: w.author?.url ?? null,
+  };
+}
+
+function tagTaken(tag: string): ApiError {
+  return new ApiError(409, {
+    type: 'tag-taken',
+    detail: `This project already has a release tagged "${tag}".`,
+    errors: [{ pointer: '/tag', detail: 'is already taken in this project' }],
+  });
+}
+
+export interface ProjectRef {
+  id: number;
+  owner: string;
+  repo: string;
+  name: string;
+}
+
+const eventPayload = (p: ProjectRef, r: Pick<ReleaseRow, 'id' | 'tag'> & Partial<ReleaseRow>, extra: Record<string, unknown> = {}) => ({
+  project: `${p.owner}/${p.repo}`,
+  tag: r.tag,
+  releaseId: r.id,
+  public: r.draft === undefined ? undefined : isPublic(r as ReleaseRow),
+  ...extra,
+});
+
+export async function createRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite, source: 'github' | 'manual', githubId: number | null = null): Promise<ReleaseRecord> {
+  let row: ReleaseRow | undefined;
+  try {
+    [row] = await tx.insert(releases).values({ ...columns(w), projectId: project.id, source, githubId }).returning();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw tagTaken(w.tag);
+    throw err;
+  }
+  if (!row) throw new Error('insert returned nothing');
+  await emit(tx, { type: isPublic(row) ? 'release.published' : 'release.created', projectId: project.id, payload: eventPayload(project, row) });
+  return { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: {} };
+}
+
+/** Replaces a release's writable fields. `current` was read in this transaction FOR UPDATE. */
+export async function updateRelease(tx: Tx, project: ProjectRef, current: ReleaseRecord, w: ReleaseWrite): Promise<ReleaseRecord> {
+  let row: ReleaseRow | undefined;
+  try {
+    [row] = await tx
+      .update(releases)
+      .set({ ...columns(w), publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()), version: sql`${releases.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(releases.id, current.id), eq(releases.version, current.version)))
+      .returning();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw tagTaken(w.tag);
+    throw err;
+  }
+  if (!row) throw new ApiError(412, { detail: 'The release changed while this request ran; GET it again and retry.' });
+  const wasPublic = isPublic(current);
+  const type = !wasPublic && isPublic(row) ? 'release.published' : 'release.updated';
+  await emit(tx, {
+    type,
+    projectId: project.id,
+    payload: eventPayload(project, row, current.tag !== row.tag ? { previousTag: current.tag } : {}),
+  });
+  return { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: current.reactions };
+}
+
+export async function deleteRelease(tx: Tx, project: ProjectRef, current: ReleaseRecord): Promise<void> {
+  const gone = await tx.delete(releases).where(and(eq(releases.id, current.id), eq(releases.version, current.version))).returning({ id: releases.id });
+  if (!gone.length) throw new ApiError(412, { detail: 'The release changed while this request ran; GET it again and retry.' });
+  await emit(tx, { type: 'release.deleted', projectId: project.id, payload: eventPayload(project, current) });
+}
+
+export async function addReaction(tx: Tx, project: ProjectRef, release: ReleaseRecord, content: ReactionContent): Promise<Record<string, number>> {
+  await tx
+    .insert(releaseReactions)
+    .values({ releaseId: release.id, content, count: 1 })
+    .onConflictDoUpdate({ target: [releaseReactions.releaseId, releaseReactions.content], set: { count: sql`${releaseReactions.count} + 1` } });
+  const rows = await tx.select({ content: releaseReactions.content, count: releaseReactions.count }).from(releaseReactions).where(eq(releaseReactions.releaseId, release.id));
+  await emit(tx, { type: 'release.reacted', projectId: project.id, payload: eventPayload(project, release, { content }) });
+  return Object.fromEntries(rows.map((r) => [r.content, r.count]));
+}
+
+/** One change to every release of the project matching the filters; returns how many matched and changed. */
+export async function bulkUpdate(
+  tx: Tx,
+  project: ProjectRef,
+  filters: ReleaseFilters,
+  seeAll: boolean,
+  change: { hidden?: boolean; prerelease?: boolean },
+): Promise<{ matched: number; changed: number }> {
+  const conditions = [eq(releases.projectId, project.id), ...releaseConditions(filters, seeAll)];
+  const matchedIds = await tx
+    .select({ id: releases.id })
+    .from(releases)
+    .innerJoin(projects, eq(projects.id, releases.projectId))
+    .where(and(...conditions))
+    .for('update', { of: releases });
+  const ids = matchedIds.map((r) => r.id);
+  if (!ids.length) return { matched: 0, changed: 0 };
+  const differs: SQL[] = [];
+  if (change.hidden !== undefined) differs.push(sql`${releases.hidden} is distinct from ${change.hidden}`);
+  if (change.prerelease !== undefined) differs.push(sql`${releases.prerelease} is distinct from ${change.prerelease}`);
+  const changed = await tx
+    .update(releases)
+    .set({ ...change, version: sql`${releases.version} + 1`, updatedAt: new Date() })
+    .where(and(inArray(releases.id, ids), sql`(${sql.join(differs, sql` or `)})`))
+    .returning({ id: releases.id, tag: releases.tag, draft: releases.draft, hidden: releases.hidden, publishedAt: releases.publishedAt });
+  for (const row of changed) {
+    await emit(tx, { type: 'release.updated', projectId: project.id, payload: eventPayload(project, row, { bulk: true }) });
+  }
+  return { matched: ids.length, changed: changed.length };
+}
+
+export const REACTION_CONTENTS = reactionContents;

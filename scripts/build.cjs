@@ -46,7 +46,49 @@ function nextBin() {
  * Runs `next build` when needed. The build never opens the embedded database (it renders pages
  * without data and the server refreshes them at start), so it is safe while no server runs.
  */
-function buildIfNeeded({ force = false, env = process.env, stdio = 'inherit' } = {}) {
+const LOCK = path.join(root, '.next-build.lock');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/** One build at a time across processes (npm start, test runs): others wait, then reuse its output. */
+function withBuildLock(work) {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+      fs.writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(LOCK, 'utf8')) || 0;
+      if (!owner || !alive(owner)) {
+        fs.rmSync(LOCK, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another build (pid ${owner}) holds ${LOCK}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    fs.rmSync(LOCK, { force: true });
+  }
+}
+
+function buildIfNeeded(options = {}) {
+  if (!options.force && !needsBuild()) return { built: false };
+  return withBuildLock(() => build(options));
+}
+
+function build({ force = false, env = process.env, stdio = 'inherit' } = {}) {
   if (!force && !needsBuild()) return { built: false };
   const stamp = sourceStamp();
   const result = spawnSync(process.execPath, [nextBin(), 'build'], { cwd: root, env, stdio });

@@ -67,11 +67,17 @@ export const Notes = z
 export const ReleaseV1 = z.object({ ...releaseCommon, body: z.string().meta({ description: 'Markdown notes.' }) }).meta({ id: 'ReleaseV1' });
 export const ReleaseV2 = z.object({ ...releaseCommon, notes: Notes }).meta({ id: 'ReleaseV2' });
 
-/** Field names `fields=` accepts, per version (the full representation's members). */
+/** Field names `fields=` accepts: the members of the representation being returned. */
 export const RELEASE_FIELDS = {
   '1': Object.keys(ReleaseV1.shape),
   '2': Object.keys(ReleaseV2.shape),
 } as const;
+
+export function releaseFieldsFor(version: '1' | '2', representation: 'full' | 'brief' | 'extended'): string[] {
+  if (representation === 'brief') return Object.keys(ReleaseBrief.shape);
+  if (representation === 'extended') return [...RELEASE_FIELDS[version], ...(version === '1' ? ['bodyHtml'] : []), 'previous', 'next'];
+  return [...RELEASE_FIELDS[version]];
+}
 
 // --- input ---------------------------------------------------------------------------------------
 

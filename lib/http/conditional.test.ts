@@ -1,14 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { invoke } from '../test/http';
 import {
-  appendVary, checkIfMatch, collectionEtag, contentHash, ifMatchVersion, isNotModified, resourceEtag, sendPrepared,
+  appendVary, checkIfMatch, collectionEtag, contentHash, ifMatchRefs, isNotModified, resourceEtag, sendPrepared,
   sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE,
 } from './conditional';
 import { ApiError } from './errors';
 import { route } from './route';
 
 const withHeaders = (headers: Record<string, string>) => ({ headers, url: '/x' }) as unknown as IncomingMessage;
-const ETAG = resourceEtag(3, '{"a":1}');
+const REL = { kind: 'rel' as const, id: 7, version: 3 };
+const ETAG = resourceEtag(REL, '{"a":1}');
 
 function thrown(fn: () => unknown): ApiError {
   try {
@@ -21,11 +22,11 @@ function thrown(fn: () => unknown): ApiError {
 }
 
 describe('ETags', () => {
-  it('are strong, content-derived and carry the row version', () => {
+  it('are strong, content-derived and name the resource and its row version', () => {
     expect(contentHash('{"a":1}')).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(contentHash('{"a":1}')).toBe(contentHash('{"a":1}'));
     expect(contentHash('{"a":1}')).not.toBe(contentHash('{"a":2}'));
-    expect(ETAG).toBe(`"v3-${contentHash('{"a":1}')}"`);
+    expect(ETAG).toBe(`"rel7.v3-${contentHash('{"a":1}')}"`);
     expect(collectionEtag('[]')).toBe(`"c-${contentHash('[]')}"`);
   });
 });
@@ -38,34 +39,43 @@ describe('isNotModified() (If-None-Match, weak comparison)', () => {
     [`"other", ${ETAG}`, true],
     ['*', true],
     ['"other"', false],
-    [ETAG.replace('v3', 'v4'), false],
+    [ETAG.replace('.v3', '.v4'), false],
   ])('If-None-Match %s → %s', (header, expected) => {
     expect(isNotModified(withHeaders(header === undefined ? {} : { 'if-none-match': header }), ETAG)).toBe(expected);
   });
 });
 
-describe('ifMatchVersion() and checkIfMatch() (If-Match, strong)', () => {
-  it.each<[string | undefined, number | 'any' | undefined]>([
+describe('ifMatchRefs() and checkIfMatch() (If-Match, strong)', () => {
+  it.each<[string | undefined, unknown]>([
     [undefined, undefined],
     ['*', 'any'],
-    [ETAG, 3],
-    [`"junk", ${resourceEtag(12, 'x')}`, 12],
+    [ETAG, [REL]],
+    [`"junk", ${resourceEtag({ kind: 'prj', id: 2, version: 12 }, 'x')}`, [{ kind: 'prj', id: 2, version: 12 }]],
     [`${ETAG}, *`, 'any'],
-  ])('If-Match %s → %s', (header, expected) => {
-    expect(ifMatchVersion(withHeaders(header === undefined ? {} : { 'if-match': header }))).toBe(expected);
+    [`W/${ETAG}`, []],
+    [collectionEtag('[]'), []],
+  ])('If-Match %s → %j', (header, expected) => {
+    expect(ifMatchRefs(withHeaders(header === undefined ? {} : { 'if-match': header }))).toEqual(expected);
   });
 
-  it.each([`W/${ETAG}`, '"v3"', 'v3-abc', '""', collectionEtag('[]')])('If-Match %s can never match: 412', (header) => {
-    const err = thrown(() => ifMatchVersion(withHeaders({ 'if-match': header })));
+  it('passes the current ETag anywhere in the list, *, or no If-Match at all', () => {
+    expect(() => checkIfMatch(withHeaders({ 'if-match': ETAG }), REL)).not.toThrow();
+    expect(() => checkIfMatch(withHeaders({ 'if-match': `"rel7.v999-x", ${ETAG}` }), REL)).not.toThrow();
+    expect(() => checkIfMatch(withHeaders({ 'if-match': '*' }), { ...REL, version: 9 })).not.toThrow();
+    expect(() => checkIfMatch(withHeaders({}), { ...REL, version: 9 })).not.toThrow();
+  });
+
+  it.each([
+    ['another version', ETAG, { ...REL, version: 4 }],
+    ['another resource at the same version', ETAG, { ...REL, id: 8 }],
+    ['another kind of resource', ETAG, { ...REL, kind: 'prj' as const }],
+    ['a weak validator', `W/${ETAG}`, REL],
+    ['a made-up tag', '"v3-fabricated"', REL],
+    ['an empty tag', '""', REL],
+  ])('412 for %s', (_name, header, current) => {
+    const err = thrown(() => checkIfMatch(withHeaders({ 'if-match': header }), current));
     expect(err.status).toBe(412);
     expect(err.errors).toEqual([{ header: 'If-Match', detail: 'does not match the current ETag' }]);
-  });
-
-  it('passes the current version, *, or no If-Match at all; 412 for another version', () => {
-    expect(() => checkIfMatch(withHeaders({ 'if-match': ETAG }), 3)).not.toThrow();
-    expect(() => checkIfMatch(withHeaders({ 'if-match': '*' }), 9)).not.toThrow();
-    expect(() => checkIfMatch(withHeaders({}), 9)).not.toThrow();
-    expect(thrown(() => checkIfMatch(withHeaders({ 'if-match': ETAG }), 4)).status).toBe(412);
   });
 });
 
@@ -76,7 +86,7 @@ describe('sendRepresentation()', () => {
     route({
       GET: (req, res) => {
         res.setHeader('Link', '</api/v2/x>; rel="successor-version"');
-        sendRepresentation(req, res, { status, body, contentType: 'application/vnd.test+json', etag: (j) => resourceEtag(5, j), cacheControl: PUBLIC_CACHE, headers: { Link: '</x?offset=20>; rel="next"', 'X-Total-Count': '1' } });
+        sendRepresentation(req, res, { status, body, contentType: 'application/vnd.test+json', etag: (j) => resourceEtag({ kind: 'rel', id: 1, version: 5 }, j), cacheControl: PUBLIC_CACHE, headers: { Link: '</x?offset=20>; rel="next"', 'X-Total-Count': '1' } });
       },
     });
 
@@ -85,14 +95,14 @@ describe('sendRepresentation()', () => {
     expect(r.status).toBe(200);
     expect(r.json()).toEqual(body);
     expect(r.headers).toMatchObject({
-      etag: resourceEtag(5, json), 'cache-control': PUBLIC_CACHE, vary: 'Accept', 'content-type': 'application/vnd.test+json; charset=utf-8',
+      etag: resourceEtag({ kind: 'rel', id: 1, version: 5 }, json), 'cache-control': PUBLIC_CACHE, vary: 'Accept', 'content-type': 'application/vnd.test+json; charset=utf-8',
       'content-length': Buffer.byteLength(json), 'x-total-count': '1', link: '</api/v2/x>; rel="successor-version", </x?offset=20>; rel="next"',
     });
   });
 
   it('answers a matching If-None-Match with 304, the ETag and no body', async () => {
-    const r = await invoke(handler(), { headers: { 'if-none-match': resourceEtag(5, json) } });
-    expect([r.status, r.text, r.headers.etag, r.headers['content-type']]).toEqual([304, '', resourceEtag(5, json), undefined]);
+    const r = await invoke(handler(), { headers: { 'if-none-match': resourceEtag({ kind: 'rel', id: 1, version: 5 }, json) } });
+    expect([r.status, r.text, r.headers.etag, r.headers['content-type']]).toEqual([304, '', resourceEtag({ kind: 'rel', id: 1, version: 5 }, json), undefined]);
   });
 
   it('never turns a non-200 (e.g. 201) into a 304', async () => {

@@ -146,7 +146,7 @@ describe('GET /projects/{owner}/{repo}', () => {
 describe('POST /projects', () => {
   it('creates (201): name defaults to the repo, Location and ETag, no releases yet', async () => {
     const r = await api('POST', P, { body: { owner: 'newco', repo: 'widget' } });
-    expect([r.status, r.headers.location, r.headers.etag]).toEqual([201, `${P}/newco/widget`, expect.stringMatching(/^"v1-/)]);
+    expect([r.status, r.headers.location, r.headers.etag]).toEqual([201, `${P}/newco/widget`, expect.stringMatching(/^"prj\d+\.v1-/)]);
     expect(r.json<Json>()).toMatchObject({ owner: 'newco', repo: 'widget', fullName: 'newco/widget', name: 'widget', description: null, homepage: null, releaseCount: 0, latestRelease: null });
     expect((await api('GET', String(r.headers.location))).json<Json>()).toEqual(r.json<Json>());
   });

@@ -65,7 +65,7 @@ export async function getProject(req: NextApiRequest, res: NextApiResponse): Pro
       body = represent(project, ctx.rep.representation);
     }
     const json = JSON.stringify(pickFields(body, fields));
-    return { status: 200, json, etag: resourceEtag(project.version, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    return { status: 200, json, etag: resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
   });
   sendPrepared(req, res, prepared);
 }
@@ -76,7 +76,7 @@ function respond(req: NextApiRequest, res: NextApiResponse, project: ProjectReco
     status,
     body: represent(project, rep.representation),
     contentType: rep.contentType,
-    etag: (json) => resourceEtag(project.version, json),
+    etag: (json) => resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json),
     cacheControl: PRIVATE_CACHE,
     headers,
   });
@@ -103,7 +103,7 @@ export async function postProject(req: NextApiRequest, res: NextApiResponse): Pr
       status: 201,
       body: representation,
       contentType: rep.contentType,
-      headers: { Location: projectPath(`/api/v${version}`, created), ETag: resourceEtag(created.version, JSON.stringify(representation)) },
+      headers: { Location: projectPath(`/api/v${version}`, created), ETag: resourceEtag({ kind: 'prj', id: created.id, version: created.version }, JSON.stringify(representation)) },
     };
   });
 }
@@ -112,7 +112,7 @@ async function change(req: NextApiRequest, res: NextApiResponse, next: (current:
   const version = apiVersion(req);
   const { before, after } = await write(async (tx) => {
     const current = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true, forUpdate: true });
-    checkIfMatch(req, current.version);
+    checkIfMatch(req, { kind: 'prj', id: current.id, version: current.version });
     const input = await next(current);
     return { before: current, after: await updateProject(tx, current, input) };
   });
@@ -140,7 +140,7 @@ export async function deleteProjectHandler(req: NextApiRequest, res: NextApiResp
   await requireScope(req, 'write');
   await write(async (tx) => {
     const current = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true, forUpdate: true });
-    checkIfMatch(req, current.version);
+    checkIfMatch(req, { kind: 'prj', id: current.id, version: current.version });
     await deleteProject(tx, current);
   });
   res.statusCode = 204;

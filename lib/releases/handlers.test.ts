@@ -249,7 +249,7 @@ describe('GET …/releases/{tag}', () => {
   it('sends a strong ETag and answers a matching If-None-Match with an empty 304', async () => {
     const r = await api('GET', `${ROCKET}/v2.0.0`);
     const etag = String(r.headers.etag);
-    expect([etag, r.headers['cache-control']]).toEqual([expect.stringMatching(/^"v1-[A-Za-z0-9_-]{22}"$/), expect.stringContaining('public')]);
+    expect([etag, r.headers['cache-control']]).toEqual([expect.stringMatching(/^"rel\d+\.v1-[A-Za-z0-9_-]{22}"$/), expect.stringContaining('public')]);
     for (const inm of [etag, `"x", W/${etag}`, '*']) {
       const again = await api('GET', `${ROCKET}/v2.0.0`, { headers: { 'if-none-match': inm } });
       expect([again.status, again.text, again.headers.etag]).toEqual([304, '', etag]);
@@ -286,7 +286,7 @@ describe('GET …/releases/{tag}', () => {
 describe('POST …/releases', () => {
   it('creates (201) with Location (%2F-encoded tag), ETag and the GET representation', async () => {
     const r = await api('POST', HELLO, { body: { tag: 'feature/x-1', name: 'X', body: '**bold**', author: { login: 'me', avatarUrl: null, url: null } } });
-    expect([r.status, r.headers.location, r.headers.etag]).toEqual([201, `${HELLO}/feature%2Fx-1`, expect.stringMatching(/^"v1-/)]);
+    expect([r.status, r.headers.location, r.headers.etag]).toEqual([201, `${HELLO}/feature%2Fx-1`, expect.stringMatching(/^"rel\d+\.v1-/)]);
     expect(r.json<Json>()).toMatchObject({ tag: 'feature/x-1', name: 'X', body: '**bold**', source: 'manual', draft: false, author: { login: 'me' } });
     expect(Date.now() - Date.parse(r.json<Json>().publishedAt)).toBeLessThan(60_000);
     const read = await api('GET', String(r.headers.location));
@@ -359,7 +359,7 @@ describe('PUT, PATCH, DELETE …/releases/{tag}', () => {
     expect([r.status, r.headers['content-location']]).toEqual([200, undefined]);
     expect(r.json<Json>()).toMatchObject({ name: 'Put', body: 'put body', url: 'https://example.com/r', publishedAt: '2025-05-05T05:05:05.000Z', author: null });
     const moved = await api('PUT', `${HELLO}/1.0.1`, { body: doc({ tag: 'renamed/1.0.1' }) });
-    expect([moved.headers['content-location'], moved.headers.etag]).toEqual([`${HELLO}/renamed%2F1.0.1`, expect.stringMatching(/^"v3-/)]);
+    expect([moved.headers['content-location'], moved.headers.etag]).toEqual([`${HELLO}/renamed%2F1.0.1`, expect.stringMatching(/^"rel\d+\.v3-/)]);
     expect((await api('GET', `${HELLO}/1.0.1`)).status).toBe(404);
     expect((await api('GET', `${HELLO}/renamed%2F1.0.1`)).json<Json>().name).toBe('Put');
     expect((await api('PUT', `${HELLO}/renamed%2F1.0.1`, { body: doc({ tag: '1.0.0' }) })).status).toBe(409);

@@ -170,7 +170,7 @@ export async function getRelease(req: NextApiRequest, res: NextApiResponse): Pro
     if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
     const [item] = await represent(db, [release], ctx, fields);
     const json = JSON.stringify(item);
-    return { status: 200, json, etag: resourceEtag(release.version, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    return { status: 200, json, etag: resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
   });
   sendPrepared(req, res, prepared);
 }
@@ -206,7 +206,7 @@ function writeResponse(req: NextApiRequest, res: NextApiResponse, release: Relea
     status,
     body,
     contentType: rep.contentType,
-    etag: (json) => resourceEtag(release.version, json),
+    etag: (json) => resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json),
     cacheControl: PRIVATE_CACHE,
     headers,
   });
@@ -231,7 +231,7 @@ export async function postRelease(req: NextApiRequest, res: NextApiResponse): Pr
       status: 201,
       body: representation,
       contentType: rep.contentType,
-      headers: { Location: location, ETag: resourceEtag(created.version, JSON.stringify(representation)) },
+      headers: { Location: location, ETag: resourceEtag({ kind: 'rel', id: created.id, version: created.version }, JSON.stringify(representation)) },
     };
   });
 }
@@ -241,7 +241,7 @@ async function lockedRelease(tx: Executor, req: NextApiRequest): Promise<{ proje
   const tag = routeParam(req, 'tag');
   const current = await findRelease(tx, project.id, tag, true, true);
   if (!current) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
-  checkIfMatch(req, current.version);
+  checkIfMatch(req, { kind: 'rel', id: current.id, version: current.version });
   return { project, current };
 }
 

@@ -15,6 +15,9 @@ export const Tag = z
   .max(255)
   .refine((t) => t.trim() === t, { error: 'must not start or end with white space' })
   .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), { error: 'must not contain control characters' })
+  .refine((t) => t.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'), {
+    error: 'must not have empty, "." or ".." path segments (such URLs cannot be addressed)',
+  })
   .refine((t) => !RESERVED_TAGS.includes(t), { error: '"latest" is reserved: releases/latest always means the newest release' })
   .meta({ description: 'The git tag. May contain slashes and @ (e.g. `@acme/ui@2.0.0`, `release/2026-01`).', example: 'v2.3.0' });
 

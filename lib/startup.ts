@@ -15,4 +15,10 @@ export async function onServerDatabaseOpen(db: Db, engine: Engine): Promise<void
     if (!result.skipped) log().info({ engine, ...result }, 'seeded the empty database with demo data');
   }
   setTimeout(() => void revalidateSelf(pathsToRefreshOnStart()), 0).unref();
+  // Imports a crash or restart interrupted pick up where they stopped.
+  setTimeout(() => {
+    import('./github/imports')
+      .then((m) => m.resumeImports())
+      .catch((err: Error) => log().error({ err: err.message }, 'could not resume imports'));
+  }, 0).unref();
 }

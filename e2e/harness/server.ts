@@ -14,6 +14,9 @@ const { buildIfNeeded, nextBin, root } = require('../../scripts/build.cjs') as {
 
 export { root };
 
+/** The global webhook secret every test server is started with. */
+export const TEST_WEBHOOK_SECRET = 'it-global-webhook-secret';
+
 export function buildOnce(): void {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
   delete env.DATABASE_URL; // the build never needs a database
@@ -70,6 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     SHIPLOG_ADMIN_TOKEN: adminToken,
     SHIPLOG_SEED_DEMO: '1',
     SHIPLOG_LOG_LEVEL: 'warn',
+    GITHUB_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     ...options.env,
   };
   delete env.SHIPLOG_ROLE;

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
-import { currentEngine, getDb } from '../db';
+import { exclusive, getDb } from '../db';
 import { githubEtags, imports, type ImportRow } from '../db/schema';
 import { write } from '../db/write';
 import { ApiError } from '../http/errors';
@@ -11,7 +11,6 @@ import { GitHubRelease } from './payload';
 
 /** Longest wait for a rate-limit reset before stopping with a "retry after" message. */
 const maxWaitMs = () => Number(process.env.SHIPLOG_IMPORT_MAX_WAIT_MS ?? 60_000);
-const STALE_MS = 2 * 60_000; // a `running` import untouched this long lost its runner (crash): it may be claimed
 const g = globalThis as typeof globalThis & { __shiplogImports?: Map<number, Promise<ImportRow>> };
 const running = (g.__shiplogImports ??= new Map());
 
@@ -25,23 +24,15 @@ async function row(id: number): Promise<ImportRow> {
   return r;
 }
 
-/** Claims an import for this process: queued, or running but abandoned (no heartbeat for 2 minutes). */
+const IMPORT_LOCK = 7_450_003;
+
+/** Marks an unfinished import as running (the caller holds its lock). */
 async function claim(id: number): Promise<boolean> {
   const db = await getDb();
-  // PGlite serves one process: a `running` import this process is not running was abandoned.
-  const staleMs = currentEngine() === 'pglite' ? 0 : STALE_MS;
   const claimed = await db
     .update(imports)
     .set({ state: 'running', updatedAt: new Date(), message: null })
-    .where(
-      and(
-        eq(imports.id, id),
-        or(
-          inArray(imports.state, ['queued', 'rate_limited', 'failed']),
-          and(eq(imports.state, 'running'), sql`${imports.updatedAt} <= now() - make_interval(secs => ${staleMs / 1000})`),
-        ),
-      ),
-    )
+    .where(and(eq(imports.id, id), inArray(imports.state, ['queued', 'running', 'rate_limited', 'failed'])))
     .returning({ id: imports.id });
   return claimed.length > 0;
 }
@@ -161,14 +152,18 @@ export function runImport(id: number, project: ProjectRef, onProgress?: Progress
   const existing = running.get(id);
   if (existing) return existing;
   const work = (async () => {
-    if (!(await claim(id))) return row(id);
-    try {
-      return await run(id, project, onProgress);
-    } catch (err) {
-      log().error({ importId: id, err: (err as Error).message }, 'import failed');
-      await finish(id, 'failed', `The import stopped: ${(err as Error).message}. Start it again to resume.`).catch(() => {});
-      return row(id);
-    }
+    // A cluster-wide lease: only one process runs an import; a crashed runner's lease ends with its connection.
+    const result = await exclusive(IMPORT_LOCK, id, async () => {
+      if (!(await claim(id))) return row(id);
+      try {
+        return await run(id, project, onProgress);
+      } catch (err) {
+        log().error({ importId: id, err: (err as Error).message }, 'import failed');
+        await finish(id, 'failed', `The import stopped: ${(err as Error).message}. Start it again to resume.`).catch(() => {});
+        return row(id);
+      }
+    });
+    return result ?? row(id);
   })().finally(() => running.delete(id));
   running.set(id, work);
   return work;

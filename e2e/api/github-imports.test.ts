@@ -162,6 +162,41 @@ describe('imports from the GitHub REST API', () => {
   });
 });
 
+describe('edited deliveries with GITHUB_TOKEN', () => {
+  it("take GitHub's current state, which settles racing edits, and a release GitHub no longer has is deleted", async () => {
+    const { sign } = await import('../../lib/github/signature');
+    const { TEST_WEBHOOK_SECRET } = await import('../harness/server');
+    const releases = fakeReleases('octo', 'edits', 2, 830_000_000);
+    github.options.repos!['octo/edits'] = releases;
+    const s = await server({}, await storage());
+    try {
+      await createProject(s, 'octo', 'edits');
+      const deliver = async (action: string, release: object) => {
+        const body = JSON.stringify({ action, release, repository: { name: 'edits', full_name: 'octo/edits', owner: { login: 'octo' } } });
+        const res = await fetch(`${s.url}/api/webhooks/github`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-github-event': 'release', 'x-github-delivery': `d-${Math.random()}`, 'x-hub-signature-256': sign(TEST_WEBHOOK_SECRET, body) },
+          body,
+        });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { outcome: string };
+      };
+      const [newer, older] = releases as [(typeof releases)[0], (typeof releases)[0]];
+      await deliver('published', newer);
+      // An out-of-date `edited` (arriving late) must not win over what GitHub holds now.
+      expect((await deliver('edited', { ...newer, name: 'stale name from an old edit' })).outcome).toBe('unchanged');
+      const stored = (await (await fetch(`${s.url}/api/v1/projects/octo/edits/releases/${newer.tag_name}`)).json()) as { name: string };
+      expect(stored.name).toBe(newer.name);
+      // GitHub answers 404 for a release it no longer has: the edit deletes it and leaves a tombstone.
+      await deliver('published', { ...older, id: 839_999_999 });
+      expect((await deliver('edited', { ...older, id: 839_999_999 })).outcome).toBe('deleted');
+      expect((await fetch(`${s.url}/api/v1/projects/octo/edits/releases/${older.tag_name}`)).status).toBe(404);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('npm run import', () => {
   const cli = (args: string[], env: Record<string, string>) =>
     run(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/import.ts', ...args], {

@@ -9,7 +9,7 @@ import { findProject } from '../projects/repo';
 import { receiveDelivery } from './deliveries-core';
 import { matchSignature } from './signature';
 
-const GUID = /^[A-Za-z0-9-]{1,100}$/;
+const GUID = /^[A-Za-z0-9._:-]{1,100}$/;
 const EVENT = /^[a-z_]{1,64}$/;
 
 function header(req: NextApiRequest, name: string): string | undefined {

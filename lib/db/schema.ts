@@ -222,3 +222,10 @@ export const githubEtags = pgTable('github_etags', {
 });
 
 export type ImportRow = typeof imports.$inferSelect;
+
+/** Small per-instance state, e.g. how far the page revalidator has read the outbox. */
+export const siteState = pgTable('site_state', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

@@ -243,6 +243,8 @@ const eventPayload = (p: ProjectRef, r: Pick<ReleaseRow, 'id' | 'tag'> & Partial
   tag: r.tag,
   releaseId: r.id,
   public: r.draft === undefined ? undefined : isPublic(r as ReleaseRow),
+  // Where the release sits in time: page revalidation refreshes its neighbours' pages too.
+  at: (r.publishedAt ?? r.createdAt)?.toISOString(),
   ...extra,
 });
 

@@ -10,6 +10,16 @@ const nextConfig = {
   // Migrations are read from disk at run time; make sure serverless tracing ships them.
   outputFileTracingIncludes: { '/api/**': ['./drizzle/**'], '/': ['./drizzle/**'] },
   env: { SHIPLOG_VERSION: version },
+  async rewrites() {
+    return [
+      // Friendly feed URLs: /feed.atom, /acme/feed.rss, /acme/rocket/feed.json → the feed API.
+      { source: '/feed.:format(atom|rss|json)', destination: '/api/feed?format=:format' },
+      { source: '/:owner/feed.:format(atom|rss|json)', destination: '/api/feed/:owner?format=:format' },
+      { source: '/:owner/:repo/feed.:format(atom|rss|json)', destination: '/api/feed/:owner/:repo?format=:format' },
+      // The embeddable widget: <script src="https://shiplog.example/widget.js" data-project="owner/repo" async>
+      { source: '/widget.js', destination: '/api/widget' },
+    ];
+  },
 };
 
 module.exports = nextConfig;

@@ -24,6 +24,8 @@ export interface ReleaseFilters {
   tag_prefix?: string;
   source?: 'github' | 'manual';
   project?: { owner: string; repo: string }[];
+  /** Every project of this owner (feeds per owner). */
+  owner?: string;
 }
 
 export interface ReleaseRecord extends ReleaseRow {
@@ -64,6 +66,7 @@ export function releaseConditions(filters: ReleaseFilters, seeAll: boolean): SQL
   }
   if (filters.tag_prefix) c.push(sql`starts_with(${releases.tag}, ${filters.tag_prefix})`);
   if (filters.source) c.push(eq(releases.source, filters.source));
+  if (filters.owner) c.push(sql`lower(${projects.owner}) = lower(${filters.owner})`);
   if (filters.project?.length) {
     c.push(sql`(lower(${projects.owner}), lower(${projects.repo})) in (${sql.join(
       filters.project.map((p) => sql`(lower(${p.owner}), lower(${p.repo}))`),

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { API_VERSIONS, chooseVersion } from './lib/http/versions';
+import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/versions';
 
 /**
  * Unversioned API paths (`/api/projects/...`, `/api/releases`, `/api/tokens/...`) are answered by the
@@ -32,9 +32,10 @@ export function middleware(request: NextRequest) {
   }
   const url = request.nextUrl.clone();
   url.pathname = `/api/v${choice.version}${url.pathname.slice('/api'.length)}`;
-  const response = NextResponse.rewrite(url);
-  response.headers.set('Vary', 'API-Version, Version, Accept');
-  return response;
+  // Tell the route the version was negotiated from headers: its answer must then Vary on them.
+  const headers = new Headers(request.headers);
+  headers.set(NEGOTIATED_HEADER, choice.version);
+  return NextResponse.rewrite(url, { request: { headers } });
 }
 
 export const config = {

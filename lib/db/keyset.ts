@@ -19,8 +19,12 @@ function literal(value: unknown, type: KeysetTerm['type']): SQL {
  * own direction: (t1 > v1) or (t1 = v1 and t2 > v2) or … The anchor holds the terms' values as text.
  */
 export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: boolean): SQL {
-  if (anchor.length !== terms.length) {
-    throw ApiError.badRequest('cursor does not fit this query.', [{ parameter: 'cursor', detail: 'is not valid for this sort' }]);
+  const valid = (v: unknown, type: KeysetTerm['type']) =>
+    type === 'int' ? (typeof v === 'number' || typeof v === 'string') && /^-?\d{1,15}$/.test(String(v))
+    : type === 'timestamptz' ? typeof v === 'string' && (v === '-infinity' || !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
+    : typeof v === 'string';
+  if (anchor.length !== terms.length || terms.some((t, i) => !valid(anchor[i], t.type))) {
+    throw ApiError.badRequest('cursor is not a cursor this API issued for this query; use the links from a previous page.', [{ parameter: 'cursor', detail: 'is not valid for this sort' }]);
   }
   const ors = terms.map((t, i) => {
     const eqs = terms.slice(0, i).map((u, j) => sql`${u.expr} = ${literal(anchor[j], u.type)}`);

@@ -145,6 +145,26 @@ export function parseCollectionQuery<K extends string, F>(req: IncomingMessage, 
   return { filters: filters.data as F, sort, offset, limit, cursor, fields, base };
 }
 
+/** `fields` + `representation` for a single resource: anything else → 400 naming it. */
+export function parseSingleQuery(req: IncomingMessage, allowedFields: readonly string[]): string[] | undefined {
+  const raw = queryObject(req);
+  const errors: ProblemItem[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (!['fields', 'representation'].includes(key)) errors.push({ parameter: key, detail: 'is not a known parameter (known: fields, representation)' });
+    else if (Array.isArray(value)) errors.push({ parameter: key, detail: 'must be given once' });
+  }
+  let fields: string[] | undefined;
+  if (typeof raw.fields === 'string') {
+    fields = raw.fields.split(',').map((f) => f.trim()).filter(Boolean);
+    const unknown = fields.filter((f) => !allowedFields.includes(f));
+    if (unknown.length || !fields.length) {
+      errors.push({ parameter: 'fields', detail: unknown.length ? `unknown field(s) ${unknown.join(', ')}; known: ${allowedFields.join(', ')}` : 'names no field' });
+    }
+  }
+  if (errors.length) throw ApiError.badRequest(`Invalid query: ${errors.map((e) => `${e.parameter}: ${e.detail}`).join('; ')}.`, errors);
+  return fields;
+}
+
 /** Keeps only the requested top-level members (the order of `fields`). */
 export function pickFields<T extends Record<string, unknown>>(item: T, fields: string[] | undefined): Partial<T> {
   if (!fields) return item;
@@ -164,6 +184,8 @@ export function linkHeader(links: Record<string, string | undefined>): string {
 /** `true`/`false` query filter. */
 export const boolParam = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 /** ISO date or date-time query filter. */
 export const dateParam = z
   .string()
@@ -171,3 +193,11 @@ export const dateParam = z
     error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
   })
   .transform((v) => new Date(v));
+
+/** Like dateParam, but a bare date means the end of that day (UTC): `until=2025-12-31` includes the 31st. */
+export const untilParam = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+    error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
+  })
+  .transform((v) => (DATE_ONLY.test(v) ? new Date(Date.parse(`${v}T00:00:00Z`) + 86_400_000 - 1) : new Date(v)));

@@ -3,16 +3,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors';
 
 /**
- * Strong ETags. Single resources: `"v<row version>-<content hash>"` — the hash makes every
- * representation distinct and changes with any byte; the row version is what If-Match checks, so a
- * client holding any representation of the current state may write. Collections: the content hash.
+ * Strong ETags. Single resources: `"rel42.v3-<content hash>"` — which resource, its row version, and
+ * a hash that makes every representation distinct and changes with any byte. If-Match checks the
+ * resource and the version, so a client holding any representation of the current state may write,
+ * and an ETag of another resource never matches. Collections: the content hash.
  */
 export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('base64url').slice(0, 22);
 }
 
-export function resourceEtag(rowVersion: number, body: string): string {
-  return `"v${rowVersion}-${contentHash(body)}"`;
+/** Which resource an ETag speaks for: a kind prefix, its id and its row version. */
+export interface ResourceRef {
+  kind: 'rel' | 'prj';
+  id: number;
+  version: number;
+}
+
+export function resourceEtag(ref: ResourceRef, body: string): string {
+  return `"${ref.kind}${ref.id}.v${ref.version}-${contentHash(body)}"`;
 }
 
 export function collectionEtag(body: string): string {
@@ -34,30 +42,32 @@ export function isNotModified(req: IncomingMessage, etag: string): boolean {
   return tags(header).some((t) => t === '*' || t.replace(/^W\//, '') === bare);
 }
 
-/**
- * If-Match for writes. Returns the row version the client holds, `'any'` for `*`, or undefined when
- * no If-Match was sent. A malformed or weak validator is a 412: it can never match a strong ETag.
- */
-export function ifMatchVersion(req: IncomingMessage): number | 'any' | undefined {
+const RESOURCE_TAG = /^"([a-z]+)(\d+)\.v(\d+)-[A-Za-z0-9_-]+"$/;
+
+/** The resources and versions an If-Match names; `'any'` for `*`; undefined when none was sent. */
+export function ifMatchRefs(req: IncomingMessage): ResourceRef[] | 'any' | undefined {
   const header = req.headers['if-match'];
   if (header === undefined) return undefined;
   const list = tags(header);
   if (list.includes('*')) return 'any';
-  for (const tag of list) {
-    const m = /^"v(\d+)-[A-Za-z0-9_-]+"$/.exec(tag);
-    if (m) return Number(m[1]);
-  }
-  throw preconditionFailed('If-Match does not name a current ETag of this resource.');
+  return list.flatMap((tag) => {
+    const m = RESOURCE_TAG.exec(tag);
+    return m ? [{ kind: m[1] as ResourceRef['kind'], id: Number(m[2]), version: Number(m[3]) }] : [];
+  });
 }
 
 export function preconditionFailed(detail = 'The resource changed since you read it (If-Match does not match its ETag). GET it again, reapply your change and retry.'): ApiError {
   return new ApiError(412, { detail, errors: [{ header: 'If-Match', detail: 'does not match the current ETag' }] });
 }
 
-/** Throws 412 when the client's If-Match names another version than `current`. */
-export function checkIfMatch(req: IncomingMessage, current: number): void {
-  const held = ifMatchVersion(req);
-  if (held !== undefined && held !== 'any' && held !== current) throw preconditionFailed();
+/**
+ * Throws 412 unless If-Match is absent, `*`, or lists (anywhere in the list, RFC 9110) an ETag of this
+ * resource at its current version. Weak or malformed validators never match.
+ */
+export function checkIfMatch(req: IncomingMessage, current: ResourceRef): void {
+  const held = ifMatchRefs(req);
+  if (held === undefined || held === 'any') return;
+  if (!held.some((h) => h.kind === current.kind && h.id === current.id && h.version === current.version)) throw preconditionFailed();
 }
 
 export interface Representation {
@@ -87,8 +97,11 @@ export interface Prepared {
 
 export function sendPrepared(req: IncomingMessage, res: ServerResponse, p: Prepared): void {
   for (const [name, value] of Object.entries(p.headers)) {
-    const existing = name === 'Link' ? res.getHeader('Link') : undefined; // keep the version's successor link
-    res.setHeader(name, existing ? `${String(existing)}, ${value}` : value);
+    if (name === 'Vary') appendVary(res, ...value.split(',').map((v) => v.trim()));
+    else {
+      const existing = name === 'Link' ? res.getHeader('Link') : undefined; // keep the version's successor link
+      res.setHeader(name, existing ? `${String(existing)}, ${value}` : value);
+    }
   }
   res.setHeader('ETag', p.etag);
   res.setHeader('Cache-Control', p.cacheControl);

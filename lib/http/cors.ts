@@ -20,7 +20,11 @@ function allowedOrigins(): string[] {
 }
 
 function run(options: CorsOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  return new Promise((resolve, reject) => cors(options)(req as never, res as never, (err?: unknown) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => {
+    cors(options)(req as never, res as never, (err?: unknown) => (err ? reject(err) : resolve()));
+    // A preflight is answered (ended) by `cors` without calling next(): settle here, or the route never finishes.
+    if (res.writableEnded) resolve();
+  });
 }
 
 /**

@@ -11,6 +11,11 @@ export interface WriteResult {
   body: unknown;
   contentType: string;
   headers: Record<string, string>;
+  /**
+   * What a replay answers, when it must differ from `body`: a secret shown once (a new token) is
+   * never stored, so its replay says so instead of repeating it.
+   */
+  replayBody?: unknown;
 }
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -90,7 +95,7 @@ export async function idempotentWrite(
           state: 'done',
           responseStatus: r.status,
           responseHeaders: { ...r.headers, 'content-type': r.contentType },
-          responseBody: JSON.stringify(r.body),
+          responseBody: JSON.stringify(r.replayBody ?? r.body),
         })
         .where(eq(idempotencyKeys.id, claimed.id));
       return r;

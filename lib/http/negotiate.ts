@@ -51,10 +51,11 @@ export function negotiate(req: IncomingMessage, resource: string): Negotiated {
     }
     const representation = param as Representation;
     const vendor = representation === 'full' ? `application/vnd.shiplog.${resource}+json` : vendorType(resource, representation);
-    const negotiator = accept ? new Negotiator({ headers: { accept } }) : undefined;
-    const contentType = !negotiator ? 'application/json' : negotiator.mediaType([vendor, 'application/json']);
-    if (!contentType) throw notAcceptable(offers, raw);
-    return { representation, contentType };
+    if (!accept) return { representation, contentType: 'application/json' };
+    // The parameter wins over Accept, as long as Accept takes any of this resource's types at all.
+    if (!chosen) throw notAcceptable(offers, raw);
+    const negotiator = new Negotiator({ headers: { accept } });
+    return { representation, contentType: negotiator.mediaType([vendor, 'application/json']) ?? vendor };
   }
   if (!chosen) throw notAcceptable(offers, raw);
   if (chosen === vendorType(resource, 'brief')) return { representation: 'brief', contentType: chosen };

@@ -32,7 +32,13 @@ export async function readPatch(req: IncomingMessage): Promise<Patch> {
       type: MERGE_PATCH,
       raw: body.raw,
       touched: Object.keys(value),
-      apply: (doc) => mergePatch.apply(structuredClone(doc), value) as Record<string, unknown>,
+      // RFC 7396: null removes a member. A resource's writable document always has every member, so
+      // a removed (nullable) member becomes null; the PUT schema then says whether null is allowed.
+      apply: (doc) => {
+        const result = mergePatch.apply(structuredClone(doc), value) as Record<string, unknown>;
+        for (const key of Object.keys(doc)) if (!(key in result)) result[key] = null;
+        return result;
+      },
     };
   }
   const ops = body.value;

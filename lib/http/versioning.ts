@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextApiRequest } from 'next';
 import { ApiError } from './errors';
-import { API_VERSIONS, type ApiVersion, LATEST_VERSION } from './versions';
+import { API_VERSIONS, type ApiVersion, LATEST_VERSION, NEGOTIATED_HEADER } from './versions';
 
 /** v1 is deprecated since v2 shipped and goes away at its sunset. */
 export const V1_DEPRECATED_AT = Date.UTC(2026, 10, 1) / 1000; // 2026-11-01
@@ -19,6 +19,8 @@ export function versionHook(req: NextApiRequest, res: ServerResponse): void {
   const version = m[1] as ApiVersion;
   (req as unknown as Record<symbol, ApiVersion>)[KEY] = version;
   res.setHeader('API-Version', version);
+  // Reached through an unversioned path (middleware chose the version): the answer depends on the version headers.
+  if (req.headers[NEGOTIATED_HEADER]) res.setHeader('Vary', 'API-Version, Version, Accept');
   if (version !== LATEST_VERSION) {
     res.setHeader('Deprecation', `@${V1_DEPRECATED_AT}`);
     res.setHeader('Sunset', V1_SUNSET);

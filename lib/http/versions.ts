@@ -3,6 +3,9 @@ export const API_VERSIONS = ['1', '2'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 export const LATEST_VERSION: ApiVersion = '2';
 
+/** Set by middleware on requests whose version it chose from headers (unversioned paths). */
+export const NEGOTIATED_HEADER = 'x-shiplog-negotiated-version';
+
 const VENDOR = /application\/vnd\.shiplog\.v(\d+)\+json/i;
 
 export type VersionChoice = { ok: true; version: ApiVersion } | { ok: false; asked: string; source: string };

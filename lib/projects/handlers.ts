@@ -4,7 +4,7 @@ import { requireScope } from '../auth/tokens';
 import { getDb } from '../db';
 import { write } from '../db/write';
 import { cachedResponse } from '../http/cache';
-import { parseCollectionQuery, pickFields, type CollectionSpec } from '../http/collection';
+import { parseCollectionQuery, parseSingleQuery, pickFields, type CollectionSpec } from '../http/collection';
 import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, type Prepared } from '../http/conditional';
 import { readBody } from '../http/body';
 import { idempotentWrite } from '../http/idempotency';
@@ -17,15 +17,17 @@ import { apiVersion } from '../http/versioning';
 import { listReleases } from '../releases/repo';
 import { projectBrief, projectExtended, projectFull, projectPath, writableProject } from './present';
 import { createProject, deleteProject, listProjects, requireProject, updateProject, PROJECT_SORT_KEYS, type ProjectFilters, type ProjectRecord, type ProjectSortKey } from './repo';
-import { ProjectCreate, ProjectPut, PROJECT_FIELDS } from './schema';
+import { ProjectCreate, ProjectPut, projectFieldsFor } from './schema';
 
 const Filters = z.object({
   owner: z.string().min(1).max(39).optional(),
   q: z.string().min(1).max(200).optional(),
 });
 
-function spec(version: '1' | '2'): CollectionSpec<ProjectSortKey> {
-  return { filters: Filters, sortKeys: PROJECT_SORT_KEYS, defaultSort: [{ key: 'fullName', dir: 'asc' }], fields: PROJECT_FIELDS, cursor: version === '2' };
+function spec(version: '1' | '2', representation: 'full' | 'brief' | 'extended'): CollectionSpec<ProjectSortKey> {
+  // Lists never carry recentReleases: extended items are full items.
+  const fields = projectFieldsFor(representation === 'extended' ? 'full' : representation);
+  return { filters: Filters, sortKeys: PROJECT_SORT_KEYS, defaultSort: [{ key: 'fullName', dir: 'asc' }], fields, cursor: version === '2' };
 }
 
 function represent(p: ProjectRecord, representation: string): Record<string, unknown> {
@@ -35,7 +37,7 @@ function represent(p: ProjectRecord, representation: string): Record<string, unk
 /** GET /projects */
 export async function listProjectsHandler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const ctx = await readContext(req, 'project');
-  const q = parseCollectionQuery<ProjectSortKey, ProjectFilters>(req, spec(ctx.version));
+  const q = parseCollectionQuery<ProjectSortKey, ProjectFilters>(req, spec(ctx.version, ctx.rep.representation));
   const count = ctx.version === '1' || prefersExactCount(req);
   const prepared = await cachedResponse(cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
     const db = await getDb();
@@ -51,6 +53,7 @@ export async function listProjectsHandler(req: NextApiRequest, res: NextApiRespo
 /** GET /projects/{owner}/{repo} */
 export async function getProject(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const ctx = await readContext(req, 'project');
+  const fields = parseSingleQuery(req, projectFieldsFor(ctx.rep.representation));
   const prepared = await cachedResponse(cacheKey(req, ctx), async (): Promise<Prepared> => {
     const db = await getDb();
     const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: ctx.seeAll });
@@ -61,8 +64,8 @@ export async function getProject(req: NextApiRequest, res: NextApiResponse): Pro
     } else {
       body = represent(project, ctx.rep.representation);
     }
-    const json = JSON.stringify(body);
-    return { status: 200, json, etag: resourceEtag(project.version, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    const json = JSON.stringify(pickFields(body, fields));
+    return { status: 200, json, etag: resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
   });
   sendPrepared(req, res, prepared);
 }
@@ -73,7 +76,7 @@ function respond(req: NextApiRequest, res: NextApiResponse, project: ProjectReco
     status,
     body: represent(project, rep.representation),
     contentType: rep.contentType,
-    etag: (json) => resourceEtag(project.version, json),
+    etag: (json) => resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json),
     cacheControl: PRIVATE_CACHE,
     headers,
   });
@@ -100,7 +103,7 @@ export async function postProject(req: NextApiRequest, res: NextApiResponse): Pr
       status: 201,
       body: representation,
       contentType: rep.contentType,
-      headers: { Location: projectPath(`/api/v${version}`, created), ETag: resourceEtag(created.version, JSON.stringify(representation)) },
+      headers: { Location: projectPath(`/api/v${version}`, created), ETag: resourceEtag({ kind: 'prj', id: created.id, version: created.version }, JSON.stringify(representation)) },
     };
   });
 }
@@ -109,7 +112,7 @@ async function change(req: NextApiRequest, res: NextApiResponse, next: (current:
   const version = apiVersion(req);
   const { before, after } = await write(async (tx) => {
     const current = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true, forUpdate: true });
-    checkIfMatch(req, current.version);
+    checkIfMatch(req, { kind: 'prj', id: current.id, version: current.version });
     const input = await next(current);
     return { before: current, after: await updateProject(tx, current, input) };
   });
@@ -137,7 +140,7 @@ export async function deleteProjectHandler(req: NextApiRequest, res: NextApiResp
   await requireScope(req, 'write');
   await write(async (tx) => {
     const current = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true, forUpdate: true });
-    checkIfMatch(req, current.version);
+    checkIfMatch(req, { kind: 'prj', id: current.id, version: current.version });
     await deleteProject(tx, current);
   });
   res.statusCode = 204;

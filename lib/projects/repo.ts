@@ -30,7 +30,11 @@ export interface ProjectRecord extends ProjectRow {
   latest: LatestRelease | null;
 }
 
-const latestAt = sql`(select max(r.published_at) from ${releases} r where r.project_id = ${projects.id} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null)`;
+// Correlated subqueries name the outer row explicitly: in a single-table select drizzle renders the
+// projects.id column as a bare "id", which inside the subquery would bind to the release's own id.
+const PROJECT_ID = sql.raw('"projects"."id"');
+
+const latestAt = sql`(select max(r.published_at) from ${releases} r where r.project_id = ${PROJECT_ID} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null)`;
 
 const SORT_EXPR: Record<ProjectSortKey, Omit<KeysetTerm, 'dir'>> = {
   fullName: { expr: sql`((lower(${projects.owner}) || '/' || lower(${projects.repo})) collate "C")`, type: 'text' },
@@ -40,12 +44,12 @@ const SORT_EXPR: Record<ProjectSortKey, Omit<KeysetTerm, 'dir'>> = {
 
 function releaseCount(seeAll: boolean): SQL<number> {
   return seeAll
-    ? sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${projects.id})`
-    : sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${projects.id} and r.draft = false and r.hidden = false and r.published_at is not null)`;
+    ? sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${PROJECT_ID})`
+    : sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${PROJECT_ID} and r.draft = false and r.hidden = false and r.published_at is not null)`;
 }
 
 const latestJson = sql<Record<string, unknown> | null>`(select jsonb_build_object('id', r.id, 'tag', r.tag, 'name', r.name, 'publishedAt', r.published_at, 'prerelease', r.prerelease, 'htmlUrl', r.html_url)
-  from ${releases} r where r.project_id = ${projects.id} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null
+  from ${releases} r where r.project_id = ${PROJECT_ID} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null
   order by r.published_at desc, r.id desc limit 1)`;
 
 function selectProjects(db: Executor, seeAll: boolean, terms: KeysetTerm[] = []) {

@@ -36,6 +36,12 @@ export const ProjectExtended = z
 
 export const PROJECT_FIELDS = Object.keys(Project.shape);
 
+export function projectFieldsFor(representation: 'full' | 'brief' | 'extended'): string[] {
+  if (representation === 'brief') return Object.keys(ProjectBrief.shape);
+  if (representation === 'extended') return Object.keys(ProjectExtended.shape);
+  return PROJECT_FIELDS;
+}
+
 const webhookSecret = z
   .string()
   .min(16, { error: 'must be at least 16 characters' })

@@ -5,7 +5,7 @@ import { getDb, type Executor } from '../db';
 import { releaseSources } from '../db/schema';
 import { write } from '../db/write';
 import { cachedResponse } from '../http/cache';
-import { boolParam, dateParam, parseCollectionQuery, pickFields, type CollectionSpec } from '../http/collection';
+import { boolParam, dateParam, parseCollectionQuery, parseSingleQuery, pickFields, untilParam, type CollectionSpec } from '../http/collection';
 import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { idempotentWrite } from '../http/idempotency';
@@ -16,7 +16,7 @@ import { cacheKey, principalKey, readContext, routeParam, type ReadContext } fro
 import { parseQuery, validateBody } from '../http/validate';
 import { apiVersion } from '../http/versioning';
 import type { ApiVersion } from '../http/versions';
-import { negotiate } from '../http/negotiate';
+import { negotiate, type Representation } from '../http/negotiate';
 import { requireProject, type ProjectRecord } from '../projects/repo';
 import { projectBrief } from '../projects/present';
 import {
@@ -42,7 +42,7 @@ import {
   ReleaseCreateV2,
   ReleasePutV1,
   ReleasePutV2,
-  RELEASE_FIELDS,
+  releaseFieldsFor,
   type ReleaseWrite,
 } from './schema';
 
@@ -68,7 +68,7 @@ function filterSchema(acrossProjects: boolean) {
     hidden: boolParam.optional(),
     author: z.string().min(1).max(100).optional(),
     since: dateParam.optional(),
-    until: dateParam.optional(),
+    until: untilParam.optional(),
     q: z.string().min(1).max(200).optional(),
     tag_prefix: z.string().min(1).max(255).optional(),
     source: z.enum(releaseSources, { error: `must be one of ${releaseSources.join(', ')}` }).optional(),
@@ -77,15 +77,15 @@ function filterSchema(acrossProjects: boolean) {
 }
 
 const specs = new Map<string, CollectionSpec<ReleaseSortKey>>();
-function listSpec(version: ApiVersion, acrossProjects: boolean): CollectionSpec<ReleaseSortKey> {
-  const key = `${version}:${acrossProjects}`;
+function listSpec(version: ApiVersion, acrossProjects: boolean, representation: Representation): CollectionSpec<ReleaseSortKey> {
+  const key = `${version}:${acrossProjects}:${representation}`;
   let spec = specs.get(key);
   if (!spec) {
     spec = {
       filters: filterSchema(acrossProjects),
       sortKeys: RELEASE_SORT_KEYS,
       defaultSort: [{ key: 'publishedAt', dir: 'desc' }],
-      fields: RELEASE_FIELDS[version],
+      fields: releaseFieldsFor(version, representation),
       cursor: version === '2',
     };
     specs.set(key, spec);
@@ -115,7 +115,7 @@ function filtersFrom(q: { filters: unknown }): ReleaseFilters {
 
 async function list(req: NextApiRequest, res: NextApiResponse, project: { owner: string; repo: string } | undefined): Promise<void> {
   const ctx = await readContext(req, 'release');
-  const q = parseCollectionQuery<ReleaseSortKey, ReleaseFilters>(req, listSpec(ctx.version, !project));
+  const q = parseCollectionQuery<ReleaseSortKey, ReleaseFilters>(req, listSpec(ctx.version, !project, ctx.rep.representation));
   const count = ctx.version === '1' || prefersExactCount(req);
   const prepared = await cachedResponse(cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
     const db = await getDb();
@@ -162,32 +162,17 @@ export async function getRelease(req: NextApiRequest, res: NextApiResponse): Pro
   const owner = routeParam(req, 'owner');
   const repo = routeParam(req, 'repo');
   const tag = routeParam(req, 'tag');
+  const fields = parseSingleQuery(req, releaseFieldsFor(ctx.version, ctx.rep.representation));
   const prepared = await cachedResponse(cacheKey(req, ctx), async (): Promise<Prepared> => {
     const db = await getDb();
     const project = await requireProject(db, owner, repo);
     const release = await findRelease(db, project.id, tag, ctx.seeAll);
     if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
-    const fields = typeof req.query.fields === 'string' ? parseFields(req, ctx.version) : undefined;
     const [item] = await represent(db, [release], ctx, fields);
     const json = JSON.stringify(item);
-    return { status: 200, json, etag: resourceEtag(release.version, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    return { status: 200, json, etag: resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
   });
   sendPrepared(req, res, prepared);
-}
-
-const SingleQuery = z.strictObject({ fields: z.string().optional(), representation: z.string().optional() });
-
-function parseFields(req: NextApiRequest, version: ApiVersion): string[] | undefined {
-  const { fields } = parseQuery(req, SingleQuery);
-  if (!fields) return undefined;
-  const list = fields.split(',').map((f) => f.trim()).filter(Boolean);
-  const unknown = list.filter((f) => !RELEASE_FIELDS[version].includes(f));
-  if (unknown.length || !list.length) {
-    throw ApiError.badRequest(`Unknown field(s) in fields: ${unknown.join(', ') || '(none named)'}.`, [
-      { parameter: 'fields', detail: `known: ${RELEASE_FIELDS[version].join(', ')}` },
-    ]);
-  }
-  return list;
 }
 
 /** GET /projects/{owner}/{repo}/releases/latest → 307 to the newest published, non-prerelease release. */
@@ -221,7 +206,7 @@ function writeResponse(req: NextApiRequest, res: NextApiResponse, release: Relea
     status,
     body,
     contentType: rep.contentType,
-    etag: (json) => resourceEtag(release.version, json),
+    etag: (json) => resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json),
     cacheControl: PRIVATE_CACHE,
     headers,
   });
@@ -246,7 +231,7 @@ export async function postRelease(req: NextApiRequest, res: NextApiResponse): Pr
       status: 201,
       body: representation,
       contentType: rep.contentType,
-      headers: { Location: location, ETag: resourceEtag(created.version, JSON.stringify(representation)) },
+      headers: { Location: location, ETag: resourceEtag({ kind: 'rel', id: created.id, version: created.version }, JSON.stringify(representation)) },
     };
   });
 }
@@ -256,7 +241,7 @@ async function lockedRelease(tx: Executor, req: NextApiRequest): Promise<{ proje
   const tag = routeParam(req, 'tag');
   const current = await findRelease(tx, project.id, tag, true, true);
   if (!current) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
-  checkIfMatch(req, current.version);
+  checkIfMatch(req, { kind: 'rel', id: current.id, version: current.version });
   return { project, current };
 }
 

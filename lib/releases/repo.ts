@@ -47,7 +47,7 @@ const SORT_EXPR: Record<ReleaseSortKey, Omit<KeysetTerm, 'dir'>> = {
   updatedAt: { expr: sql`${releases.updatedAt}`, type: 'timestamptz' },
 };
 
-const reactionsJson = sql<Record<string, number> | null>`(select jsonb_object_agg(rr.content, rr.count) from ${releaseReactions} rr where rr.release_id = ${releases.id})`;
+const reactionsJson = sql<Record<string, number> | null>`(select jsonb_object_agg(rr.content, rr.count) from ${releaseReactions} rr where rr.release_id = ${sql.raw('"releases"."id"')})`;
 
 const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 

@@ -15,6 +15,9 @@ export const Tag = z
   .max(255)
   .refine((t) => t.trim() === t, { error: 'must not start or end with white space' })
   .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), { error: 'must not contain control characters' })
+  .refine((t) => t.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'), {
+    error: 'must not have empty, "." or ".." path segments (such URLs cannot be addressed)',
+  })
   .refine((t) => !RESERVED_TAGS.includes(t), { error: '"latest" is reserved: releases/latest always means the newest release' })
   .meta({ description: 'The git tag. May contain slashes and @ (e.g. `@acme/ui@2.0.0`, `release/2026-01`).', example: 'v2.3.0' });
 
@@ -67,11 +70,17 @@ export const Notes = z
 export const ReleaseV1 = z.object({ ...releaseCommon, body: z.string().meta({ description: 'Markdown notes.' }) }).meta({ id: 'ReleaseV1' });
 export const ReleaseV2 = z.object({ ...releaseCommon, notes: Notes }).meta({ id: 'ReleaseV2' });
 
-/** Field names `fields=` accepts, per version (the full representation's members). */
+/** Field names `fields=` accepts: the members of the representation being returned. */
 export const RELEASE_FIELDS = {
   '1': Object.keys(ReleaseV1.shape),
   '2': Object.keys(ReleaseV2.shape),
 } as const;
+
+export function releaseFieldsFor(version: '1' | '2', representation: 'full' | 'brief' | 'extended'): string[] {
+  if (representation === 'brief') return Object.keys(ReleaseBrief.shape);
+  if (representation === 'extended') return [...RELEASE_FIELDS[version], ...(version === '1' ? ['bodyHtml'] : []), 'previous', 'next'];
+  return [...RELEASE_FIELDS[version]];
+}
 
 // --- input ---------------------------------------------------------------------------------------
 

@@ -40,7 +40,14 @@ export async function postToken(req: NextApiRequest, res: NextApiResponse): Prom
       .returning();
     if (!row) throw new Error('insert returned nothing');
     await emit(tx, { type: 'token.created', projectId: null, payload: { tokenId: row.id, name: row.name } });
-    return { status: 201, body: { ...present(row), token: secret }, contentType: 'application/json', headers: { Location: `/api/v${version}/tokens/${row.id}` } };
+    return {
+      status: 201,
+      body: { ...present(row), token: secret },
+      // The secret is stored nowhere (only its hash), so a replayed POST cannot show it again.
+      replayBody: { ...present(row), token: null, detail: 'The secret was shown once, in the first response. If it was lost, revoke this token and create another.' },
+      contentType: 'application/json',
+      headers: { Location: `/api/v${version}/tokens/${row.id}` },
+    };
   });
 }
 

@@ -1,0 +1,92 @@
+import { invoke } from '../test/http';
+import { apiRoute } from './api-route';
+import { clientKey } from './rate-limit';
+import { sendJson } from './route';
+
+// Limits per minute and client; read once per request, so they must be set before the first one.
+process.env.SHIPLOG_RATE_LIMIT_READ = '3';
+process.env.SHIPLOG_RATE_LIMIT_WRITE = '2';
+
+const handler = jest.fn((req, res) => sendJson(req, res, 200, { ok: true }));
+const endpoint = apiRoute({ GET: handler, POST: handler });
+
+const call = (method: string, headers: Record<string, string> = {}) =>
+  invoke(endpoint, { method, url: '/api/v2/things', query: { version: 'v2' }, headers });
+
+describe('rate limits', () => {
+  it('lets 3 reads a minute through, counting down in RateLimit, then answers 429 with Retry-After', async () => {
+    const client = { authorization: 'Bearer client-a' };
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await call('GET', client);
+      seen.push([r.status, r.headers.ratelimit, r.headers['ratelimit-policy']]);
+    }
+    expect(seen).toEqual([
+      [200, expect.stringMatching(/^"read";r=2;t=(59|60)$/), '"read";q=3;w=60'],
+      [200, expect.stringMatching(/^"read";r=1;t=(59|60)$/), '"read";q=3;w=60'],
+      [200, expect.stringMatching(/^"read";r=0;t=(59|60)$/), '"read";q=3;w=60'],
+    ]);
+    const calls = handler.mock.calls.length;
+    const limited = await call('GET', client);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(limited.headers.ratelimit).toBe(`"read";r=0;t=${limited.headers['retry-after']}`);
+    expect(limited.headers['ratelimit-policy']).toBe('"read";q=3;w=60');
+    expect(limited.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(limited.json()).toMatchObject({ type: '/problems/rate-limited', status: 429, detail: expect.stringContaining('3 read requests per 60 s') });
+    expect(handler.mock.calls.length).toBe(calls); // the handler never ran
+  });
+
+  it('counts writes separately from reads', async () => {
+    const client = { authorization: 'Bearer client-b' };
+    for (let i = 0; i < 3; i++) expect((await call('GET', client)).status).toBe(200);
+    expect((await call('GET', client)).status).toBe(429);
+    const writes = [await call('POST', client), await call('POST', client), await call('POST', client)];
+    expect(writes.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(writes[0]!.headers['ratelimit-policy']).toBe('"write";q=2;w=60');
+    expect(writes[2]!.headers.ratelimit).toMatch(/^"write";r=0;t=\d+$/);
+  });
+
+  it('keeps a budget per client: another token is not limited by the first', async () => {
+    for (let i = 0; i < 4; i++) await call('GET', { authorization: 'Bearer client-c' });
+    expect((await call('GET', { authorization: 'Bearer client-c' })).status).toBe(429);
+    expect((await call('GET', { authorization: 'Bearer client-d' })).status).toBe(200);
+  });
+
+  it('never limits OPTIONS (preflights)', async () => {
+    const client = { authorization: 'Bearer client-e' };
+    for (let i = 0; i < 3; i++) await call('GET', client);
+    const r = await call('OPTIONS', client);
+    expect([r.status, r.headers.ratelimit]).toEqual([204, undefined]);
+  });
+
+  it('turns off with 0', async () => {
+    process.env.SHIPLOG_RATE_LIMIT_READ = '0';
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await call('GET', { authorization: 'Bearer client-f' })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      process.env.SHIPLOG_RATE_LIMIT_READ = '3';
+    }
+  });
+});
+
+describe('clientKey()', () => {
+  const req = (headers: Record<string, string>, remoteAddress?: string) => ({ headers, socket: { remoteAddress } }) as never;
+  afterEach(() => delete process.env.SHIPLOG_TRUST_PROXY);
+
+  it('is the hashed bearer header when there is one (never the token itself)', () => {
+    const key = clientKey(req({ authorization: 'Bearer secret-token' }, '10.0.0.1'));
+    expect(key).toMatch(/^t:[0-9a-f]{24}$/);
+    expect(key).not.toContain('secret');
+    expect(clientKey(req({ authorization: 'Bearer secret-token' }, '10.0.0.2'))).toBe(key);
+  });
+
+  it('is the socket address otherwise, and X-Forwarded-For only behind a trusted proxy', () => {
+    expect(clientKey(req({ 'x-forwarded-for': '203.0.113.9' }, '10.0.0.1'))).toBe('a:10.0.0.1');
+    process.env.SHIPLOG_TRUST_PROXY = '1';
+    expect(clientKey(req({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }, '10.0.0.1'))).toBe('a:203.0.113.9');
+  });
+});

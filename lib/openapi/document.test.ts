@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import type { oas31 } from 'zod-openapi';
+import { openApiDocument } from './document';
+import { postmanCollection } from './postman';
+
+jest.setTimeout(60_000);
+
+const VERSIONED: Record<string, string[]> = {
+  '/projects': ['get', 'post'],
+  '/projects/{owner}/{repo}': ['get', 'put', 'patch', 'delete'],
+  '/projects/{owner}/{repo}/releases': ['get', 'post', 'patch'],
+  '/projects/{owner}/{repo}/releases/latest': ['get'],
+  '/projects/{owner}/{repo}/releases/{tag}': ['get', 'put', 'patch', 'delete'],
+  '/projects/{owner}/{repo}/releases/{tag}/reactions': ['get', 'post'], // GET: the counts (implemented, so documented too)
+  '/releases': ['get'],
+  '/tokens': ['get', 'post'],
+  '/tokens/{id}': ['delete'],
+};
+const UNVERSIONED: Record<string, string[]> = {
+  '/api/health': ['get'],
+  '/api/revalidate': ['post'],
+  '/api/openapi.json': ['get'],
+};
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+type Operation = oas31.OperationObject;
+
+function operations(doc: oas31.OpenAPIObject, prefix = ''): [string, string, Operation][] {
+  const out: [string, string, Operation][] = [];
+  for (const [p, item] of Object.entries(doc.paths ?? {})) {
+    if (!p.startsWith(prefix)) continue;
+    for (const m of HTTP_METHODS) {
+      const o = (item as oas31.PathItemObject)[m];
+      if (o) out.push([p, m, o]);
+    }
+  }
+  return out;
+}
+
+function refName(x: unknown): string | undefined {
+  const ref = (x as { $ref?: string } | undefined)?.$ref;
+  return ref?.split('/').pop();
+}
+
+describe('OpenAPI document', () => {
+  const doc = openApiDocument();
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const result = await validate(structuredClone(doc) as never);
+    if (!result.valid) throw new Error(compileErrors(result));
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('is memoised', () => {
+    expect(openApiDocument()).toBe(doc);
+  });
+
+  it('names the API, its version and the bearer scheme', () => {
+    expect(doc.info.title).toBe('Shiplog API');
+    expect(doc.info.version).toBe(process.env.SHIPLOG_VERSION ?? '0.0.0-dev');
+    expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it.each(['1', '2'])('documents every v%s path with its methods', (v) => {
+    for (const [p, methods] of Object.entries(VERSIONED)) {
+      const item = doc.paths?.[`/api/v${v}${p}`];
+      const documented = item ? HTTP_METHODS.filter((m) => item[m]) : [];
+      expect({ path: `/api/v${v}${p}`, methods: [...documented].sort() }).toEqual({ path: `/api/v${v}${p}`, methods: [...methods].sort() });
+    }
+    expect(operations(doc, `/api/v${v}/`)).toHaveLength(Object.values(VERSIONED).flat().length);
+  });
+
+  it('documents the unversioned endpoints', () => {
+    for (const [p, methods] of Object.entries(UNVERSIONED)) {
+      for (const m of methods) expect(doc.paths?.[p]?.[m as (typeof HTTP_METHODS)[number]]).toBeDefined();
+    }
+  });
+
+  it('marks every v1 operation deprecated, with its Deprecation, Sunset and Link headers, and no v2 operation', () => {
+    for (const [p, m, o] of operations(doc, '/api/v1/')) {
+      expect({ op: `${m} ${p}`, deprecated: o.deprecated }).toEqual({ op: `${m} ${p}`, deprecated: true });
+      const success = Object.entries(o.responses ?? {}).filter(([code]) => /^[23]/.test(code) && code !== '304');
+      expect(success.length).toBeGreaterThan(0);
+      for (const [, r] of success) expect(Object.keys((r as oas31.ResponseObject).headers ?? {})).toEqual(expect.arrayContaining(['Deprecation', 'Sunset', 'Link']));
+    }
+    for (const [p, m, o] of operations(doc, '/api/v2/')) expect({ op: `${m} ${p}`, deprecated: o.deprecated }).toEqual({ op: `${m} ${p}`, deprecated: undefined });
+  });
+
+  it('answers errors with the shared problem+json responses', () => {
+    const responses = doc.components?.responses ?? {};
+    for (const code of ['400', '401', '403', '404', '405', '406', '409', '412', '413', '415', '422', '428', '429', '503']) {
+      const used = new Set<string>();
+      for (const [, , o] of operations(doc)) {
+        const r = o.responses?.[code];
+        if (r) used.add(refName(r) ?? 'inline');
+      }
+      expect({ code, used: [...used] }).toEqual({ code, used: [expect.any(String)] });
+      const [name] = [...used] as [string];
+      const shared = responses[name] as oas31.ResponseObject;
+      expect(refName(shared.content?.['application/problem+json']?.schema)).toBe('Problem');
+    }
+    expect(doc.components?.schemas?.Problem).toBeDefined();
+  });
+
+  it('requires a bearer token for writes and admin endpoints, and documents the house headers', () => {
+    for (const [p, m, o] of operations(doc)) {
+      const op = `${m} ${p}`;
+      if (m === 'get') {
+        if (p.endsWith('/latest') || p === '/api/health') continue; // a redirect; a never-cached probe
+        const headers = Object.keys((o.responses?.['200'] as oas31.ResponseObject).headers ?? {});
+        expect({ op, headers }).toEqual({ op, headers: expect.arrayContaining(['ETag', 'Cache-Control', 'Vary', 'X-Request-Id']) });
+        continue;
+      }
+      const scopes = (o.security ?? []).map((s) => s.bearer);
+      expect({ op, scopes }).toEqual({ op, scopes: [p.includes('/tokens') || p === '/api/revalidate' ? ['admin'] : ['write']] });
+      if (m === 'post' && p.startsWith('/api/v')) expect({ op, params: (o.parameters ?? []).map(refName) }).toEqual({ op, params: expect.arrayContaining(['Idempotency-Key']) });
+      if ((m === 'put' || m === 'patch' || m === 'delete') && /\/projects\/\{owner\}\/\{repo\}(?:\/releases\/\{tag\})?$/.test(p)) {
+        expect({ op, params: (o.parameters ?? []).map(refName) }).toEqual({ op, params: expect.arrayContaining(['If-Match']) });
+        expect({ op, has412: '412' in (o.responses ?? {}) }).toEqual({ op, has412: true });
+      }
+    }
+    for (const [p, m, o] of operations(doc, '/api/v')) {
+      if (m !== 'get' || p.endsWith('/latest')) continue;
+      expect({ op: `${m} ${p}`, params: (o.parameters ?? []).map(refName) }).toEqual({ op: `${m} ${p}`, params: expect.arrayContaining(['If-None-Match']) });
+      expect(Object.keys(o.responses ?? {})).toEqual(expect.arrayContaining(['200', '304', '429']));
+    }
+  });
+
+  it('offers merge patch and JSON Patch on single resources', () => {
+    for (const p of ['/projects/{owner}/{repo}', '/projects/{owner}/{repo}/releases/{tag}']) {
+      for (const v of ['1', '2']) {
+        const body = doc.paths?.[`/api/v${v}${p}`]?.patch?.requestBody as oas31.RequestBodyObject;
+        expect(Object.keys(body.content)).toEqual(['application/merge-patch+json', 'application/json-patch+json']);
+      }
+    }
+  });
+
+  it('offers the vendor media types on negotiated reads', () => {
+    const content = (doc.paths?.['/api/v2/projects/{owner}/{repo}/releases/{tag}']?.get?.responses?.['200'] as oas31.ResponseObject).content ?? {};
+    expect(Object.keys(content)).toEqual([
+      'application/json',
+      'application/vnd.shiplog.release+json',
+      'application/vnd.shiplog.release.brief+json',
+      'application/vnd.shiplog.release.extended+json',
+    ]);
+    expect(refName(content['application/vnd.shiplog.release.extended+json']?.schema)).toBe('ReleaseExtendedV2');
+  });
+});
+
+describe('Postman collection', () => {
+  it('docs/postman.json is up to date', async () => {
+    const fresh: unknown = JSON.parse(JSON.stringify(await postmanCollection()));
+    let committed: unknown;
+    try {
+      committed = JSON.parse(await readFile(path.join(__dirname, '..', '..', 'docs', 'postman.json'), 'utf8'));
+    } catch {
+      committed = undefined;
+    }
+    if (!isDeepStrictEqual(committed, fresh)) throw new Error('docs/postman.json is out of date: run `npm run postman`');
+  });
+
+  it('is the same on every run, with no random ids', async () => {
+    const a = JSON.stringify(await postmanCollection());
+    const b = JSON.stringify(await postmanCollection());
+    expect(a).toBe(b);
+    expect(a).not.toMatch(/"(?:id|_postman_id)":"[0-9a-f]{8}-[0-9a-f]{4}-4/);
+    const collection = JSON.parse(a) as { variable: { key: string; value: string }[] };
+    expect(collection.variable).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'baseUrl', value: 'http://localhost:3000' })]));
+  });
+});

@@ -43,7 +43,11 @@ function chooseFormat(req: NextApiRequest, asked: FeedFormat | undefined): FeedF
 export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const scope = ([] as string[]).concat(req.query.scope ?? []);
   if (scope.length > 2) throw ApiError.notFound('Feeds exist for everything (/api/feed), an owner (/api/feed/{owner}) or a project (/api/feed/{owner}/{repo}).');
-  const q = parseQuery(req, Query);
+  // Friendly URLs (/acme/rocket/feed.rss) are config rewrites: req.url stays the friendly one and the
+  // destination's ?format= arrives only in req.query. Validate the URL's own query, then add it.
+  const own = parseQuery(req, Query);
+  const rewritten = typeof req.query.format === 'string' && !own.format ? Query.shape.format.safeParse(req.query.format) : undefined;
+  const q = { ...own, ...(rewritten?.success && rewritten.data ? { format: rewritten.data } : {}) };
   const format = chooseFormat(req, q.format);
   const origin = publicOrigin(req);
   const key = ['feed', format, origin, req.url ?? ''].join('|');

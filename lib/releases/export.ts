@@ -52,7 +52,7 @@ async function send(res: NextApiResponse, chunk: string): Promise<boolean> {
  * the embedded database's only connection for the whole download); ETag from the project's state.
  */
 export async function getChangelogExport(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  const ctx = await readContext(req, 'release');
+  const ctx = await readContext(req, null);
   const q = parseQuery(req, Query);
   const format = chooseFormat(req, q.format);
   const db = await getDb();

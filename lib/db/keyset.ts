@@ -26,6 +26,13 @@ export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: 
   if (anchor.length !== terms.length || terms.some((t, i) => !valid(anchor[i], t.type))) {
     throw ApiError.badRequest('cursor is not a cursor this API issued for this query; use the links from a previous page.', [{ parameter: 'cursor', detail: 'is not valid for this sort' }]);
   }
+  // All in one direction (the usual case): a row comparison, which an index range scan can serve.
+  if (terms.every((t) => t.dir === terms[0]!.dir)) {
+    const forward = (terms[0]!.dir === 'asc') !== before;
+    const left = sql.join(terms.map((t) => t.expr), sql`, `);
+    const right = sql.join(terms.map((t, i) => literal(anchor[i], t.type)), sql`, `);
+    return forward ? sql`((${left}) > (${right}))` : sql`((${left}) < (${right}))`;
+  }
   const ors = terms.map((t, i) => {
     const eqs = terms.slice(0, i).map((u, j) => sql`${u.expr} = ${literal(anchor[j], u.type)}`);
     const forward = (t.dir === 'asc') !== before;

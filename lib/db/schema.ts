@@ -69,6 +69,9 @@ export const releases = pgTable(
     uniqueIndex('releases_github_id').on(t.githubId),
     index('releases_project_published').on(t.projectId, t.publishedAt.desc()),
     index('releases_published').on(t.publishedAt.desc()),
+    // The order every release list, page, feed and export reads in (publishedAt, falling back to createdAt for drafts).
+    index('releases_project_order').on(t.projectId, sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),
+    index('releases_order').on(sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),
     check('releases_source_check', sql`${t.source} in ('github', 'manual')`),
   ],
 );

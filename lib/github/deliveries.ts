@@ -3,7 +3,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireScope } from '../auth/tokens';
 import { getDb } from '../db';
-import { keysetColumns, keysetCondition, keysetOrder, keysetValues, type KeysetTerm } from '../db/keyset';
+import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { deliveryStatuses, projects, webhookDeliveries, type DeliveryRow } from '../db/schema';
 import { dateParam, parseCollectionQuery, pickFields, sortString, type CollectionSpec } from '../http/collection';
 import { sendRepresentation, PRIVATE_CACHE } from '../http/conditional';
@@ -89,22 +89,18 @@ export async function listDeliveries(req: NextApiRequest, res: NextApiResponse):
     where.push(sql`lower(${projects.owner}) = lower(${owner}) and lower(${projects.repo}) = lower(${repo})`);
   }
   const terms: KeysetTerm[] = [...q.sort.map((s) => ({ ...SORT[s.key], dir: s.dir })), { expr: sql`${webhookDeliveries.id}`, type: 'int', dir: q.sort[0]?.dir ?? 'desc' }];
-  const before = !!q.cursor?.before;
-  const anchor = q.cursor?.after ?? q.cursor?.before;
   const db = await getDb();
+  const plan = keysetPlan(terms, q);
   let query = db
     .select({ delivery: webhookDeliveries, owner: projects.owner, repo: projects.repo, ...keysetColumns(terms) })
     .from(webhookDeliveries)
     .leftJoin(projects, eq(projects.id, webhookDeliveries.projectId))
-    .where(and(...where, ...(anchor ? [keysetCondition(terms, anchor, before)] : [])))
-    .orderBy(...keysetOrder(terms, before))
-    .limit(q.limit + 1)
+    .where(and(...where, ...(plan.condition ? [plan.condition] : [])))
+    .orderBy(...plan.order)
+    .limit(plan.limit)
     .$dynamic();
-  if (!q.cursor && q.offset) query = query.offset(q.offset);
-  const rows = (await query) as Row[];
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
-  if (before) page.reverse();
+  if (plan.offset) query = query.offset(plan.offset);
+  const page = keysetResult((await query) as Row[], terms, q, sortString(q.sort));
   const count = version === '1' || prefersExactCount(req);
   let total: number | undefined;
   if (count) {
@@ -115,19 +111,15 @@ export async function listDeliveries(req: NextApiRequest, res: NextApiResponse):
       .where(and(...where));
     total = Number(n?.n ?? 0);
   }
-  const hasNext = before ? true : more;
-  const first = page[0];
-  const last = page[page.length - 1];
-  const sortId = sortString(q.sort);
   const { body, headers } = pageResponse(req, version, {
-    items: page.map((r) => pickFields(present(r, false), q.fields)),
+    items: page.rows.map((r) => pickFields(present(r, false), q.fields)),
     total,
     offset: q.offset,
     limit: q.limit,
     base: q.base,
-    hasNext,
-    nextCursor: hasNext && last ? { after: keysetValues(last, terms), sort: sortId } : undefined,
-    prevCursor: (before ? more : !!q.cursor || q.offset > 0) && first ? { before: keysetValues(first, terms), sort: sortId } : undefined,
+    hasNext: page.hasNext,
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
     cursorUsed: !!q.cursor,
     countRequested: count && version === '2',
   });

@@ -60,7 +60,7 @@ export function widget(script: HTMLScriptElement | null): void {
     '.l .p{right:auto;left:0}.h{font-size:16px;margin:12px 0 4px}.s{list-style:none;margin:0;padding:0}.s>li{padding:10px 0;border-top:1px solid var(--l)}.s>li:first-child{border:0}' +
     'a{color:var(--a)}.t{font-weight:600;text-decoration:none}.t:hover{text-decoration:underline}.m{display:flex;flex-wrap:wrap;gap:6px;align-items:center;color:var(--m);font-size:12px;margin:2px 0 4px}' +
     'code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:var(--c);padding:8px;border-radius:6px;overflow:auto}.r{padding:0 6px;border-radius:999px;background:var(--pb);color:var(--pf)}' +
-    '.n{overflow-wrap:anywhere}.n>:first-child{margin-top:0}.n>:last-child{margin-bottom:0}.n img{max-width:100%}.n h1,.n h2,.n h3,.n h4{font-size:14px;margin:10px 0 4px}.n ul,.n ol{padding-left:20px}.n table{border-collapse:collapse;display:block;overflow:auto}.n td,.n th{border:1px solid var(--l);padding:2px 6px}.x{color:var(--m)}.a{display:block;margin-top:8px;font-size:13px}';
+    '.n{overflow-wrap:anywhere}.n>:first-child{margin-top:0}.n>:last-child{margin-bottom:0}.n img{max-width:100%}.n h1,.n h2,.n h3,.n h4{font-size:14px;margin:10px 0 4px}.n ul,.n ol{padding-left:20px}.n table{border-collapse:collapse;display:block;overflow:auto}.n td,.n th{border:1px solid var(--l);padding:2px 6px}.n blockquote{margin:0;padding:0 10px;border-left:3px solid var(--l);color:var(--m)}.x{color:var(--m)}.a{display:block;margin-top:8px;font-size:13px}';
   const wrap = el('div', attr('position') === 'bottom-left' ? 'w l' : 'w');
   const button = el('button', '', "What's new");
   const badge = el('span', 'b');
@@ -152,7 +152,8 @@ export function widget(script: HTMLScriptElement | null): void {
   });
 
   const base = origin + '/api/';
-  fetch(base + 'v2/projects/' + project + '/releases?limit=' + limit, { headers: { accept: 'application/json' } })
+  // Always revalidate (ETag, usually a 304): a list kept stale by the browser would lack releases the stream will never resend.
+  fetch(base + 'v2/projects/' + project + '/releases?limit=' + limit, { cache: 'no-cache', headers: { accept: 'application/json' } })
     .then((res) => {
       if (!res.ok) throw new Error('HTTP ' + res.status);
       return res.json();

@@ -42,7 +42,9 @@ describe('reader pages in Chromium', () => {
     await screenshot(page, 'home');
     await page.locator('li[data-project="acme/rocket"] h2 a').click();
     await page.waitForURL(`${base()}/acme/rocket`);
-    await expect(page.locator('h1').textContent()).resolves.toBe('Rocket');
+    // Client-side navigation: the URL changes first, the new page renders a moment later.
+    await page.locator('h1', { hasText: /^Rocket$/ }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('article.release[data-tag]').count()).toBe(20);
     expect(errors).toEqual([]);
   });
 

@@ -5,6 +5,9 @@ const { version } = require('./package.json');
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Strong ETags name exact bytes: `next start` would gzip the body under the same ETag. Compression
+  // belongs to the proxy or CDN in front (which also keeps SSE unbuffered).
+  compress: false,
   // PGlite ships WASM + data files that must be loaded from node_modules at run time, not bundled.
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
   // Migrations are read from disk at run time; make sure serverless tracing ships them.

@@ -114,10 +114,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) });
-      if (options.waitHealthy === false || res.ok) {
+      if (options.waitHealthy === false) {
         await res.arrayBuffer();
         return server;
       }
+      // Healthy, and the pages cached in .next (shared by every test server) refreshed for this database.
+      if (res.ok && ((await res.json()) as { pages?: string }).pages === 'ready') return server;
     } catch {
       /* not listening yet */
     }

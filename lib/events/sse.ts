@@ -30,18 +30,6 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
   const lastEventId = Number((typeof header === 'string' && /^\d+$/.test(header) ? header : undefined) ?? q.lastEventId ?? NaN);
   const wanted = (e: StreamEvent) => !projects || projects.has(e.project.toLowerCase());
 
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  res.write('retry: 3000\n\n');
-
   // Subscribe first (buffering), then replay what the client missed up to that point: no gap, no repeat.
   const pending: StreamEvent[] = [];
   let live = false;
@@ -50,7 +38,21 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
     if (!live) pending.push(e);
     else res.write(frame(e));
   };
+  // Subscribe before anything is sent: once the client sees the stream open, no event can fall in a gap.
   const { unsubscribe, from } = await subscribe(send);
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  if (req.method === 'HEAD') {
+    unsubscribe();
+    res.end();
+    return;
+  }
+  res.write('retry: 3000\n\n');
+
   const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), HEARTBEAT_MS);
   const close = () => {
     clearInterval(heartbeat);

@@ -34,7 +34,36 @@ interface State {
   timer?: NodeJS.Timeout;
 }
 
-const g = globalThis as typeof globalThis & { __shiplogRevalidator?: State };
+const g = globalThis as typeof globalThis & { __shiplogRevalidator?: State; __shiplogPagesReady?: boolean };
+
+/** Whether the start-up refresh is done (reported by /api/health; `npm start` waits for it). */
+export function pagesReady(): boolean {
+  return g.__shiplogPagesReady === true;
+}
+
+/**
+ * Pages Next has cached on disk (the build's and those generated since). After a new build or on a
+ * database this instance has not seen, any of them may be stale: all are refreshed at start.
+ */
+function cachedPages(): string[] {
+  const root = path.join(process.cwd(), '.next', 'server', 'pages');
+  const out: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!rel && (e.name === 'api' || e.name === 'docs' || e.name.startsWith('_') || /^(404|500)\.html$/.test(e.name))) continue;
+      if (e.isDirectory()) walk(path.join(dir, e.name), `${rel}/${e.name}`);
+      else if (e.name.endsWith('.html')) out.push(`${rel}/${e.name.slice(0, -5)}`.replace(/^\/index$/, '/'));
+    }
+  };
+  walk(root, '');
+  return out.map((p) => p.split('/').map((seg) => (seg ? encodeURIComponent(seg) : seg)).join('/') || '/');
+}
 
 function buildId(): string | null {
   try {
@@ -168,9 +197,11 @@ export async function startRevalidator(): Promise<void> {
   const s: State = { key, cursor: previous?.cursor ?? Number(max?.id ?? 0), running: undefined, again: false };
   g.__shiplogRevalidator = s;
   if (!previous || previous.buildId !== buildId()) {
-    const refreshed = await revalidateSelf(['/']);
+    const refreshed = await revalidateSelf([...new Set(['/', ...cachedPages()])]);
     if (refreshed) await saveCursor(s);
   }
   onCommittedEvent(() => wake(s));
   wake(s);
+  await s.running;
+  g.__shiplogPagesReady = true;
 }

@@ -10,6 +10,7 @@ import { ReleaseArticle } from './ReleaseArticle';
 export function ProjectChangelog({ project, releases, page, pages, total }: ProjectPageData) {
   const live = useLiveReleases(releases, project.fullName);
   const shown = page === 1 ? live.releases : releases;
+  const count = total + (page === 1 ? live.releases.length - releases.length : 0);
   const feedBase = `/${project.owner}/${project.repo}/feed`;
   return (
     <>
@@ -26,7 +27,7 @@ export function ProjectChangelog({ project, releases, page, pages, total }: Proj
         <p className="full-name">{project.fullName}</p>
         {project.description ? <p>{project.description}</p> : null}
         <p className="muted">
-          {total} release{total === 1 ? '' : 's'}
+          {count} release{count === 1 ? '' : 's'}
           {project.homepage ? (
             <>
               {' · '}

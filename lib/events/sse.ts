@@ -61,8 +61,13 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
   req.on('close', close);
   res.on('error', close);
   try {
-    if (Number.isFinite(lastEventId) && lastEventId < from) {
-      for (const e of await eventsAfter(lastEventId)) if (e.id <= from && wanted(e)) res.write(frame(e));
+    // Everything the client missed up to the subscription point, in batches (however much it is).
+    let after = Number.isFinite(lastEventId) ? lastEventId : from;
+    while (after < from && !res.destroyed) {
+      const batch = await eventsAfter(after, 1000, from);
+      for (const e of batch.events) if (wanted(e)) res.write(frame(e));
+      if (batch.lastId === undefined) break;
+      after = batch.lastId;
     }
   } finally {
     for (const e of pending) if (e.id > from) res.write(frame(e));

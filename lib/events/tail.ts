@@ -58,16 +58,24 @@ export async function toStreamEvent(row: EventRow): Promise<StreamEvent | undefi
   return { id: row.id, type: row.type === 'release.published' ? 'release.published' : 'release.updated', project: p.project, tag: p.tag, release: toPageRelease(visible) };
 }
 
-/** Events after `afterId` (for Last-Event-ID), in order. */
-export async function eventsAfter(afterId: number, limit = 1000): Promise<StreamEvent[]> {
+/**
+ * Stream events after `afterId` and up to `untilId` (for Last-Event-ID), in order, one batch of outbox
+ * rows at a time; `lastId` is the last outbox id read (undefined when there was nothing).
+ */
+export async function eventsAfter(afterId: number, limit = 1000, untilId = Number.MAX_SAFE_INTEGER): Promise<{ events: StreamEvent[]; lastId: number | undefined }> {
   const db = await getDb();
-  const rows = await db.select().from(events).where(and(gt(events.id, afterId), inArray(events.type, RELEASE_EVENTS))).orderBy(asc(events.id)).limit(limit);
+  const rows = await db
+    .select()
+    .from(events)
+    .where(and(gt(events.id, afterId), sql`${events.id} <= ${untilId}`, inArray(events.type, RELEASE_EVENTS)))
+    .orderBy(asc(events.id))
+    .limit(limit);
   const out: StreamEvent[] = [];
   for (const row of rows) {
     const e = await toStreamEvent(row);
     if (e) out.push(e);
   }
-  return out;
+  return { events: out, lastId: rows[rows.length - 1]?.id };
 }
 
 async function latestId(): Promise<number> {

@@ -43,6 +43,9 @@ export async function applyDelivery(tx: Tx, event: string, payload: unknown, ctx
     throw ApiError.validation('This is not a GitHub release event payload.', parsed.error.issues.map((i) => ({ pointer: `/${i.path.join('/')}`, detail: i.message })));
   }
   const { action, release, repository } = parsed.data;
+  if (action !== 'deleted' && action !== 'unpublished' && !UPSERT_ACTIONS.has(action)) {
+    return { status: 'ignored', outcome: 'ignored', projectId: null, httpStatus: 202, body: { status: 'ignored', event, action, detail: `Release action ${action} is not one Shiplog acts on.` } };
+  }
   const [owner, repo] = repository.full_name.split('/') as [string, string];
   let project = await findProject(tx, owner, repo, { seeAll: true });
   if (!project) {
@@ -66,7 +69,7 @@ export async function applyDelivery(tx: Tx, event: string, payload: unknown, ctx
     const current = action === 'edited' && ctx.fresh ? ctx.fresh : release;
     outcome = await upsertGitHubRelease(tx, project, current);
   } else {
-    return { status: 'ignored', outcome: 'ignored', projectId: project.id, httpStatus: 202, body: { status: 'ignored', event, action, detail: `Release action ${action} is not one Shiplog acts on.` } };
+    throw new Error(`unreachable: action ${action}`);
   }
   return {
     status: 'processed',

@@ -33,7 +33,8 @@ export const Delivery = z
   })
   .meta({ id: 'Delivery' });
 
-const DELIVERY_FIELDS = [...Object.keys(Delivery.shape), 'payload'];
+// Lists never carry payloads (GET /deliveries/{id} does), so `fields=payload` is not offered there.
+const DELIVERY_FIELDS = Object.keys(Delivery.shape);
 
 const Filters = z.object({
   event: z.string().min(1).max(64).optional(),

@@ -31,7 +31,7 @@ async function claim(id: number): Promise<boolean> {
   const db = await getDb();
   const claimed = await db
     .update(imports)
-    .set({ state: 'running', updatedAt: new Date(), message: null })
+    .set({ state: 'running', updatedAt: new Date(), message: null, retryAt: null, finishedAt: null })
     .where(and(eq(imports.id, id), inArray(imports.state, ['queued', 'running', 'rate_limited', 'failed'])))
     .returning({ id: imports.id });
   return claimed.length > 0;

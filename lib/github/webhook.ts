@@ -49,7 +49,7 @@ export async function postGitHubWebhook(req: NextApiRequest, res: NextApiRespons
   if (!secrets.length) {
     throw new ApiError(401, {
       type: 'signature',
-      detail: `No webhook secret is configured${typeof fullName === 'string' ? ` for ${fullName}` : ''}: set the project's webhookSecret or GITHUB_WEBHOOK_SECRET.`,
+      detail: "No webhook secret is configured for this delivery's repository: set the project's webhookSecret or GITHUB_WEBHOOK_SECRET.",
       headers: { 'WWW-Authenticate': 'Signature realm="github-webhook"' },
     });
   }
@@ -67,7 +67,11 @@ export async function postGitHubWebhook(req: NextApiRequest, res: NextApiRespons
   const action = typeof (payload as { action?: unknown }).action === 'string' ? (payload as { action: string }).action : null;
   const result = await receiveDelivery({ guid: guid!, event: event!, action, payload, globallySigned: !projectSigned });
   if (result.status === 'ignored') log().info({ guid, event, action }, 'webhook ignored');
-  if (result.error) throw result.error;
+  if (result.error) {
+    // The delivery is logged as failed: say which one, so it can be replayed once the cause is fixed.
+    const e = result.error;
+    throw new ApiError(e.status, { type: e.type.replace('/problems/', ''), title: e.title, detail: e.detail, errors: e.errors, headers: e.headers, extensions: { ...e.extensions, deliveryId: result.deliveryId } });
+  }
   res.setHeader('Cache-Control', 'no-store');
   sendJson(req, res, result.httpStatus, { ...result.body, deliveryId: result.deliveryId });
 }

@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '../db';
 import { releases } from '../db/schema';
-import { contentHash, isNotModified, PRIVATE_CACHE, PUBLIC_CACHE } from '../http/conditional';
+import { appendVary, contentHash, isNotModified, PRIVATE_CACHE, PUBLIC_CACHE } from '../http/conditional';
 import { notAcceptable } from '../http/negotiate';
 import { readContext, routeParam } from '../http/resource';
 import { parseQuery } from '../http/validate';
@@ -65,7 +65,7 @@ export async function getChangelogExport(req: NextApiRequest, res: NextApiRespon
   const etag = `"x-${contentHash(JSON.stringify([ctx.version, format, ctx.seeAll, project.id, project.version, state]))}"`;
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', ctx.principal ? PRIVATE_CACHE : PUBLIC_CACHE);
-  res.setHeader('Vary', 'Accept, Authorization');
+  appendVary(res, 'Accept', 'Authorization');
   if (isNotModified(req, etag)) {
     res.statusCode = 304;
     res.end();

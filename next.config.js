@@ -13,6 +13,12 @@ const nextConfig = {
   // Migrations are read from disk at run time; make sure serverless tracing ships them.
   outputFileTracingIncludes: { '/api/**': ['./drizzle/**'], '/': ['./drizzle/**'] },
   env: { SHIPLOG_VERSION: version },
+  experimental: {
+    // Regenerated pages live in this process's memory, not in .next/server/pages: a restart (or another
+    // process on the same build, on another database) never serves a page an earlier process wrote.
+    // Pages render on first request (fallback: 'blocking') and the revalidator keeps them current.
+    isrFlushToDisk: false,
+  },
   async rewrites() {
     return [
       // Friendly feed URLs: /feed.atom, /acme/feed.rss, /acme/rocket/feed.json → the feed API.

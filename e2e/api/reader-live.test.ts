@@ -97,7 +97,10 @@ describe('GET /api/v1/stream', () => {
     const url = `${base()}/api/v1/stream?project=${owner}/${repo}`;
     const reading = readStream(url, {}, (f) => f.filter((x) => x.event).length >= 2);
     await new Promise((r) => setTimeout(r, 500));
-    await fetch(`${base()}/api/v1/projects/acme/rocket/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: `other-${repo}`, hidden: true }) });
+    // An event of another project, which this subscriber must not see (a project of this test's own:
+    // the demo data is read by other tests and stays untouched).
+    await fetch(`${base()}/api/v1/projects`, { method: 'POST', headers: auth(), body: JSON.stringify({ owner, repo: `${repo}-other` }) });
+    await fetch(`${base()}/api/v1/projects/${owner}/${repo}-other/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v9.9.9' }) });
     await fetch(`${base()}${api}/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v2.0.0', body: 'two' }) });
     await fetch(`${base()}${api}/releases/v2.0.0`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ name: 'Two' }) });
     const { res, frames } = await reading;

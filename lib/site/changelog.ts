@@ -2,7 +2,8 @@ import { currentEngine, DatabaseUnavailableError, getDb } from '../db';
 import { isBuildPhase } from '../config';
 import { findProject } from '../projects/repo';
 import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
-import { PAGE_SIZE, releasePagePath, type PageProject, type PageRelease } from './paths';
+import { PAGE_SIZE, projectPagePath, releasePagePath, type PageProject, type PageRelease } from './paths';
+import { markRendered } from './rendered';
 
 export { PAGE_SIZE, projectPagePath, releasePagePath, type PageProject, type PageRelease } from './paths';
 
@@ -52,6 +53,7 @@ export async function loadProjectPage(owner: string, repo: string, page: number)
   const total = result.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   if (page > pages) return undefined;
+  if (page > 1) markRendered(projectPagePath(project.owner, project.repo, page));
   return {
     project: { owner: project.owner, repo: project.repo, fullName: `${project.owner}/${project.repo}`, name: project.name, description: project.description, homepage: project.homepage },
     releases: result.items.map(toPageRelease),

@@ -1,33 +1,26 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { getDb } from '../db';
-import { events, projects, releases, siteState, type EventRow } from '../db/schema';
+import { events, projects, releases, type EventRow } from '../db/schema';
 import { onCommittedEvent } from '../events/bus';
 import { log } from '../log';
 import { publicRelease } from '../releases/repo';
 import { PAGE_SIZE, projectPagePath, releasePagePath } from './changelog';
 import { revalidateSelf } from './revalidate';
+import { wasRendered } from './rendered';
 
 /**
  * Keeps the static pages current: every committed outbox event (API write, webhook, import, replay,
  * hide, delete; from this instance or another, via NOTIFY) is turned into exactly the paths it affects,
- * which this server regenerates with `res.revalidate` about a second after the change. Progress is a
- * cursor in the database, so events that arrive while the server is down (a CLI import) are caught
- * up at start. Failures are retried (back-off, and again on every later event) and logged.
+ * which this server regenerates with `res.revalidate` about a second after the change. Regenerated
+ * pages live in this process's memory (next.config.js isrFlushToDisk), so after a start nothing is
+ * cached but the build's `/`: that is refreshed, and reading the outbox starts from its head.
+ * Failures are retried (back-off, and again on every later event) and logged.
  */
 const BATCH = 500;
 const RETRY_MS = 30_000;
 const MAX_DEEP_PAGES = 5;
 
-interface Cursor {
-  cursor: number;
-  buildId: string | null;
-}
-
 interface State {
-  key: string;
   cursor: number;
   running: Promise<void> | undefined;
   again: boolean;
@@ -41,49 +34,6 @@ export function pagesReady(): boolean {
   return g.__shiplogPagesReady === true;
 }
 
-/**
- * Pages Next has cached on disk (the build's and those generated since). After a new build or on a
- * database this instance has not seen, any of them may be stale: all are refreshed at start.
- */
-function cachedPages(): string[] {
-  const root = path.join(process.cwd(), '.next', 'server', 'pages');
-  const out: string[] = [];
-  const walk = (dir: string, rel: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (!rel && (e.name === 'api' || e.name === 'docs' || e.name.startsWith('_') || /^(404|500)\.html$/.test(e.name))) continue;
-      if (e.isDirectory()) walk(path.join(dir, e.name), `${rel}/${e.name}`);
-      else if (e.name.endsWith('.html')) out.push(`${rel}/${e.name.slice(0, -5)}`.replace(/^\/index$/, '/'));
-    }
-  };
-  walk(root, '');
-  return out.map((p) => p.split('/').map((seg) => (seg ? encodeURIComponent(seg) : seg)).join('/') || '/');
-}
-
-function buildId(): string | null {
-  try {
-    return fs.readFileSync(path.join(process.cwd(), '.next', 'BUILD_ID'), 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Was this page generated (on disk in Next's ISR cache)? Deep pages are refreshed only if so. */
-function generated(p: string): boolean {
-  return fs.existsSync(path.join(process.cwd(), '.next', 'server', 'pages', `${decodeURIComponent(p)}.html`));
-}
-
-async function saveCursor(s: State): Promise<void> {
-  const db = await getDb();
-  const value: Cursor = { cursor: s.cursor, buildId: buildId() };
-  await db.insert(siteState).values({ key: s.key, value }).onConflictDoUpdate({ target: siteState.key, set: { value, updatedAt: new Date() } });
-}
-
 async function projectPaths(owner: string, repo: string): Promise<string[]> {
   const db = await getDb();
   const [p] = await db.select({ id: projects.id }).from(projects).where(and(sql`lower(${projects.owner}) = lower(${owner})`, sql`lower(${projects.repo}) = lower(${repo})`));
@@ -93,7 +43,7 @@ async function projectPaths(owner: string, repo: string): Promise<string[]> {
   const pages = Math.ceil(Number(count?.n ?? 0) / PAGE_SIZE) + 1; // +1: the page a removal just emptied
   for (let n = 2; n <= pages; n++) {
     const page = projectPagePath(owner, repo, n);
-    if (n <= MAX_DEEP_PAGES || generated(page)) out.push(page);
+    if (n <= MAX_DEEP_PAGES || wasRendered(page)) out.push(page);
   }
   return out;
 }
@@ -159,7 +109,6 @@ async function drain(s: State): Promise<void> {
       log().debug({ paths: paths.length, through: rows[rows.length - 1]!.id }, 'pages revalidated');
     }
     s.cursor = rows[rows.length - 1]!.id;
-    await saveCursor(s);
   }
 }
 
@@ -182,25 +131,15 @@ function wake(s: State): void {
   });
 }
 
-/**
- * Starts the revalidator in the server process. The first start of an instance (or the first after a
- * new build) refreshes `/`, the one page the build prerenders without data; then it catches up on
- * events committed since it last ran.
- */
+/** Starts the revalidator in the server process and refreshes `/`, which the build rendered without data. */
 export async function startRevalidator(): Promise<void> {
   if (g.__shiplogRevalidator) return;
-  const key = `revalidator:${os.hostname()}:${process.cwd()}`;
   const db = await getDb();
-  const [saved] = await db.select().from(siteState).where(eq(siteState.key, key));
-  const previous = saved?.value as Cursor | undefined;
   const [max] = await db.select({ id: sql<number | string | null>`max(${events.id})` }).from(events);
-  const s: State = { key, cursor: previous?.cursor ?? Number(max?.id ?? 0), running: undefined, again: false };
+  const s: State = { cursor: Number(max?.id ?? 0), running: undefined, again: false };
   g.__shiplogRevalidator = s;
-  if (!previous || previous.buildId !== buildId()) {
-    const refreshed = await revalidateSelf([...new Set(['/', ...cachedPages()])]);
-    if (refreshed) await saveCursor(s);
-  }
   onCommittedEvent(() => wake(s));
+  await revalidateSelf(['/']);
   wake(s);
   await s.running;
   g.__shiplogPagesReady = true;

@@ -2,7 +2,8 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/versions';
 
 /**
- * Unversioned API paths (`/api/projects/...`, `/api/releases`, `/api/tokens/...`) are answered by the
+ * Unversioned API paths (`/api/projects/...`, `/api/releases`, `/api/tokens/...`, `/api/deliveries/...`,
+ * `/api/stream`) are answered by the
  * version the client names (API-Version / version header, or application/vnd.shiplog.vN+json), else
  * the latest, by rewriting to `/api/vN/...`. The matcher is deliberately narrow: the versioned hot
  * path (`/api/v1/...`, `/api/v2/...`) and every page never run middleware.
@@ -39,5 +40,5 @@ export function middleware(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/api/projects/:path*', '/api/releases/:path*', '/api/tokens/:path*'],
+  matcher: ['/api/projects/:path*', '/api/releases/:path*', '/api/tokens/:path*', '/api/deliveries/:path*', '/api/stream'],
 };

@@ -17,6 +17,14 @@ const EnvSchema = z.object({
   SHIPLOG_SEED_DEMO: flag,
   SHIPLOG_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   SHIPLOG_INTERNAL_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  GITHUB_WEBHOOK_SECRETS_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  SHIPLOG_AUTO_REGISTER: flag,
+  GITHUB_TOKEN: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   SHIPLOG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

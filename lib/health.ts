@@ -3,6 +3,7 @@ import { VERSION } from './config';
 import { currentEngine, pingDb } from './db';
 import { ApiError } from './http/errors';
 import { sendJson } from './http/route';
+import { pagesReady } from './site/revalidator';
 
 /** GET /api/health — 200 when the database answers, 503 problem+json (with Retry-After) when it does not. */
 export async function getHealth(req: NextApiRequest, res: NextApiResponse): Promise<void> {
@@ -18,5 +19,7 @@ export async function getHealth(req: NextApiRequest, res: NextApiResponse): Prom
     engine: currentEngine(),
     version: VERSION,
     uptime: Math.round(process.uptime()),
+    // `refreshing` until the start-up refresh of cached pages is done (then every page is current).
+    pages: pagesReady() ? 'ready' : 'refreshing',
   });
 }

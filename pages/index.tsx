@@ -1,24 +1,27 @@
 import type { GetStaticProps, InferGetStaticPropsType } from 'next';
 import Head from 'next/head';
+import Link from 'next/link';
 import { loadHome, type HomeData } from '@/lib/site/home';
-
-const REVALIDATE_SECONDS = 3600; // on-demand revalidation is the real refresh; this covers missed events
+import { READER_REVALIDATE_SECONDS } from '@/lib/site/static';
+import { FeedHead } from '@/lib/site/ui/FeedLinks';
+import { formatDate } from '@/lib/site/ui/format';
+import { useLiveReleases } from '@/lib/site/ui/live';
 
 export const getStaticProps: GetStaticProps<HomeData> = async () => {
   const data = await loadHome();
-  return { props: data, revalidate: data.placeholder ? 30 : REVALIDATE_SECONDS };
+  // A placeholder (rendered inside `next build` without data) is refreshed at start; 30 s is the fallback.
+  return { props: data, revalidate: data.placeholder ? 30 : READER_REVALIDATE_SECONDS };
 };
 
-const dateFormat = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-const formatDate = (iso: string) => dateFormat.format(new Date(iso));
-
 export default function Home({ projects, recent, placeholder }: InferGetStaticPropsType<typeof getStaticProps>) {
+  const live = useLiveReleases(recent);
   return (
     <>
       <Head>
         <title>Shiplog · Changelogs</title>
         <meta name="description" content="Release notes for every project, published the moment they ship." />
       </Head>
+      <FeedHead base="/feed" title="All releases" />
       <section aria-labelledby="projects-heading" data-placeholder={placeholder ? 'true' : undefined}>
         <h1 id="projects-heading">Changelogs</h1>
         {placeholder ? (
@@ -30,7 +33,7 @@ export default function Home({ projects, recent, placeholder }: InferGetStaticPr
             {projects.map((p) => (
               <li key={p.fullName} className="card" data-project={p.fullName}>
                 <h2>
-                  <a href={`/${p.owner}/${p.repo}`}>{p.name}</a>
+                  <Link href={`/${p.owner}/${p.repo}`}>{p.name}</Link>
                 </h2>
                 <p className="full-name">{p.fullName}</p>
                 {p.description ? <p>{p.description}</p> : null}
@@ -50,14 +53,22 @@ export default function Home({ projects, recent, placeholder }: InferGetStaticPr
           </ul>
         )}
       </section>
-      {recent.length > 0 ? (
+      {live.releases.length > 0 ? (
         <section aria-labelledby="recent-heading">
-          <h2 id="recent-heading">Recent releases</h2>
+          <h2 id="recent-heading">
+            Recent releases{' '}
+            <span className="live" data-live={live.connected ? 'on' : 'off'}>
+              {live.connected ? '· Live' : ''}
+            </span>
+          </h2>
           <ol className="release-list">
-            {recent.map((r) => (
-              <li key={`${r.project}@${r.tag}`}>
-                <span className="tag">{r.tag}</span> <span className="muted">{r.project}</span>
-                {r.name ? <span> — {r.name}</span> : null}
+            {live.releases.slice(0, 12).map((r) => (
+              <li key={`${r.project}@${r.tag}`} data-tag={r.tag}>
+                <Link href={r.path} className="tag">
+                  {r.tag}
+                </Link>{' '}
+                <span className="muted">{r.project}</span>
+                {r.name && r.name !== r.tag ? <span> — {r.name}</span> : null}
                 {r.prerelease ? <span className="badge">Pre-release</span> : null}{' '}
                 <time dateTime={r.publishedAt} className="muted">
                   {formatDate(r.publishedAt)}

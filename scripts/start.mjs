@@ -51,11 +51,12 @@ async function warmUp() {
     }
     await sleep(300);
   }
-  // The build renders the home page without data; the server refreshes it as soon as it starts.
+  // Health says `pages: ready` once the server has refreshed the pages the build (or an earlier run on
+  // another database) cached; until then a reader could see a stale page.
   while (Date.now() < deadline && !exiting) {
     try {
-      const html = await (await fetch(`${local}/`, { signal: AbortSignal.timeout(10_000) })).text();
-      if (!html.includes('data-placeholder="true"')) {
+      const health = await (await fetch(`${local}/api/health`, { signal: AbortSignal.timeout(10_000) })).json();
+      if (health.pages === 'ready') {
         console.log(`> Shiplog is ready on http://localhost:${port} (API: http://localhost:${port}/api/health)`);
         return;
       }

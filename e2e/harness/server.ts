@@ -14,6 +14,9 @@ const { buildIfNeeded, nextBin, root } = require('../../scripts/build.cjs') as {
 
 export { root };
 
+/** The global webhook secret every test server is started with. */
+export const TEST_WEBHOOK_SECRET = 'it-global-webhook-secret';
+
 export function buildOnce(): void {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
   delete env.DATABASE_URL; // the build never needs a database
@@ -70,6 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     SHIPLOG_ADMIN_TOKEN: adminToken,
     SHIPLOG_SEED_DEMO: '1',
     SHIPLOG_LOG_LEVEL: 'warn',
+    GITHUB_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     ...options.env,
   };
   delete env.SHIPLOG_ROLE;
@@ -110,10 +114,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) });
-      if (options.waitHealthy === false || res.ok) {
+      if (options.waitHealthy === false) {
         await res.arrayBuffer();
         return server;
       }
+      // Healthy, and the pages cached in .next (shared by every test server) refreshed for this database.
+      if (res.ok && ((await res.json()) as { pages?: string }).pages === 'ready') return server;
     } catch {
       /* not listening yet */
     }

@@ -31,6 +31,8 @@ interface Handle {
   db: Db;
   engine: Engine;
   close(): Promise<void>;
+  /** Runs `work` holding a session-level advisory lock, or returns undefined when another holds it. */
+  exclusive<T>(key: number, id: number, work: () => Promise<T>): Promise<T | undefined>;
 }
 
 type Role = 'server' | 'cli' | 'test';
@@ -81,6 +83,21 @@ async function openPostgres(url: string): Promise<Handle> {
       await unlisten();
       await pool.end();
     },
+    // The lock lives as long as the connection: a process that dies (even kill -9) drops it at once.
+    exclusive: async (key, id, work) => {
+      const client = await pool.connect();
+      try {
+        const { rows: got } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [key, id]);
+        if (!got[0]?.ok) return undefined;
+        try {
+          return await work();
+        } finally {
+          await client.query('select pg_advisory_unlock($1, $2)', [key, id]).catch(() => {});
+        }
+      } finally {
+        client.release();
+      }
+    },
   };
 }
 
@@ -113,7 +130,23 @@ async function openPglite(dataDir: string): Promise<Handle> {
     if (role() === 'server') {
       for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void close());
     }
-    return { db: db as unknown as Db, engine: 'pglite', close };
+    const held = new Set<string>();
+    return {
+      db: db as unknown as Db,
+      engine: 'pglite',
+      close,
+      // One process owns the embedded database: an in-process set is the whole lock.
+      exclusive: async (key, id, work) => {
+        const name = `${key}:${id}`;
+        if (held.has(name)) return undefined;
+        held.add(name);
+        try {
+          return await work();
+        } finally {
+          held.delete(name);
+        }
+      },
+    };
   } catch (err) {
     release();
     throw err;
@@ -155,6 +188,11 @@ function handle(): Promise<Handle> {
 /** The database, opened and migrated on first use (never at import time). */
 export async function getDb(): Promise<Db> {
   return (await handle()).db;
+}
+
+/** Runs `work` while holding a cluster-wide lock on (key, id); undefined when someone else holds it. */
+export async function exclusive<T>(key: number, id: number, work: () => Promise<T>): Promise<T | undefined> {
+  return (await handle()).exclusive(key, id, work);
 }
 
 export function currentEngine(): Engine {

@@ -26,6 +26,13 @@ export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: 
   if (anchor.length !== terms.length || terms.some((t, i) => !valid(anchor[i], t.type))) {
     throw ApiError.badRequest('cursor is not a cursor this API issued for this query; use the links from a previous page.', [{ parameter: 'cursor', detail: 'is not valid for this sort' }]);
   }
+  // All in one direction (the usual case): a row comparison, which an index range scan can serve.
+  if (terms.every((t) => t.dir === terms[0]!.dir)) {
+    const forward = (terms[0]!.dir === 'asc') !== before;
+    const left = sql.join(terms.map((t) => t.expr), sql`, `);
+    const right = sql.join(terms.map((t, i) => literal(anchor[i], t.type)), sql`, `);
+    return forward ? sql`((${left}) > (${right}))` : sql`((${left}) < (${right}))`;
+  }
   const ors = terms.map((t, i) => {
     const eqs = terms.slice(0, i).map((u, j) => sql`${u.expr} = ${literal(anchor[j], u.type)}`);
     const forward = (t.dir === 'asc') !== before;
@@ -45,4 +52,47 @@ export function keysetColumns(terms: KeysetTerm[]): Record<string, SQL<string>> 
 
 export function keysetValues(row: Record<string, unknown>, terms: KeysetTerm[]): unknown[] {
   return terms.map((_, i) => row[`sk${i}`]);
+}
+
+export interface PageWindow {
+  offset: number;
+  limit: number;
+  cursor?: { after?: unknown[]; before?: unknown[] };
+}
+
+/** How to query one page: the extra condition (cursor), the order, limit+1 (to see if there is more), offset. */
+export function keysetPlan(terms: KeysetTerm[], w: PageWindow): { condition?: SQL; order: SQL[]; limit: number; offset?: number } {
+  const before = !!w.cursor?.before;
+  const anchor = w.cursor?.after ?? w.cursor?.before;
+  return {
+    condition: anchor ? keysetCondition(terms, anchor, before) : undefined,
+    order: keysetOrder(terms, before),
+    limit: w.limit + 1,
+    offset: !w.cursor && w.offset ? w.offset : undefined,
+  };
+}
+
+export interface KeysetResult<R> {
+  rows: R[];
+  hasNext: boolean;
+  nextCursor?: { after: unknown[]; sort: string };
+  prevCursor?: { before: unknown[]; sort: string };
+}
+
+/** The page from the rows a plan returned, in display order, with cursors to either side. */
+export function keysetResult<R extends Record<string, unknown>>(rows: R[], terms: KeysetTerm[], w: PageWindow, sort: string): KeysetResult<R> {
+  const before = !!w.cursor?.before;
+  const more = rows.length > w.limit;
+  const page = rows.slice(0, w.limit);
+  if (before) page.reverse();
+  const hasNext = before ? true : more;
+  const hasPrev = before ? more : !!w.cursor || w.offset > 0;
+  const first = page[0];
+  const last = page[page.length - 1];
+  return {
+    rows: page,
+    hasNext,
+    nextCursor: hasNext && last ? { after: keysetValues(last, terms), sort } : undefined,
+    prevCursor: hasPrev && first ? { before: keysetValues(first, terms), sort } : undefined,
+  };
 }

@@ -69,6 +69,9 @@ export const releases = pgTable(
     uniqueIndex('releases_github_id').on(t.githubId),
     index('releases_project_published').on(t.projectId, t.publishedAt.desc()),
     index('releases_published').on(t.publishedAt.desc()),
+    // The order every release list, page, feed and export reads in (publishedAt, falling back to createdAt for drafts).
+    index('releases_project_order').on(t.projectId, sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),
+    index('releases_order').on(sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),
     check('releases_source_check', sql`${t.source} in ('github', 'manual')`),
   ],
 );
@@ -93,6 +96,7 @@ export const apiTokens = pgTable(
 );
 
 export const deliveryStatuses = ['processed', 'ignored', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
@@ -105,7 +109,12 @@ export const webhookDeliveries = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     status: text('status').notNull(),
     error: text('error'),
+    /** What processing did (created, updated, deleted, …): shown in the log and returned on replay. */
+    outcome: text('outcome'),
     payload: jsonb('payload').notNull(),
+    /** How many more times GitHub (or anyone) sent this delivery id; they are answered `duplicate`. */
+    duplicates: integer('duplicates').notNull().default(0),
+    replayedAt: timestamp('replayed_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [uniqueIndex('webhook_deliveries_guid').on(t.guid), index('webhook_deliveries_received').on(t.receivedAt.desc())],
 );
@@ -168,3 +177,58 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [uniqueIndex('idempotency_keys_principal_key').on(t.principal, t.key), index('idempotency_keys_created').on(t.createdAt)],
 );
+
+/** GitHub release ids deleted on GitHub: a late `published`/`edited` for one of them must not resurrect it. */
+export const releaseTombstones = pgTable('release_tombstones', {
+  githubId: bigint('github_id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+  tag: text('tag').notNull(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export const importStates = ['queued', 'running', 'succeeded', 'failed', 'rate_limited'] as const;
+export type ImportState = (typeof importStates)[number];
+
+/**
+ * Backfills from the GitHub REST API. Each page commits together with its progress (`nextUrl`), so
+ * an import killed half way resumes where it stopped and never creates a release twice.
+ */
+export const imports = pgTable(
+  'imports',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: importStates }).notNull().default('queued'),
+    pagesDone: integer('pages_done').notNull().default(0),
+    /** From GitHub's `Link: rel="last"` when it gives one. */
+    pagesTotal: integer('pages_total'),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    errors: jsonb('errors').$type<string[]>().notNull().default([]),
+    nextUrl: text('next_url'),
+    message: text('message'),
+    retryAt: timestamp('retry_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('imports_project').on(t.projectId, t.id)],
+);
+
+/** ETags of GitHub API pages, for conditional requests (a 304 costs no rate limit). */
+export const githubEtags = pgTable('github_etags', {
+  url: text('url').primaryKey(),
+  etag: text('etag').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export type ImportRow = typeof imports.$inferSelect;
+
+/** Small per-instance state, e.g. how far the page revalidator has read the outbox. */
+export const siteState = pgTable('site_state', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

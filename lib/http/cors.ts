@@ -8,7 +8,7 @@ export const EXPOSED_HEADERS = [
 ];
 export const ALLOWED_HEADERS = [
   'Authorization', 'Content-Type', 'Accept', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'API-Version', 'Version',
-  'X-Request-Id', 'Prefer',
+  'X-Request-Id', 'Prefer', 'Last-Event-ID',
 ];
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

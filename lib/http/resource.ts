@@ -18,9 +18,10 @@ export interface ReadContext {
 }
 
 /** What every GET needs first. Anonymous requests cost no database round trip. */
-export async function readContext(req: IncomingMessage, resource: string): Promise<ReadContext> {
+export async function readContext(req: IncomingMessage, resource: string | null): Promise<ReadContext> {
   const version = apiVersion(req);
-  const rep = negotiate(req, resource);
+  // `null`: the caller negotiates its own media types (exports, streams).
+  const rep = resource ? negotiate(req, resource) : { representation: 'full' as const, contentType: 'application/json' };
   const principal = await authenticate(req);
   return {
     version,

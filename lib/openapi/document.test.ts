@@ -15,15 +15,29 @@ const VERSIONED: Record<string, string[]> = {
   '/projects/{owner}/{repo}/releases/latest': ['get'],
   '/projects/{owner}/{repo}/releases/{tag}': ['get', 'put', 'patch', 'delete'],
   '/projects/{owner}/{repo}/releases/{tag}/reactions': ['get', 'post'], // GET: the counts (implemented, so documented too)
+  '/projects/{owner}/{repo}/changelog': ['get'],
+  '/projects/{owner}/{repo}/imports': ['get', 'post'],
+  '/projects/{owner}/{repo}/imports/{id}': ['get'],
   '/releases': ['get'],
+  '/stream': ['get'],
+  '/deliveries': ['get'],
+  '/deliveries/{id}': ['get'],
+  '/deliveries/{id}/replay': ['post'],
   '/tokens': ['get', 'post'],
   '/tokens/{id}': ['delete'],
 };
 const UNVERSIONED: Record<string, string[]> = {
+  '/api/webhooks/github': ['post'],
+  '/api/feed': ['get'],
+  '/api/feed/{owner}': ['get'],
+  '/api/feed/{owner}/{repo}': ['get'],
   '/api/health': ['get'],
   '/api/revalidate': ['post'],
   '/api/openapi.json': ['get'],
 };
+/** The one GET without an ETag (a live event stream: nothing to revalidate). */
+const STREAM = /^\/api\/v\d+\/stream$/;
+const WEBHOOK = '/api/webhooks/github';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 type Operation = oas31.OperationObject;
@@ -76,8 +90,11 @@ describe('OpenAPI document', () => {
 
   it('documents the unversioned endpoints', () => {
     for (const [p, methods] of Object.entries(UNVERSIONED)) {
-      for (const m of methods) expect(doc.paths?.[p]?.[m as (typeof HTTP_METHODS)[number]]).toBeDefined();
+      const item = doc.paths?.[p];
+      const documented = item ? HTTP_METHODS.filter((m) => item[m]) : [];
+      expect({ path: p, methods: [...documented].sort() }).toEqual({ path: p, methods: [...methods].sort() });
     }
+    expect(operations(doc).filter(([p]) => !p.startsWith('/api/v'))).toHaveLength(Object.values(UNVERSIONED).flat().length);
   });
 
   it('marks every v1 operation deprecated, with its Deprecation, Sunset and Link headers, and no v2 operation', () => {
@@ -112,19 +129,29 @@ describe('OpenAPI document', () => {
       if (m === 'get') {
         if (p.endsWith('/latest') || p === '/api/health') continue; // a redirect; a never-cached probe
         const headers = Object.keys((o.responses?.['200'] as oas31.ResponseObject).headers ?? {});
-        expect({ op, headers }).toEqual({ op, headers: expect.arrayContaining(['ETag', 'Cache-Control', 'Vary', 'X-Request-Id']) });
+        const house = STREAM.test(p) ? ['Cache-Control', 'X-Request-Id'] : ['ETag', 'Cache-Control', 'Vary', 'X-Request-Id'];
+        expect({ op, headers }).toEqual({ op, headers: expect.arrayContaining(house) });
         continue;
       }
       const scopes = (o.security ?? []).map((s) => s.bearer);
-      expect({ op, scopes }).toEqual({ op, scopes: [p.includes('/tokens') || p === '/api/revalidate' ? ['admin'] : ['write']] });
-      if (m === 'post' && p.startsWith('/api/v')) expect({ op, params: (o.parameters ?? []).map(refName) }).toEqual({ op, params: expect.arrayContaining(['Idempotency-Key']) });
+      if (p === WEBHOOK) {
+        expect({ op, scopes }).toEqual({ op, scopes: [] }); // GitHub's signature, not a token
+        continue;
+      }
+      const admin = p.includes('/tokens') || p.includes('/deliveries') || p === '/api/revalidate';
+      expect({ op, scopes }).toEqual({ op, scopes: [admin ? ['admin'] : ['write']] });
+      // POSTs that create (201) honour Idempotency-Key; the ones that start work (an import, a replay) do not and must not claim to.
+      if (m === 'post' && p.startsWith('/api/v')) {
+        const params = (o.parameters ?? []).map(refName);
+        expect({ op, params }).toEqual({ op, params: '201' in (o.responses ?? {}) ? expect.arrayContaining(['Idempotency-Key']) : expect.not.arrayContaining(['Idempotency-Key']) });
+      }
       if ((m === 'put' || m === 'patch' || m === 'delete') && /\/projects\/\{owner\}\/\{repo\}(?:\/releases\/\{tag\})?$/.test(p)) {
         expect({ op, params: (o.parameters ?? []).map(refName) }).toEqual({ op, params: expect.arrayContaining(['If-Match']) });
         expect({ op, has412: '412' in (o.responses ?? {}) }).toEqual({ op, has412: true });
       }
     }
     for (const [p, m, o] of operations(doc, '/api/v')) {
-      if (m !== 'get' || p.endsWith('/latest')) continue;
+      if (m !== 'get' || p.endsWith('/latest') || STREAM.test(p)) continue;
       expect({ op: `${m} ${p}`, params: (o.parameters ?? []).map(refName) }).toEqual({ op: `${m} ${p}`, params: expect.arrayContaining(['If-None-Match']) });
       expect(Object.keys(o.responses ?? {})).toEqual(expect.arrayContaining(['200', '304', '429']));
     }
@@ -148,6 +175,43 @@ describe('OpenAPI document', () => {
       'application/vnd.shiplog.release.extended+json',
     ]);
     expect(refName(content['application/vnd.shiplog.release.extended+json']?.schema)).toBe('ReleaseExtendedV2');
+  });
+
+  it('protects the delivery log with admin and reading imports with a read token', () => {
+    for (const v of ['1', '2']) {
+      for (const p of ['/deliveries', '/deliveries/{id}']) expect(doc.paths?.[`/api/v${v}${p}`]?.get?.security).toEqual([{ bearer: ['admin'] }]);
+      for (const p of ['/projects/{owner}/{repo}/imports', '/projects/{owner}/{repo}/imports/{id}']) expect(doc.paths?.[`/api/v${v}${p}`]?.get?.security).toEqual([{ bearer: ['read'] }]);
+    }
+  });
+
+  it('documents the GitHub webhook: its headers, both body encodings and every answer', () => {
+    const o = doc.paths?.[WEBHOOK]?.post as Operation;
+    const params = (o.parameters ?? []).map((p) => doc.components?.parameters?.[refName(p)!] as oas31.ParameterObject);
+    expect(params.map((p) => [p.in, p.name, p.required])).toEqual([
+      ['header', 'X-GitHub-Event', true],
+      ['header', 'X-GitHub-Delivery', true],
+      ['header', 'X-Hub-Signature-256', true],
+    ]);
+    expect(Object.keys((o.requestBody as oas31.RequestBodyObject).content)).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    expect(Object.keys(o.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '404', '405', '413', '415', '422', '503']);
+    const ok = (o.responses?.['200'] as oas31.ResponseObject).content?.['application/json']?.schema as oas31.SchemaObject;
+    expect((ok.anyOf ?? []).map(refName)).toEqual(['WebhookProcessed', 'WebhookPong', 'WebhookDuplicate']);
+  });
+
+  it('answers an import with 202 and Location', () => {
+    const r = doc.paths?.['/api/v2/projects/{owner}/{repo}/imports']?.post?.responses?.['202'] as oas31.ResponseObject;
+    expect(Object.keys(r.headers ?? {})).toEqual(expect.arrayContaining(['Location']));
+    expect(refName(r.content?.['application/json']?.schema)).toBe('ImportStarted');
+  });
+
+  it('offers the media types of exports, the event stream and feeds', () => {
+    const types = (p: string) => Object.keys((doc.paths?.[p]?.get?.responses?.['200'] as oas31.ResponseObject).content ?? {});
+    expect(types('/api/v2/projects/{owner}/{repo}/changelog')).toEqual(['text/markdown', 'application/x-ndjson']);
+    expect(types('/api/v2/stream')).toEqual(['text/event-stream']);
+    for (const p of ['/api/feed', '/api/feed/{owner}', '/api/feed/{owner}/{repo}']) {
+      expect(types(p)).toEqual(['application/atom+xml', 'application/rss+xml', 'application/feed+json']);
+    }
+    expect(doc.components?.schemas?.StreamEvent).toBeDefined();
   });
 });
 

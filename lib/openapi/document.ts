@@ -9,12 +9,17 @@ import {
   type ZodOpenApiResponseObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { releaseSources, tokenScopes } from '../db/schema';
+import { deliveryStatuses, importStates, releaseSources, tokenScopes } from '../db/schema';
+import { FEED_FORMATS } from '../feed/feeds';
+import type { ApplyOutcome } from '../github/apply';
+import { Delivery, DELIVERY_SORT_KEYS } from '../github/deliveries';
+import type { presentImport } from '../github/import-handlers';
+import { ReleaseEvent } from '../github/payload';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
 import { offersFor, REPRESENTATIONS } from '../http/negotiate';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';
-import { envelope, Problem } from '../http/schemas';
+import { envelope, Problem, Timestamp } from '../http/schemas';
 import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioning';
 import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/versions';
 import { Owner, Project, PROJECT_FIELDS, ProjectBrief, ProjectCreate, ProjectExtended, ProjectPut, Repo } from '../projects/schema';
@@ -33,6 +38,7 @@ import {
   ReleaseV2,
   Tag,
 } from '../releases/schema';
+import type { PageRelease } from '../site/paths';
 import { RevalidateBody } from '../site/revalidate';
 import { Token, TokenCreate, TokenCreated } from '../tokens/schema';
 
@@ -118,6 +124,191 @@ const RevalidateResult = z
   })
   .meta({ id: 'RevalidateResult' });
 
+/** Compile-time: `tsc` fails unless A and B are the same type (keeps hand-written schemas in step with the code). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+function inSync<_T extends true>(): void {}
+
+// --- GitHub: the webhook receiver, its delivery log, imports --------------------------------------
+
+/** What applying a release event did (lib/github/apply.ts). */
+const APPLY_OUTCOMES = ['created', 'updated', 'unchanged', 'deleted', 'already-deleted', 'tombstoned'] as const satisfies readonly ApplyOutcome[];
+inSync<Same<(typeof APPLY_OUTCOMES)[number], ApplyOutcome>>();
+const OUTCOME_TEXT =
+  '`created`, `updated`, `unchanged` (nothing differed), `deleted`, `already-deleted` (it was not there) or `tombstoned` (the release was deleted on GitHub before: a late or replayed event does not bring it back).';
+
+const ReleaseRef = z.object({
+  project: z.string().meta({ description: '`owner/repo`.', example: 'acme/rocket' }),
+  tag: z.string().meta({ example: 'v2.3.0' }),
+});
+const deliveryRef = z.number().int().meta({ description: 'The delivery in the log (`GET /api/v2/deliveries/{id}`, `POST …/replay`).', example: 42 });
+
+const GitHubReleaseEvent = ReleaseEvent.meta({
+  id: 'GitHubReleaseEvent',
+  description:
+    "GitHub's `release` event payload (only the members Shiplog reads; GitHub sends many more, which are ignored). Actions `published`, `released`, `prereleased`, `created` and `edited` create or update the release (`edited` re-reads the release from GitHub first when GITHUB_TOKEN is set, so the newest of two racing edits wins); `unpublished` turns it back into a draft; `deleted` deletes it.",
+  example: {
+    action: 'published',
+    release: {
+      id: 123456789,
+      tag_name: 'v2.3.0',
+      name: 'v2.3.0 — Faster cold starts',
+      body: '## Changed\n- Cold starts are 40% faster',
+      draft: false,
+      prerelease: false,
+      html_url: 'https://github.com/acme/rocket/releases/tag/v2.3.0',
+      published_at: '2026-11-01T12:00:00Z',
+      author: { login: 'octocat' },
+    },
+    repository: { name: 'rocket', full_name: 'acme/rocket', owner: { login: 'acme' } },
+  },
+});
+const GitHubPayload = z.looseObject({}).meta({
+  id: 'GitHubPayload',
+  description: 'Any other event (`ping`, `push`, …): stored in the delivery log; `ping` is answered with its `zen`, the rest with 202.',
+  example: { zen: 'Design for failure.', hook_id: 123 },
+});
+
+const WebhookProcessed = z
+  .object({
+    status: z.literal('processed'),
+    event: z.literal('release'),
+    action: z.string().meta({ example: 'published' }),
+    outcome: z.enum(APPLY_OUTCOMES).meta({ description: OUTCOME_TEXT }),
+    release: ReleaseRef,
+    deliveryId: deliveryRef,
+  })
+  .meta({ id: 'WebhookProcessed', description: 'A release event, applied.' });
+const WebhookPong = z
+  .object({
+    status: z.literal('processed'),
+    event: z.literal('ping'),
+    zen: z.string().nullable().meta({ description: "The `zen` of GitHub's ping.", example: 'Design for failure.' }),
+    deliveryId: deliveryRef,
+  })
+  .meta({ id: 'WebhookPong', description: 'The answer to the `ping` GitHub sends when the webhook is created.' });
+const WebhookDuplicate = z
+  .object({
+    status: z.literal('duplicate'),
+    delivery: z.string().meta({ description: 'The `X-GitHub-Delivery` GUID, seen before.', example: '72d3162e-cc78-11e3-81ab-4c9367dc0958' }),
+    deliveryId: deliveryRef.nullable(),
+  })
+  .meta({ id: 'WebhookDuplicate', description: 'This delivery GUID was received before: counted (`duplicates` in the log), not processed again.' });
+const WebhookIgnored = z
+  .object({
+    status: z.literal('ignored'),
+    event: z.string().meta({ example: 'push' }),
+    action: z.string().optional().meta({ description: 'Present for a release event whose action Shiplog does not act on.' }),
+    detail: z.string().meta({ example: 'Shiplog acts on release events only; push was ignored.' }),
+    deliveryId: deliveryRef,
+  })
+  .meta({ id: 'WebhookIgnored', description: 'Received and logged, but not an event (or release action) Shiplog acts on.' });
+
+const DeliveryDetail = Delivery.extend({
+  payload: z.unknown().meta({ description: 'The payload as received (for form-encoded deliveries, the JSON of their `payload` field).' }),
+}).meta({ id: 'DeliveryDetail', description: 'A delivery with its stored payload.' });
+
+const DeliveryReplay = z
+  .object({
+    deliveryId: deliveryRef,
+    status: z.enum(deliveryStatuses).meta({ description: 'How the replay went; also stored as the delivery\'s `status`.' }),
+    outcome: z.string().meta({ description: `${OUTCOME_TEXT.replace(/\.$/, '')}; \`pong\` for a ping, \`ignored\` or \`failed\`.`, example: 'created' }),
+    event: z.string().optional().meta({ example: 'release' }),
+    action: z.string().optional().meta({ example: 'published' }),
+    release: ReleaseRef.optional(),
+    zen: z.string().nullable().optional(),
+    detail: z.string().optional().meta({ description: 'Why it was ignored.' }),
+    error: z
+      .object({ status: z.number().int().meta({ example: 404 }), detail: z.string() })
+      .optional()
+      .meta({ description: 'When `status` is `failed`: the error the webhook sender would have got (its status and detail).' }),
+  })
+  .meta({
+    id: 'DeliveryReplay',
+    description: 'What replaying did: the same members as the webhook response (without `duplicate`: a replay always reprocesses), plus `outcome` and, on failure, `error`.',
+  });
+
+export const Import = z
+  .object({
+    id: z.number().int().meta({ example: 3 }),
+    project: z.string().meta({ description: '`owner/repo`.', example: 'acme/rocket' }),
+    state: z.enum(importStates).meta({
+      description:
+        '`queued`, `running`, `succeeded`, `failed` (stopped on an error: `message` says which; start the import again to resume) or `rate_limited` (GitHub\'s rate limit is used up until `retryAt`; start it again after that to resume).',
+    }),
+    pagesDone: z.number().int().meta({ description: 'Pages of (up to 100) GitHub releases imported so far.', example: 4 }),
+    pagesTotal: z.number().int().nullable().meta({ description: 'How many pages there are, once GitHub says so (`Link: rel="last"`); null until then.', example: 7 }),
+    created: z.number().int().meta({ description: 'Releases created.', example: 312 }),
+    updated: z.number().int().meta({ description: 'Releases changed.', example: 5 }),
+    skipped: z.number().int().meta({ description: 'Releases left as they were: unchanged, deleted on GitHub before (tombstoned), or unreadable (see `errors`).', example: 83 }),
+    errors: z.array(z.string()).meta({ description: 'What went wrong on the way: releases that could not be read, GitHub errors.' }),
+    message: z.string().nullable().meta({ description: 'A summary for people: what was imported, or why it stopped and what to do.' }),
+    retryAt: Timestamp.nullable().meta({ description: 'When GitHub\'s rate limit resets (set when `state` became `rate_limited`).' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    finishedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'Import', description: "A backfill of a project's releases from GitHub's REST API, one page (100 releases) per transaction: a stopped import resumes where it stopped and never creates a release twice." });
+inSync<Same<z.output<typeof Import>, ReturnType<typeof presentImport>>>();
+
+const ImportStarted = Import.extend({
+  resumed: z.boolean().meta({ description: '`true` when the project\'s unfinished import was resumed instead of a new one started.' }),
+}).meta({ id: 'ImportStarted' });
+
+// --- exports, the live stream, feeds --------------------------------------------------------------
+
+// Strict objects: these are rendered in the request and the response pass alike (StreamEvent is a manual
+// component), and must come out the same in both, or zod-openapi splits them into X and XOutput.
+export const StreamRelease = z
+  .strictObject({
+    tag: z.string().meta({ example: 'v2.3.0' }),
+    name: z.string().nullable(),
+    publishedAt: Timestamp,
+    prerelease: z.boolean(),
+    html: z.string().meta({ description: 'The notes as sanitized HTML.' }),
+    url: z.string().nullable().meta({ description: 'The release on GitHub.' }),
+    path: z.string().meta({ description: 'The release page on this site.', example: '/acme/rocket/releases/v2.3.0' }),
+    project: z.string().meta({ example: 'acme/rocket' }),
+    author: z.strictObject({ login: z.string(), avatarUrl: z.string().nullable(), url: z.string().nullable() }).nullable(),
+  })
+  .meta({ id: 'StreamRelease', description: 'A public release as the site pages show it.' });
+inSync<Same<z.output<typeof StreamRelease>, PageRelease>>();
+
+const STREAM_EVENT_TYPES = ['release.published', 'release.updated', 'release.deleted'] as const;
+export const StreamEvent = z
+  .strictObject({
+    project: z.string().meta({ example: 'acme/rocket' }),
+    tag: z.string().meta({ example: 'v2.3.0' }),
+    release: StreamRelease.nullable().meta({ description: 'The release as it is now; null for `release.deleted`.' }),
+  })
+  .meta({
+    id: 'StreamEvent',
+    description: `The \`data\` of every event on \`GET /api/v2/stream\` (as JSON). Events: ${STREAM_EVENT_TYPES.map((t) => `\`${t}\``).join(', ')}.`,
+  });
+
+const JsonFeed = z
+  .object({
+    version: z.literal('https://jsonfeed.org/version/1.1'),
+    title: z.string().meta({ example: 'Rocket releases' }),
+    home_page_url: z.string().meta({ example: 'https://shiplog.example/acme/rocket' }),
+    feed_url: z.string().meta({ example: 'https://shiplog.example/acme/rocket/feed.json' }),
+    description: z.string(),
+    language: z.literal('en'),
+    items: z.array(
+      z.object({
+        id: z.string().meta({ description: 'The release page URL.' }),
+        url: z.string(),
+        external_url: z.string().optional().meta({ description: 'The release on GitHub.' }),
+        title: z.string().meta({ description: '`tag: name`; site and owner feeds prefix `owner/repo`.', example: 'v2.3.0: Faster cold starts' }),
+        content_html: z.string().meta({ description: 'The notes as sanitized HTML.' }),
+        date_published: Timestamp,
+        date_modified: Timestamp,
+        authors: z.array(z.object({ name: z.string(), url: z.string().optional(), avatar: z.string().optional() })).optional(),
+        tags: z.array(z.string()).meta({ description: 'The tag, and `prerelease` for prereleases.', example: ['v2.3.0'] }),
+      }),
+    ),
+  })
+  .meta({ id: 'JsonFeed', description: 'JSON Feed 1.1 (https://jsonfeed.org/version/1.1).' });
+
 // --- views and lists ------------------------------------------------------------------------------
 
 interface Views {
@@ -139,6 +330,7 @@ const RELEASE_LISTS_V2: Views = {
   extended: envelope(ReleaseExtendedV2, 'ReleaseExtendedListV2'),
 };
 const projectListV2 = envelope(Project, 'ProjectListV2');
+const DELIVERY_LIST_V2 = envelope(Delivery, 'DeliveryListV2');
 /** Project lists have no extended items: the extended view of a list is the full one. */
 const PROJECT_LISTS_V2: Views = { full: projectListV2, brief: envelope(ProjectBrief, 'ProjectBriefListV2'), extended: projectListV2 };
 
@@ -239,13 +431,19 @@ const HEADERS: Record<string, oas31.HeaderObject> = {
   Sunset: { description: 'RFC 8594: v1 stops answering after this date.', schema: str, example: V1_SUNSET },
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' }, example: 5 },
   'WWW-Authenticate': {
-    description: 'The Bearer challenge: the scope needed, or why the token was refused.',
+    description:
+      'The challenge: `Bearer` with the scope needed or why the token was refused; the GitHub webhook receiver answers `Signature realm="github-webhook"` (the `X-Hub-Signature-256` was missing or wrong).',
     schema: str,
     example: 'Bearer realm="shiplog", scope="write"',
   },
   'Accept-Patch': { description: 'The PATCH formats accepted.', schema: str, example: ACCEPT_PATCH },
   Allow: { description: 'The methods this path supports.', schema: str, example: 'GET, HEAD, PUT, PATCH, DELETE, OPTIONS' },
-  'Access-Control-Allow-Origin': { description: 'The document may be read from any origin.', schema: { type: 'string', enum: ['*'] } },
+  'Access-Control-Allow-Origin': { description: 'The response may be read from any origin.', schema: { type: 'string', enum: ['*'] } },
+  'Content-Disposition': {
+    description: 'A file name for saving the export: `CHANGELOG.md`, or `{repo}-releases.ndjson`.',
+    schema: str,
+    example: 'inline; filename="CHANGELOG.md"',
+  },
 };
 
 type HeaderName = keyof typeof HEADERS;
@@ -272,7 +470,10 @@ function listHeaders(v: ApiVersion): HeaderRefs {
 
 const ERRORS = {
   400: ['BadRequest', 'Bad request: a malformed body, an unknown or invalid query parameter, or a bad header. `errors` names each one.'],
-  401: ['Unauthorized', 'No bearer token where one is needed, or a token that is unknown or revoked. `WWW-Authenticate` says which.'],
+  401: [
+    'Unauthorized',
+    'No bearer token where one is needed, or a token that is unknown or revoked; for the GitHub webhook receiver, a missing or wrong `X-Hub-Signature-256`. `WWW-Authenticate` says which.',
+  ],
   403: ['Forbidden', 'The token lacks the scope this needs (`read` < `write` < `admin`).'],
   404: ['NotFound', 'No such resource (or API version). Drafts and hidden releases are 404 without a `read` token.'],
   405: ['MethodNotAllowed', 'This path does not support the method; `Allow` lists the ones it does.'],
@@ -447,15 +648,73 @@ const preferCount = param(z.string().optional(), {
   example: 'count=exact',
 });
 
+const deliveryIdPath = param(z.number().int().positive(), {
+  id: 'deliveryId',
+  in: 'path',
+  name: 'id',
+  description: 'The delivery id: `id` in the log, `deliveryId` in the webhook response.',
+  example: 42,
+});
+const importIdPath = param(z.number().int().positive(), { id: 'importId', in: 'path', name: 'id', description: 'The import id.', example: 3 });
+const deliverySortBy = sortBy('deliverySortBy', DELIVERY_SORT_KEYS, 'receivedAt.desc');
+const deliveryFields = fields('deliveryFields', Object.keys(Delivery.shape));
+const deliveryFilters = [
+  query('deliveryEvent', 'event', z.string().min(1).max(64), 'Only deliveries of this event (`X-GitHub-Event`).', { example: 'release' }),
+  query('deliveryAction', 'action', z.string().min(1).max(64), 'Only deliveries with this `action`.', { example: 'published' }),
+  query('deliveryStatus', 'status', z.enum(deliveryStatuses), '`processed`, `ignored` (not an event Shiplog acts on) or `failed` (replayable).'),
+  query(
+    'deliveryProject',
+    'project',
+    z.string().regex(/^[^/]+\/[^/]+$/),
+    'Only deliveries applied to this project, `owner/repo` (case-insensitive). Pings, ignored events and deliveries for unknown repositories belong to no project.',
+    { example: 'acme/rocket' },
+  ),
+  query('deliverySince', 'since', day, 'Received at or after this ISO 8601 date or date-time.', { example: '2026-11-01' }),
+];
+
+const exportFormat = query(
+  'exportFormat',
+  'format',
+  z.enum(['markdown', 'ndjson']),
+  'The format, instead of `Accept`: `markdown` (`text/markdown`) or `ndjson` (`application/x-ndjson`). Wins over `Accept`.',
+);
+
+const streamLastEventId = query(
+  'lastEventId',
+  'lastEventId',
+  z.string().regex(/^\d+$/),
+  'Resume after this event id, like the `Last-Event-ID` header (which wins when both are sent): for a first connection that should not miss what happened since an earlier one.',
+  { example: '1042' },
+);
+const lastEventIdHeader = param(z.string().optional(), {
+  id: 'Last-Event-ID',
+  in: 'header',
+  name: 'Last-Event-ID',
+  description:
+    'The id of the last event you received: the events after it are sent first, then the stream goes live, with nothing repeated. `EventSource` sends it by itself when it reconnects. Anything but digits is ignored.',
+  example: '1042',
+});
+
+const feedFormat = query(
+  'feedFormat',
+  'format',
+  z.enum(['atom', 'rss', 'json']),
+  `The format, instead of \`Accept\`: \`atom\` (${FEED_FORMATS.atom}, the default), \`rss\` (${FEED_FORMATS.rss}) or \`json\` (${FEED_FORMATS.json}). Wins over \`Accept\`.`,
+);
+const feedPrerelease = query('feedPrerelease', 'prerelease', bool, '`true` adds prereleases; without it a feed has final releases only.');
+const feedLimit = query('feedLimit', 'limit', z.number().int().min(1).max(100).default(50), 'Entries, 1 to 100.');
+
 // --- security -------------------------------------------------------------------------------------
 
 const READ_AUTH: oas31.SecurityRequirementObject[] = [{}, { bearer: ['read'] }];
 const WRITE_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['write'] }];
 const ADMIN_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['admin'] }];
+/** Reads that need a token (unlike public reads, where it is optional). */
+const READ_TOKEN_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['read'] }];
 
 // --- operations -----------------------------------------------------------------------------------
 
-const TAG_NAMES = { projects: 'Projects', releases: 'Releases', tokens: 'Tokens' } as const;
+const TAG_NAMES = { projects: 'Projects', releases: 'Releases', imports: 'Imports', stream: 'Stream', deliveries: 'Deliveries', tokens: 'Tokens' } as const;
 type Area = keyof typeof TAG_NAMES;
 
 function tagOf(area: Area, v: ApiVersion): string {
@@ -762,6 +1021,274 @@ function tokenPaths(ctx: Ctx): ZodOpenApiPathsObject {
   };
 }
 
+function deliveryPaths(ctx: Ctx): ZodOpenApiPathsObject {
+  const v2 = ctx.v === '2';
+  const list = v2 ? DELIVERY_LIST_V2 : z.array(Delivery);
+  return {
+    [`${ctx.base}/deliveries`]: {
+      get: op(ctx, 'deliveries', 'ListDeliveries', {
+        summary: 'List webhook deliveries',
+        description:
+          'The log of every delivery the GitHub webhook receiver accepted (signature verified), newest first, without payloads; filters `event`, `action`, `status`, `project` and `since`. Failed deliveries stay here to be replayed once the cause is fixed. Needs an `admin` token; never cached (`no-store`). ' +
+          'Filters are plain query parameters; unknown parameters, fields or values → 400 naming them. Sort with `sort_by`, page with `offset`/`limit` (v2 also `cursor`). v1 answers a JSON array with `Link` and `X-Total-Count`; v2 answers `{ data, links, meta }` (`meta.total` with `Prefer: count=exact`).',
+        security: ADMIN_AUTH,
+        parameters: [deliverySortBy, offset, limit, ...(v2 ? [cursor] : []), deliveryFields, ifNoneMatch, ...(v2 ? [preferCount] : []), ...deliveryFilters],
+        responses: {
+          '200': { description: 'A page of deliveries.', headers: listHeaders(ctx.v), content: json(list) },
+          ...notModified,
+          ...errors(400, 401, 403, 404, 405, 429, 503),
+        },
+      }),
+    },
+    [`${ctx.base}/deliveries/{id}`]: {
+      get: op(ctx, 'deliveries', 'GetDelivery', {
+        summary: 'Get a webhook delivery',
+        description: 'One delivery with the payload as it was received. Needs an `admin` token; never cached.',
+        security: ADMIN_AUTH,
+        parameters: [deliveryIdPath, ifNoneMatch],
+        responses: {
+          '200': { description: 'The delivery.', headers: readHeaders(ctx.v), content: json(DeliveryDetail) },
+          ...notModified,
+          ...errors(401, 403, 404, 405, 429, 503),
+        },
+      }),
+    },
+    [`${ctx.base}/deliveries/{id}/replay`]: {
+      post: op(ctx, 'deliveries', 'ReplayDelivery', {
+        summary: 'Replay a webhook delivery',
+        description:
+          'Runs the stored payload through the webhook code path again, now, and records the new `status`, `outcome` and `replayedAt` on the delivery. For the failures the receiver logs (e.g. a release for a repository that was not a project yet: create the project, then replay). Auto-registration (SHIPLOG_AUTO_REGISTER) applies as for a delivery signed with the global secret. ' +
+          'Answers 200 whatever the outcome: a failed replay says why in `error`. No body; no `Idempotency-Key` (replaying twice applies the payload twice; releases are keyed by their GitHub id, so nothing is duplicated). Needs an `admin` token.',
+        security: ADMIN_AUTH,
+        parameters: [deliveryIdPath],
+        responses: {
+          '200': { description: 'Replayed; the body says what happened.', headers: { ...baseHeaders(ctx.v), ...headers('Cache-Control') }, content: json(DeliveryReplay) },
+          ...errors(401, 403, 404, 405, 429, 503),
+        },
+      }),
+    },
+  };
+}
+
+function importPaths(ctx: Ctx): ZodOpenApiPathsObject {
+  const project = [ownerPath, repoPath];
+  return {
+    [`${ctx.base}/projects/{owner}/{repo}/imports`]: {
+      get: op(ctx, 'imports', 'ListImports', {
+        summary: "List a project's imports",
+        description: 'The 50 newest imports of the project, newest first: a plain JSON array in both versions, not paged. Needs a `read` token; never cached (`no-store`).',
+        security: READ_TOKEN_AUTH,
+        parameters: [...project, ifNoneMatch],
+        responses: {
+          '200': { description: 'The imports.', headers: readHeaders(ctx.v), content: json(z.array(Import)) },
+          ...notModified,
+          ...errors(401, 403, 404, 405, 429, 503),
+        },
+      }),
+      post: op(ctx, 'imports', 'StartImport', {
+        summary: 'Import releases from GitHub',
+        description:
+          "Backfills the project's releases from GitHub's REST API (all pages of `GET /repos/{owner}/{repo}/releases`, with GITHUB_TOKEN when set) in the background and answers at once. " +
+          'If the project has an unfinished import (queued, running, or stopped part way by an error or the rate limit), that one is resumed (`resumed: true`) instead of a new one started, so retrying this request is safe; it takes no `Idempotency-Key` and no body. ' +
+          "GitHub's rate limit is waited out when it resets within a minute; otherwise the import stops as `rate_limited` with `retryAt`. A first page GitHub answers 304 to (nothing changed since the last import) finishes at once. Needs a `write` token.",
+        security: WRITE_AUTH,
+        parameters: project,
+        responses: {
+          '202': {
+            description: 'Accepted: the import runs in the background. Poll `Location` until `state` is `succeeded`, `failed` or `rate_limited`.',
+            headers: { ...baseHeaders(ctx.v), ...headers('Location', 'Cache-Control') },
+            content: json(ImportStarted),
+          },
+          ...errors(401, 403, 404, 405, 429, 503),
+        },
+      }),
+    },
+    [`${ctx.base}/projects/{owner}/{repo}/imports/{id}`]: {
+      get: op(ctx, 'imports', 'GetImport', {
+        summary: 'Get an import',
+        description: "An import's progress: its state, pages done (of pages total, once known), releases created, updated and skipped, and errors. Needs a `read` token; never cached.",
+        security: READ_TOKEN_AUTH,
+        parameters: [...project, importIdPath, ifNoneMatch],
+        responses: {
+          '200': { description: 'The import.', headers: readHeaders(ctx.v), content: json(Import) },
+          ...notModified,
+          ...errors(401, 403, 404, 405, 429, 503),
+        },
+      }),
+    },
+  };
+}
+
+function changelogPaths(ctx: Ctx): ZodOpenApiPathsObject {
+  const release = RELEASE_VIEWS[ctx.v].full;
+  return {
+    [`${ctx.base}/projects/{owner}/{repo}/changelog`]: {
+      get: op(ctx, 'releases', 'ExportChangelog', {
+        summary: "Export a project's changelog",
+        description:
+          'Every release of the project in one streamed download, newest first (by publication date; drafts, which have none, by creation date): `text/markdown`, a CHANGELOG.md with one `## [tag] - date` section per release (the default), or `application/x-ndjson`, one release per line in the full representation of this version. ' +
+          'Chosen by `?format=markdown|ndjson` or `Accept` (`text/plain` gets Markdown); nothing acceptable is a 406. Read in batches with backpressure, so any size streams in flat memory. ' +
+          'The ETag changes with any release of the project: `If-None-Match` gives 304. Drafts and hidden releases are only included with a `read` token.',
+        security: READ_AUTH,
+        parameters: [ownerPath, repoPath, exportFormat, ifNoneMatch],
+        responses: {
+          '200': {
+            description: 'The changelog (streamed, without `Content-Length`). NDJSON: each line is one release as the schema below.',
+            headers: { ...readHeaders(ctx.v), ...headers('Content-Disposition') },
+            content: {
+              'text/markdown': {
+                schema: z.string().meta({
+                  example:
+                    '# Changelog\n\nAll notable changes to Rocket (acme/rocket), newest first.\n\n## [v2.3.0] - 2026-11-01 — Faster cold starts\n\n- Cold starts are 40% faster\n\n[v2.3.0 on GitHub](https://github.com/acme/rocket/releases/tag/v2.3.0)\n\n',
+                }),
+              },
+              'application/x-ndjson': { schema: release },
+            },
+          },
+          ...notModified,
+          ...errors(400, 401, 404, 405, 406, 429, 503),
+        },
+      }),
+    },
+  };
+}
+
+function streamPaths(ctx: Ctx): ZodOpenApiPathsObject {
+  return {
+    [`${ctx.base}/stream`]: {
+      get: op(ctx, 'stream', 'StreamEvents', {
+        summary: 'Live release events (Server-Sent Events)',
+        description:
+          'A `text/event-stream` that stays open: one event per change to a public release, as it commits (on any instance). Each event has an `id` (increasing), an `event` type — `release.published` (a release became public), `release.updated` (a public release changed), `release.deleted` (gone from public view: deleted, made a draft or hidden; also sent when a release that is not public changes) — and `data`, a JSON [StreamEvent](#/components/schemas/StreamEvent): `{ project, tag, release }`, with the release as it is when the event is sent (null for `release.deleted`). ' +
+          'The stream starts with `retry: 3000`; a comment (`: heartbeat …`) every 15 seconds keeps proxies from closing it. `?project=owner/repo[,…]` keeps only those projects. To resume, send `Last-Event-ID` (EventSource does on reconnect) or `?lastEventId=`: the events after it are sent first (at most 1000; after a longer absence, reload what you show instead). Public events only, so no token is needed. No ETag: every response is new.',
+        parameters: [projectFilter, streamLastEventId, lastEventIdHeader],
+        responses: {
+          '200': {
+            description: 'The event stream, until the client disconnects.',
+            headers: {
+              ...baseHeaders(ctx.v),
+              'Cache-Control': { description: '`no-cache, no-transform`: never stored, never compressed or buffered on the way.', schema: { type: 'string', enum: ['no-cache, no-transform'] } },
+              'X-Accel-Buffering': { description: '`no`: tells nginx not to buffer the stream.', schema: { type: 'string', enum: ['no'] } },
+            },
+            content: {
+              'text/event-stream': {
+                schema: z.string().meta({
+                  description: 'Server-Sent Events; every `data` is a StreamEvent.',
+                  example:
+                    'retry: 3000\n\nid: 1043\nevent: release.published\ndata: {"project":"acme/rocket","tag":"v2.3.0","release":{"tag":"v2.3.0","name":"Faster cold starts","publishedAt":"2026-11-01T12:00:00.000Z","prerelease":false,"html":"<ul><li>Cold starts are 40% faster</li></ul>","url":"https://github.com/acme/rocket/releases/tag/v2.3.0","path":"/acme/rocket/releases/v2.3.0","project":"acme/rocket","author":{"login":"octocat","avatarUrl":null,"url":null}}}\n\n: heartbeat 1793534415000\n\nid: 1044\nevent: release.deleted\ndata: {"project":"acme/rocket","tag":"v2.3.0-rc.1","release":null}\n\n',
+                }),
+              },
+            },
+          },
+          ...errors(400, 404, 405, 429, 503),
+        },
+      }),
+    },
+  };
+}
+
+function webhookPaths(): ZodOpenApiPathsObject {
+  const eventHeader = param(z.string().regex(/^[a-z_]{1,64}$/), {
+    id: 'X-GitHub-Event',
+    in: 'header',
+    name: 'X-GitHub-Event',
+    description: 'The event name. `release` events are applied, `ping` is answered, anything else is logged and ignored (202).',
+    example: 'release',
+  });
+  const deliveryHeader = param(z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/), {
+    id: 'X-GitHub-Delivery',
+    in: 'header',
+    name: 'X-GitHub-Delivery',
+    description: 'The delivery GUID. A GUID seen before is answered `duplicate` and not processed again.',
+    example: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+  });
+  const signatureHeader = param(z.string().regex(/^sha256=[0-9a-fA-F]{64}$/), {
+    id: 'X-Hub-Signature-256',
+    in: 'header',
+    name: 'X-Hub-Signature-256',
+    description:
+      "`sha256=` and the hex HMAC-SHA256 of the raw request body, keyed with the webhook secret: the project's `webhookSecret`, else GITHUB_WEBHOOK_SECRET (or one of GITHUB_WEBHOOK_SECRETS_PREVIOUS, while rotating). Missing or wrong → 401, and nothing is stored; with no secret configured for the repository at all, every delivery is a 401.",
+    example: 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+  });
+  const noStore = headers('X-Request-Id', 'Cache-Control');
+  const webhook: ZodOpenApiPathItemObject = {
+    post: {
+      operationId: 'receiveGitHubWebhook',
+      tags: ['GitHub webhook'],
+      summary: 'Receive a GitHub webhook delivery',
+      description:
+        "Where a GitHub repository (or organisation) webhook points: Payload URL `https://<shiplog>/api/webhooks/github`, content type `application/json` (`application/x-www-form-urlencoded` works too), the webhook secret, and the *Releases* event. No bearer token: the delivery is authenticated by `X-Hub-Signature-256`, checked over the raw bytes before anything is stored. " +
+        'A verified delivery is logged (see `/api/v2/deliveries`) and applied in the same transaction. A release for a repository that is not a project is a 404 (still logged, as `failed`, to be replayed once the project exists) unless SHIPLOG_AUTO_REGISTER=true and the delivery was signed with the global secret, which creates the project. ' +
+        'A delivery GUID seen before (GitHub keeps the GUID when it redelivers) is answered 200 `duplicate` without processing: to reprocess a failed delivery, replay it (`POST /api/v2/deliveries/{id}/replay`). Bodies up to 25 MB (GitHub\'s own cap); unversioned and not rate limited.',
+      parameters: [eventHeader, deliveryHeader, signatureHeader],
+      requestBody: {
+        required: true,
+        description: 'The event payload, exactly as GitHub sends it (the signature covers these bytes).',
+        content: {
+          'application/json': { schema: z.union([GitHubReleaseEvent, GitHubPayload]) },
+          'application/x-www-form-urlencoded': {
+            schema: z
+              .object({ payload: z.string().meta({ description: 'The JSON payload.', example: '{"zen":"Design for failure.","hook_id":123}' }) })
+              .meta({ id: 'GitHubFormPayload', description: 'GitHub\'s form-encoded delivery: the JSON payload in the `payload` field. A form without it is a 400.' }),
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'Processed (a release event applied, or a ping answered), or a duplicate.',
+          headers: noStore,
+          content: { 'application/json': { schema: z.union([WebhookProcessed, WebhookPong, WebhookDuplicate]) } },
+        },
+        '202': { description: 'Logged and ignored: an event, or a release action, Shiplog does not act on.', headers: noStore, content: { 'application/json': { schema: WebhookIgnored } } },
+        ...errors(400, 401, 404, 405, 413, 415, 422, 503),
+      },
+    },
+  };
+  return { '/api/webhooks/github': webhook };
+}
+
+function feedPaths(): ZodOpenApiPathsObject {
+  const scopes = [
+    { path: '/api/feed', id: 'getFeed', friendly: '/feed', what: 'every project', params: [], notFound: '' },
+    { path: '/api/feed/{owner}', id: 'getOwnerFeed', friendly: '/{owner}/feed', what: "an owner's projects", params: [ownerPath], notFound: ' 404 when the owner has no project.' },
+    { path: '/api/feed/{owner}/{repo}', id: 'getProjectFeed', friendly: '/{owner}/{repo}/feed', what: 'one project', params: [ownerPath, repoPath], notFound: ' 404 when there is no such project.' },
+  ];
+  const out: ZodOpenApiPathsObject = {};
+  for (const s of scopes) {
+    out[s.path] = {
+      get: {
+        operationId: s.id,
+        tags: ['Feeds'],
+        summary: `Release feed of ${s.what}`,
+        description:
+          `The newest published releases of ${s.what} (final releases only unless \`?prerelease=true\`; never drafts or hidden ones; 50 unless \`?limit=\`) as Atom 1.0 (the default), RSS 2.0 or JSON Feed 1.1, chosen by \`?format=atom|rss|json\` or \`Accept\` (\`application/json\` gets JSON Feed, \`application/xml\` and \`text/xml\` Atom); nothing acceptable is a 406.${s.notFound} ` +
+          `Also at the friendly URLs \`${s.friendly}.atom\`, \`${s.friendly}.rss\` and \`${s.friendly}.json\`, where the extension picks the format (what feed readers should be given). Public, readable from any origin, cached (\`ETag\`, 304). Unversioned and not rate limited.`,
+        parameters: [...s.params, feedFormat, feedPrerelease, feedLimit, ifNoneMatch],
+        responses: {
+          '200': {
+            description: 'The feed.',
+            headers: headers('X-Request-Id', 'ETag', 'Cache-Control', 'Vary', 'Access-Control-Allow-Origin'),
+            content: {
+              [FEED_FORMATS.atom]: {
+                schema: z.string().meta({
+                  description: 'Atom 1.0 (RFC 4287).',
+                  example:
+                    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <id>https://shiplog.example/acme/rocket</id>\n  <title>Rocket releases</title>\n  <updated>2026-11-01T12:00:00.000Z</updated>\n  <entry>\n    <title type="html"><![CDATA[v2.3.0: Faster cold starts]]></title>\n    <id>https://shiplog.example/acme/rocket/releases/v2.3.0</id>\n    <link href="https://shiplog.example/acme/rocket/releases/v2.3.0"/>\n    <updated>2026-11-01T12:00:00.000Z</updated>\n  </entry>\n</feed>',
+                }),
+              },
+              [FEED_FORMATS.rss]: { schema: z.string().meta({ description: 'RSS 2.0.' }) },
+              [FEED_FORMATS.json]: { schema: JsonFeed },
+            },
+          },
+          ...notModified,
+          ...errors(400, 404, 405, 406, 503),
+        },
+      },
+    };
+  }
+  return out;
+}
+
 function servicePaths(): ZodOpenApiPathsObject {
   const requestId = headers('X-Request-Id');
   const health: ZodOpenApiPathItemObject = {
@@ -814,7 +1341,8 @@ function servicePaths(): ZodOpenApiPathsObject {
 // --- the document ---------------------------------------------------------------------------------
 
 const DESCRIPTION = `
-Shiplog's REST API: projects, their releases and API tokens. Reads are public; writes need a bearer token.
+Shiplog's REST API: projects, their releases and API tokens; the GitHub webhook receiver, its delivery log and imports from GitHub;
+changelog exports, a live event stream and feeds. Reads are public; writes need a bearer token.
 
 ## Versions
 Two versions are live: **v2** (\`/api/v2/...\`) and **v1** (\`/api/v1/...\`, deprecated: every v1 response carries \`Deprecation\`,
@@ -822,11 +1350,14 @@ Two versions are live: **v2** (\`/api/v2/...\`) and **v1** (\`/api/v1/...\`, dep
 Unversioned \`/api/projects/...\`, \`/api/releases\` and \`/api/tokens/...\` are answered by the version named in the \`API-Version\`
 (or \`version\`) request header or by \`Accept: application/vnd.shiplog.vN+json\`, else the latest; an unknown version is a 400.
 v2 differs from v1 in release notes (\`notes: { markdown, html }\` instead of \`body\`) and in lists (an envelope with cursors).
+The GitHub webhook receiver (\`/api/webhooks/github\`), the feeds (\`/api/feed/...\`) and the service endpoints are unversioned.
 
 ## Methods
 GET reads; HEAD and OPTIONS work wherever GET does; an unsupported method is a 405 with \`Allow\`.
 POST creates (201, \`Location\`, the new representation) and honours \`Idempotency-Key\` (a retry replays the first response with
 \`Idempotent-Replayed: true\`; the same key with another body is a 422; while the first runs, 409).
+Two POSTs start work rather than create: an import (202 with \`Location\`; it resumes an unfinished import, so retrying is safe) and
+a delivery replay (200); neither takes \`Idempotency-Key\`.
 PUT replaces the whole resource. PATCH takes \`${MERGE_PATCH}\` (RFC 7396) or \`${JSON_PATCH}\` (RFC 6902); any other type is a
 415 with \`Accept-Patch\`. PATCH on a filtered release collection changes every match. DELETE answers 204; deleting what is gone, 404.
 
@@ -840,11 +1371,23 @@ meta: { limit, total? } }\`, with \`meta.total\` on \`Prefer: count=exact\` (ans
 ## Representations
 JSON by default. \`?representation=brief|extended\` or \`Accept: application/vnd.shiplog.{release|project}[.brief|.extended]+json\`
 select a view (the query parameter wins). Nothing acceptable is a 406 listing what is on offer. Responses send \`Vary: Accept\`.
+Exports, feeds and the stream have their own media types, chosen by \`Accept\` or \`?format=\` (which wins).
 
 ## Caching and concurrency
-Every GET has a strong \`ETag\` (distinct per representation): \`If-None-Match\` gives 304. Public reads are
+Every GET but the event stream has a strong \`ETag\` (distinct per representation): \`If-None-Match\` gives 304. Public reads are
 \`Cache-Control: ${PUBLIC_CACHE}\`; authenticated and admin reads \`no-store\`. PUT, PATCH and DELETE honour \`If-Match\`: a
 mismatch is a 412, so lost updates are impossible.
+
+## GitHub
+Point a repository's webhook (Releases events) at \`POST /api/webhooks/github\` with a secret: deliveries are verified with
+\`X-Hub-Signature-256\`, logged and applied. The log is \`/api/v2/deliveries\` (admin), where a failed delivery can be replayed.
+\`POST /api/v2/projects/{owner}/{repo}/imports\` backfills a project's existing releases from GitHub's REST API.
+
+## Exports, the live stream and feeds
+\`GET /api/v2/projects/{owner}/{repo}/changelog\` streams a project's whole changelog as Markdown or NDJSON.
+\`GET /api/v2/stream\` is a Server-Sent Events stream of release changes, resumable with \`Last-Event-ID\`.
+\`GET /api/feed\`, \`/api/feed/{owner}\` and \`/api/feed/{owner}/{repo}\` are Atom, RSS 2.0 and JSON Feed 1.1 feeds, also at
+\`/feed.atom\`, \`/{owner}/feed.rss\`, \`/{owner}/{repo}/feed.json\` (any of the three extensions).
 
 ## Errors
 Every error is \`${PROBLEM_JSON}\` (RFC 9457): \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\`, \`requestId\` and, for
@@ -854,9 +1397,10 @@ validation, \`errors: [{ pointer | parameter | header, detail }]\`. Statuses: 40
 ## Auth and limits
 Reads of public data need nothing; a token with the \`read\` scope also sees drafts and hidden releases. Writes need
 \`Authorization: Bearer <token>\` with the \`write\` scope; tokens and other admin endpoints need \`admin\` (admin ⊃ write ⊃ read).
+Reading imports needs a \`read\` token; the delivery log needs \`admin\`. The webhook receiver takes no token: GitHub's signature authenticates it.
 Bootstrap with \`SHIPLOG_ADMIN_TOKEN\`. Public reads allow any CORS origin; writes only the configured ones.
 Requests are rate limited per token or client address, separately for reads and writes (\`RateLimit\`, \`RateLimit-Policy\`);
-past the limit, 429 with \`Retry-After\`.
+past the limit, 429 with \`Retry-After\`. The webhook receiver, the feeds and the service endpoints are not rate limited.
 `.trim();
 
 function buildDocument(): oas31.OpenAPIObject {
@@ -866,16 +1410,23 @@ function buildDocument(): oas31.OpenAPIObject {
     const deprecated = v !== LATEST_VERSION ? ' Deprecated: use v' + LATEST_VERSION + '.' : '';
     tags.push(
       { name: tagOf('projects', v), description: `GitHub repositories whose releases Shiplog publishes.${deprecated}` },
-      { name: tagOf('releases', v), description: `Releases of a project, and across projects.${deprecated}` },
+      { name: tagOf('releases', v), description: `Releases of a project, and across projects; a project's whole changelog as one download.${deprecated}` },
+      { name: tagOf('imports', v), description: `Backfilling a project's releases from GitHub.${deprecated}` },
+      { name: tagOf('stream', v), description: `Live release events (Server-Sent Events).${deprecated}` },
+      { name: tagOf('deliveries', v), description: `The log of GitHub webhook deliveries, and replaying them (admin).${deprecated}` },
       { name: tagOf('tokens', v), description: `API tokens (admin).${deprecated}` },
     );
   }
-  tags.push({ name: 'Service', description: 'Unversioned infrastructure endpoints.' });
+  tags.push(
+    { name: 'GitHub webhook', description: 'Where GitHub sends release events. Unversioned; authenticated by signature.' },
+    { name: 'Feeds', description: 'Atom, RSS and JSON Feed of the newest releases. Unversioned.' },
+    { name: 'Service', description: 'Unversioned infrastructure endpoints.' },
+  );
   for (const v of VERSIONS) {
     const ctx: Ctx = { v, base: `/api/v${v}` };
-    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), tokenPaths(ctx));
+    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), importPaths(ctx), streamPaths(ctx), deliveryPaths(ctx), tokenPaths(ctx));
   }
-  Object.assign(paths, servicePaths());
+  Object.assign(paths, webhookPaths(), feedPaths(), servicePaths());
 
   return createDocument(
     {
@@ -889,6 +1440,8 @@ function buildDocument(): oas31.OpenAPIObject {
       tags,
       paths,
       components: {
+        // Not in any response schema (SSE `data` is text inside the stream): listed so the stream's description can link to it.
+        schemas: { StreamEvent },
         securitySchemes: {
           bearer: {
             type: 'http',

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor, Tx } from '../db';
 import { isUniqueViolation } from '../db/errors';
-import { keysetColumns, keysetCondition, keysetOrder, keysetValues, type KeysetTerm } from '../db/keyset';
+import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { emit } from '../db/outbox';
 import { projects, releases, type ProjectRow } from '../db/schema';
 import { ApiError } from '../http/errors';
@@ -106,35 +106,20 @@ export async function listProjects(db: Executor, o: ProjectListOptions) {
     ...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })),
     { expr: sql`${projects.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'asc' },
   ];
-  const before = !!o.cursor?.before;
-  const anchor = o.cursor?.after ?? o.cursor?.before;
+  const plan = keysetPlan(terms, o);
   let query = selectProjects(db, o.seeAll, terms)
-    .where(and(...where, ...(anchor ? [keysetCondition(terms, anchor, before)] : [])))
-    .orderBy(...keysetOrder(terms, before))
-    .limit(o.limit + 1)
+    .where(and(...where, ...(plan.condition ? [plan.condition] : [])))
+    .orderBy(...plan.order)
+    .limit(plan.limit)
     .$dynamic();
-  if (!o.cursor && o.offset) query = query.offset(o.offset);
-  const rows = (await query) as Selected[];
-  const more = rows.length > o.limit;
-  const page = rows.slice(0, o.limit);
-  if (before) page.reverse();
-  const hasNext = before ? true : more;
-  const hasPrev = before ? more : !!o.cursor || o.offset > 0;
+  if (plan.offset) query = query.offset(plan.offset);
+  const page = keysetResult((await query) as Selected[], terms, o, sortString(o.sort));
   let total: number | undefined;
   if (o.count) {
     const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(projects).where(and(...where));
     total = Number(row?.n ?? 0);
   }
-  const sortId = sortString(o.sort);
-  const first = page[0];
-  const last = page[page.length - 1];
-  return {
-    items: page.map(toRecord),
-    total,
-    hasNext,
-    nextCursor: hasNext && last ? { after: keysetValues(last, terms), sort: sortId } : undefined,
-    prevCursor: hasPrev && first ? { before: keysetValues(first, terms), sort: sortId } : undefined,
-  };
+  return { items: page.rows.map(toRecord), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 
 /** Case-insensitive lookup by owner/repo. */

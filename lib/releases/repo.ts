@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { keysetColumns, keysetCondition, keysetOrder, keysetValues, type KeysetTerm } from '../db/keyset';
+import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { rows, type Executor, type Tx } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { emit } from '../db/outbox';
@@ -24,6 +24,8 @@ export interface ReleaseFilters {
   tag_prefix?: string;
   source?: 'github' | 'manual';
   project?: { owner: string; repo: string }[];
+  /** Every project of this owner (feeds per owner). */
+  owner?: string;
 }
 
 export interface ReleaseRecord extends ReleaseRow {
@@ -64,6 +66,7 @@ export function releaseConditions(filters: ReleaseFilters, seeAll: boolean): SQL
   }
   if (filters.tag_prefix) c.push(sql`starts_with(${releases.tag}, ${filters.tag_prefix})`);
   if (filters.source) c.push(eq(releases.source, filters.source));
+  if (filters.owner) c.push(sql`lower(${projects.owner}) = lower(${filters.owner})`);
   if (filters.project?.length) {
     c.push(sql`(lower(${projects.owner}), lower(${projects.repo})) in (${sql.join(
       filters.project.map((p) => sql`(lower(${p.owner}), lower(${p.repo}))`),
@@ -115,24 +118,14 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
     ...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })),
     { expr: sql`${releases.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'desc' },
   ];
-  const sortId = sortString(o.sort);
-  const before = !!o.cursor?.before;
-  const anchor = o.cursor?.after ?? o.cursor?.before;
-  const pageConditions = anchor ? [...conditions, keysetCondition(terms, anchor, before)] : conditions;
+  const plan = keysetPlan(terms, o);
   let query = selectReleases(db, terms)
-    .where(and(...pageConditions))
-    .orderBy(...keysetOrder(terms, before))
-    .limit(o.limit + 1)
+    .where(and(...conditions, ...(plan.condition ? [plan.condition] : [])))
+    .orderBy(...plan.order)
+    .limit(plan.limit)
     .$dynamic();
-  if (!o.cursor && o.offset) query = query.offset(o.offset);
-  const rows = (await query) as Selected[];
-  const more = rows.length > o.limit;
-  const page = rows.slice(0, o.limit);
-  if (before) page.reverse();
-  const first = page[0];
-  const last = page[page.length - 1];
-  const hasNext = before ? true : more;
-  const hasPrev = before ? more : !!o.cursor || o.offset > 0;
+  if (plan.offset) query = query.offset(plan.offset);
+  const page = keysetResult((await query) as Selected[], terms, o, sortString(o.sort));
   let total: number | undefined;
   if (o.count) {
     const [row] = await db
@@ -142,13 +135,7 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
       .where(and(...conditions));
     total = Number(row?.n ?? 0);
   }
-  return {
-    items: page.map(toRecord),
-    total,
-    hasNext,
-    nextCursor: hasNext && last ? { after: keysetValues(last, terms), sort: sortId } : undefined,
-    prevCursor: hasPrev && first ? { before: keysetValues(first, terms), sort: sortId } : undefined,
-  };
+  return { items: page.rows.map(toRecord), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 
 export async function findRelease(db: Executor, projectId: number, tag: string, seeAll: boolean, forUpdate = false): Promise<ReleaseRecord | undefined> {
@@ -243,6 +230,8 @@ const eventPayload = (p: ProjectRef, r: Pick<ReleaseRow, 'id' | 'tag'> & Partial
   tag: r.tag,
   releaseId: r.id,
   public: r.draft === undefined ? undefined : isPublic(r as ReleaseRow),
+  // Where the release sits in time: page revalidation refreshes its neighbours' pages too.
+  at: (r.publishedAt ?? r.createdAt)?.toISOString(),
   ...extra,
 });
 

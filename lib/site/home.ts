@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { currentEngine, DatabaseUnavailableError, getDb, rows } from '../db';
 import { isBuildPhase } from '../config';
 import { log } from '../log';
+import { listReleases } from '../releases/repo';
+import { toPageRelease, type PageRelease } from './changelog';
 
 export interface HomeProject {
   owner: string;
@@ -13,17 +15,10 @@ export interface HomeProject {
   latest: { tag: string; name: string | null; publishedAt: string; prerelease: boolean } | null;
 }
 
-export interface HomeRelease {
-  project: string;
-  tag: string;
-  name: string | null;
-  publishedAt: string;
-  prerelease: boolean;
-}
 
 export interface HomeData {
   projects: HomeProject[];
-  recent: HomeRelease[];
+  recent: PageRelease[];
   /** True when rendered without data (inside `next build` on the embedded database); refreshed at start. */
   placeholder: boolean;
   generatedAt: string;
@@ -73,20 +68,7 @@ export async function loadHome(): Promise<HomeData> {
         ) l on true
         order by lower(p.owner), lower(p.repo)`,
   );
-  const recentRows = await rows<{
-    owner: string;
-    repo: string;
-    tag: string;
-    name: string | null;
-    published_at: Date | string;
-    prerelease: boolean;
-  }>(
-    db,
-    sql`select p.owner, p.repo, r.tag, r.name, r.published_at, r.prerelease
-        from releases r join projects p on p.id = r.project_id
-        where ${PUBLIC_RELEASE}
-        order by r.published_at desc, r.id desc limit 12`,
-  );
+  const recent = await listReleases(db, { filters: {}, seeAll: false, sort: [{ key: 'publishedAt', dir: 'desc' }], offset: 0, limit: 12, count: false });
   return {
     placeholder: false,
     generatedAt,
@@ -102,17 +84,6 @@ export async function loadHome(): Promise<HomeData> {
           ? { tag: p.tag, name: p.release_name, publishedAt: iso(p.published_at), prerelease: !!p.prerelease }
           : null,
     })),
-    recent: recentRows.map((r) => ({
-      project: `${r.owner}/${r.repo}`,
-      tag: r.tag,
-      name: r.name,
-      publishedAt: iso(r.published_at),
-      prerelease: r.prerelease,
-    })),
+    recent: recent.items.map(toPageRelease),
   };
-}
-
-/** Static pages to refresh when the server starts (the build may have rendered them without data). */
-export function pathsToRefreshOnStart(): string[] {
-  return ['/'];
 }

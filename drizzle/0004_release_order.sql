@@ -1,0 +1,2 @@
+CREATE INDEX "releases_project_order" ON "releases" USING btree ("project_id",coalesce("published_at", "created_at") desc,"id" desc);--> statement-breakpoint
+CREATE INDEX "releases_order" ON "releases" USING btree (coalesce("published_at", "created_at") desc,"id" desc);

@@ -1,0 +1,132 @@
+import { and, asc, gt, inArray, sql } from 'drizzle-orm';
+import { getDb } from '../db';
+import { events, type EventRow } from '../db/schema';
+import { findRelease, isPublic } from '../releases/repo';
+import { findProject } from '../projects/repo';
+import { toPageRelease, type PageRelease } from '../site/changelog';
+import { log } from '../log';
+import { onCommittedEvent } from './bus';
+
+/** What readers are told: a release appeared, changed, or is gone (from their point of view). */
+export interface StreamEvent {
+  id: number;
+  type: 'release.published' | 'release.updated' | 'release.deleted';
+  project: string;
+  tag: string;
+  /** The public release as pages show it; null when deleted or no longer public. */
+  release: PageRelease | null;
+}
+
+type Subscriber = (e: StreamEvent) => void;
+
+const RELEASE_EVENTS = ['release.published', 'release.updated', 'release.deleted', 'release.created'];
+
+interface TailState {
+  lastId: number | undefined;
+  subscribers: Set<Subscriber>;
+  running: Promise<void> | undefined;
+  again: boolean;
+  unsubscribe?: () => void;
+}
+
+const g = globalThis as typeof globalThis & { __shiplogTail?: TailState };
+
+function state(): TailState {
+  if (!g.__shiplogTail) {
+    const s: TailState = { lastId: undefined, subscribers: new Set(), running: undefined, again: false };
+    s.unsubscribe = onCommittedEvent(() => void pump(s));
+    g.__shiplogTail = s;
+  }
+  return g.__shiplogTail;
+}
+
+/** Turns an outbox row into what readers see: one database read per event, shared by every subscriber. */
+export async function toStreamEvent(row: EventRow): Promise<StreamEvent | undefined> {
+  if (!RELEASE_EVENTS.includes(row.type)) return undefined;
+  const p = row.payload as { project?: string; tag?: string; releaseId?: number; previousTag?: string };
+  if (!p.project || !p.tag) return undefined;
+  const [owner, repo] = p.project.split('/') as [string, string];
+  const db = await getDb();
+  const project = await findProject(db, owner, repo);
+  const current = project ? await findRelease(db, project.id, p.tag, true) : undefined;
+  const visible = current && isPublic(current) ? current : undefined;
+  if (row.type === 'release.deleted' || !visible) {
+    // A draft that was never public is nobody's business.
+    if (row.type === 'release.created') return undefined;
+    return { id: row.id, type: 'release.deleted', project: p.project, tag: p.tag, release: null };
+  }
+  return { id: row.id, type: row.type === 'release.published' ? 'release.published' : 'release.updated', project: p.project, tag: p.tag, release: toPageRelease(visible) };
+}
+
+/**
+ * Stream events after `afterId` and up to `untilId` (for Last-Event-ID), in order, one batch of outbox
+ * rows at a time; `lastId` is the last outbox id read (undefined when there was nothing).
+ */
+export async function eventsAfter(afterId: number, limit = 1000, untilId = Number.MAX_SAFE_INTEGER): Promise<{ events: StreamEvent[]; lastId: number | undefined }> {
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(events)
+    .where(and(gt(events.id, afterId), sql`${events.id} <= ${untilId}`, inArray(events.type, RELEASE_EVENTS)))
+    .orderBy(asc(events.id))
+    .limit(limit);
+  const out: StreamEvent[] = [];
+  for (const row of rows) {
+    const e = await toStreamEvent(row);
+    if (e) out.push(e);
+  }
+  return { events: out, lastId: rows[rows.length - 1]?.id };
+}
+
+async function latestId(): Promise<number> {
+  const db = await getDb();
+  const [row] = await db.select({ max: sql<number | string | null>`max(${events.id})` }).from(events);
+  return Number(row?.max ?? 0);
+}
+
+/** Reads everything new once and hands it to every subscriber; wake-ups during a read are coalesced. */
+async function pump(s: TailState): Promise<void> {
+  if (!s.subscribers.size) return;
+  if (s.running) {
+    s.again = true;
+    return s.running;
+  }
+  s.running = (async () => {
+    do {
+      s.again = false;
+      try {
+        if (s.lastId === undefined) s.lastId = await latestId();
+        const db = await getDb();
+        const rows = await db.select().from(events).where(gt(events.id, s.lastId)).orderBy(asc(events.id)).limit(1000);
+        for (const row of rows) {
+          s.lastId = row.id;
+          const e = await toStreamEvent(row);
+          if (e) for (const sub of s.subscribers) sub(e);
+        }
+        if (rows.length === 1000) s.again = true;
+      } catch (err) {
+        log().warn({ err: (err as Error).message }, 'live stream could not read the outbox');
+      }
+    } while (s.again);
+  })().finally(() => {
+    s.running = undefined;
+  });
+  return s.running;
+}
+
+/**
+ * Subscribes to events committed from now on. Resolves once the tail knows where "now" is, so a
+ * caller that then replays `eventsAfter(lastEventId)` up to that point misses nothing.
+ */
+export async function subscribe(sub: Subscriber): Promise<{ unsubscribe: () => void; from: number }> {
+  const s = state();
+  // While nobody listens the tail does not read: a first subscriber starts from now.
+  if (s.lastId === undefined || (!s.subscribers.size && !s.running)) s.lastId = await latestId();
+  s.subscribers.add(sub);
+  return { unsubscribe: () => s.subscribers.delete(sub), from: s.lastId };
+}
+
+export function subscriberCount(): number {
+  return state().subscribers.size;
+}
+

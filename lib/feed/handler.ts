@@ -1,0 +1,99 @@
+import type { NextApiRequest, NextApiResponse } from 'next';
+import Negotiator from 'negotiator';
+import { and, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '../db';
+import { projects } from '../db/schema';
+import { cachedResponse } from '../http/cache';
+import { boolParam } from '../http/collection';
+import { collectionEtag, sendPrepared, PUBLIC_CACHE, type Prepared } from '../http/conditional';
+import { ApiError } from '../http/errors';
+import { notAcceptable } from '../http/negotiate';
+import { publicOrigin } from '../http/origin';
+import { parseQuery } from '../http/validate';
+import { findProject } from '../projects/repo';
+import { listReleases } from '../releases/repo';
+import { FEED_FORMATS, renderFeed, type FeedFormat } from './feeds';
+
+const Query = z.strictObject({
+  format: z.enum(['atom', 'rss', 'json'], { error: 'must be atom, rss or json' }).optional(),
+  prerelease: boolParam.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+const FEED_SIZE = 50;
+
+function chooseFormat(req: NextApiRequest, asked: FeedFormat | undefined): FeedFormat {
+  if (asked) return asked;
+  const accept = req.headers.accept;
+  if (!accept) return 'atom';
+  const offers = [...Object.values(FEED_FORMATS), 'application/json', 'application/xml', 'text/xml'];
+  const chosen = new Negotiator({ headers: { accept } }).mediaType(offers);
+  if (!chosen) throw notAcceptable([...Object.values(FEED_FORMATS)], accept);
+  if (chosen === FEED_FORMATS.rss) return 'rss';
+  if (chosen === FEED_FORMATS.json || chosen === 'application/json') return 'json';
+  return 'atom';
+}
+
+/**
+ * GET /api/feed, /api/feed/{owner}, /api/feed/{owner}/{repo} (and /feed.atom, /acme/rocket/feed.rss …):
+ * the newest releases as Atom (default), RSS 2.0 or JSON Feed 1.1, by `?format=` or Accept.
+ * Prereleases only with `?prerelease=true`. Served from the response cache; ETag and 304.
+ */
+export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  const scope = ([] as string[]).concat(req.query.scope ?? []);
+  if (scope.length > 2) throw ApiError.notFound('Feeds exist for everything (/api/feed), an owner (/api/feed/{owner}) or a project (/api/feed/{owner}/{repo}).');
+  // Friendly URLs (/acme/rocket/feed.rss) are config rewrites: req.url stays the friendly one and the
+  // destination's ?format= arrives only in req.query. Validate the URL's own query, then add it.
+  const own = parseQuery(req, Query);
+  const rewritten = typeof req.query.format === 'string' && !own.format ? Query.shape.format.safeParse(req.query.format) : undefined;
+  const q = { ...own, ...(rewritten?.success && rewritten.data ? { format: rewritten.data } : {}) };
+  const format = chooseFormat(req, q.format);
+  const origin = publicOrigin(req);
+  const key = ['feed', format, origin, req.url ?? ''].join('|');
+  const prepared = await cachedResponse(key, async (): Promise<Prepared> => {
+    const db = await getDb();
+    const [owner, repo] = scope;
+    let title = 'All releases · Shiplog';
+    let description = 'The newest releases of every project on this Shiplog.';
+    let pagePath = '/';
+    let projectId: number | undefined;
+    let ownerFilter: string | undefined;
+    if (owner && repo) {
+      const project = await findProject(db, owner, repo);
+      if (!project) throw ApiError.notFound(`There is no project ${owner}/${repo}.`);
+      projectId = project.id;
+      title = `${project.name} releases`;
+      description = project.description ?? `Release notes of ${project.owner}/${project.repo}.`;
+      pagePath = `/${project.owner}/${project.repo}`;
+    } else if (owner) {
+      const [found] = await db.select({ owner: projects.owner }).from(projects).where(and(sql`lower(${projects.owner}) = lower(${owner})`)).limit(1);
+      if (!found) throw ApiError.notFound(`There is no project owned by ${owner}.`);
+      ownerFilter = found.owner;
+      title = `${found.owner} releases`;
+      description = `The newest releases of ${found.owner}'s projects.`;
+      pagePath = `/${found.owner}`;
+    }
+    const page = await listReleases(db, {
+      projectId,
+      filters: { ...(q.prerelease ? {} : { prerelease: false }), ...(ownerFilter ? { owner: ownerFilter } : {}) },
+      seeAll: false,
+      sort: [{ key: 'publishedAt', dir: 'desc' }],
+      offset: 0,
+      limit: q.limit ?? FEED_SIZE,
+      count: false,
+    });
+    const updated = page.items.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), new Date(0));
+    const body = renderFeed(format, {
+      origin,
+      pagePath,
+      feedPath: pagePath === '/' ? '/feed' : `${pagePath}/feed`,
+      title,
+      description,
+      releases: page.items,
+      updated: page.items.length ? updated : new Date(0),
+    });
+    return { status: 200, json: body, etag: collectionEtag(body), contentType: FEED_FORMATS[format], cacheControl: PUBLIC_CACHE, headers: { Vary: 'Accept', 'Access-Control-Allow-Origin': '*' } };
+  });
+  sendPrepared(req, res, prepared);
+}

@@ -1,0 +1,86 @@
+import { currentEngine, DatabaseUnavailableError, getDb } from '../db';
+import { isBuildPhase } from '../config';
+import { findProject } from '../projects/repo';
+import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
+import { PAGE_SIZE, projectPagePath, releasePagePath, type PageProject, type PageRelease } from './paths';
+import { markRendered } from './rendered';
+
+export { PAGE_SIZE, projectPagePath, releasePagePath, type PageProject, type PageRelease } from './paths';
+
+export function toPageRelease(r: ReleaseRecord): PageRelease {
+  return {
+    tag: r.tag,
+    name: r.name,
+    publishedAt: (r.publishedAt ?? r.createdAt).toISOString(),
+    prerelease: r.prerelease,
+    html: r.bodyHtml,
+    url: r.htmlUrl,
+    path: releasePagePath(r.owner, r.repo, r.tag),
+    project: `${r.owner}/${r.repo}`,
+    author: r.authorLogin ? { login: r.authorLogin, avatarUrl: r.authorAvatarUrl, url: r.authorUrl } : null,
+  };
+}
+
+/** Reader pages never open the embedded database inside `next build`: they render on first request. */
+async function readerDb() {
+  if (isBuildPhase() && currentEngine() === 'pglite') throw new DatabaseUnavailableError('not during the build');
+  return getDb();
+}
+
+export interface ProjectPageData {
+  project: PageProject;
+  releases: PageRelease[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+/** One page (20) of a project's public changelog, newest first; undefined when there is no such project or page. */
+export async function loadProjectPage(owner: string, repo: string, page: number): Promise<ProjectPageData | undefined> {
+  if (!Number.isInteger(page) || page < 1) return undefined;
+  const db = await readerDb();
+  const project = await findProject(db, owner, repo);
+  if (!project) return undefined;
+  const result = await listReleases(db, {
+    projectId: project.id,
+    filters: {},
+    seeAll: false,
+    sort: [{ key: 'publishedAt', dir: 'desc' }],
+    offset: (page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+    count: true,
+  });
+  const total = result.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (page > pages) return undefined;
+  if (page > 1) markRendered(projectPagePath(project.owner, project.repo, page));
+  return {
+    project: { owner: project.owner, repo: project.repo, fullName: `${project.owner}/${project.repo}`, name: project.name, description: project.description, homepage: project.homepage },
+    releases: result.items.map(toPageRelease),
+    page,
+    pages,
+    total,
+  };
+}
+
+export interface ReleasePageData {
+  project: PageProject;
+  release: PageRelease;
+  previous: PageRelease | null;
+  next: PageRelease | null;
+}
+
+export async function loadReleasePage(owner: string, repo: string, tag: string): Promise<ReleasePageData | undefined> {
+  const db = await readerDb();
+  const project = await findProject(db, owner, repo);
+  if (!project) return undefined;
+  const release = await findRelease(db, project.id, tag, false);
+  if (!release) return undefined;
+  const around = (await neighboursOf(db, [release], false)).get(release.id);
+  return {
+    project: { owner: project.owner, repo: project.repo, fullName: `${project.owner}/${project.repo}`, name: project.name, description: project.description, homepage: project.homepage },
+    release: toPageRelease(release),
+    previous: around?.previous ? toPageRelease(around.previous) : null,
+    next: around?.next ? toPageRelease(around.next) : null,
+  };
+}

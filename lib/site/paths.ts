@@ -1,0 +1,35 @@
+// Pure helpers and types for reader pages: safe to import from browser code (no database).
+
+/** What reader pages show of a release (the HTML was sanitized once, when the release was stored). */
+export interface PageRelease {
+  tag: string;
+  name: string | null;
+  publishedAt: string;
+  prerelease: boolean;
+  html: string;
+  url: string | null;
+  path: string;
+  /** `owner/repo`, on pages that show several projects. */
+  project: string;
+  author: { login: string; avatarUrl: string | null; url: string | null } | null;
+}
+
+export interface PageProject {
+  owner: string;
+  repo: string;
+  fullName: string;
+  name: string;
+  description: string | null;
+  homepage: string | null;
+}
+
+export const PAGE_SIZE = 20;
+
+/** Site path of a release page: each tag segment percent-encoded, slashes kept (one canonical form). */
+export function releasePagePath(owner: string, repo: string, tag: string): string {
+  return `/${owner}/${repo}/releases/${tag.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export function projectPagePath(owner: string, repo: string, page = 1): string {
+  return page <= 1 ? `/${owner}/${repo}` : `/${owner}/${repo}/page/${page}`;
+}

@@ -1,0 +1,15 @@
+import type { GetStaticPaths, GetStaticProps } from 'next';
+import { loadProjectPage, type ProjectPageData } from '@/lib/site/changelog';
+import { pageProps, READER_REVALIDATE_SECONDS } from '@/lib/site/static';
+import { ProjectChangelog } from '@/lib/site/ui/ProjectChangelog';
+
+export const getStaticPaths: GetStaticPaths = async () => ({ paths: [], fallback: 'blocking' });
+
+export const getStaticProps: GetStaticProps<ProjectPageData> = async ({ params }) => {
+  const n = String(params?.n);
+  // /page/1 is the project page itself; anything that is not a page number is a 404.
+  if (!/^[1-9]\d{0,5}$/.test(n) || n === '1') return { notFound: true, revalidate: READER_REVALIDATE_SECONDS };
+  return pageProps(await loadProjectPage(String(params?.owner), String(params?.repo), Number(n)), READER_REVALIDATE_SECONDS);
+};
+
+export default ProjectChangelog;

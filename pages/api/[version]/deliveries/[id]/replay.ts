@@ -1,0 +1,6 @@
+import { postReplay } from '@/lib/github/deliveries';
+import { apiRoute } from '@/lib/http/api-route';
+
+export const config = { api: { bodyParser: false } };
+
+export default apiRoute({ POST: postReplay });

@@ -1,0 +1,6 @@
+import { listDeliveries } from '@/lib/github/deliveries';
+import { apiRoute } from '@/lib/http/api-route';
+
+export const config = { api: { bodyParser: false } };
+
+export default apiRoute({ GET: listDeliveries });

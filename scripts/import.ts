@@ -1,0 +1,127 @@
+// `npm run import -- owner/repo`: backfill a project's releases from the GitHub REST API.
+// When a Shiplog server answers (SHIPLOG_URL, default http://127.0.0.1:$PORT or 3000) the import runs
+// there, through its API (the embedded database serves one process); otherwise it runs here.
+process.env.SHIPLOG_ROLE = 'cli';
+
+import { SingleBar, Presets } from 'cli-progress';
+
+interface ImportView {
+  state: string;
+  pagesDone: number;
+  pagesTotal: number | null;
+  created: number;
+  updated: number;
+  skipped: number;
+  message: string | null;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'rate_limited']);
+
+function progress() {
+  const tty = process.stdout.isTTY;
+  const bar = tty ? new SingleBar({ format: 'importing |{bar}| page {value}/{total} · {created} new, {updated} updated, {skipped} unchanged', hideCursor: true }, Presets.shades_classic) : undefined;
+  let started = false;
+  let last = '';
+  return {
+    update(v: ImportView) {
+      const total = Math.max(v.pagesTotal ?? v.pagesDone + 1, v.pagesDone, 1);
+      const fields = { created: v.created, updated: v.updated, skipped: v.skipped };
+      if (bar) {
+        if (!started) bar.start(total, v.pagesDone, fields);
+        started = true;
+        bar.setTotal(total);
+        bar.update(v.pagesDone, fields);
+      } else {
+        const line = `page ${v.pagesDone}/${v.pagesTotal ?? '?'}: ${v.created} new, ${v.updated} updated, ${v.skipped} unchanged`;
+        if (line !== last) console.log(line);
+        last = line;
+      }
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+function finish(v: ImportView): number {
+  console.log(`${v.state}: ${v.message ?? ''}`);
+  return v.state === 'succeeded' ? 0 : v.state === 'rate_limited' ? 2 : 1;
+}
+
+async function viaServer(base: string, owner: string, repo: string): Promise<number> {
+  const token = process.env.SHIPLOG_TOKEN ?? process.env.SHIPLOG_ADMIN_TOKEN;
+  if (!token) {
+    console.error(`A Shiplog server is running at ${base}; the import goes through its API. Set SHIPLOG_ADMIN_TOKEN (or SHIPLOG_TOKEN, a token with the write scope).`);
+    return 1;
+  }
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  let res = await fetch(`${base}/api/v1/projects/${owner}/${repo}/imports`, { method: 'POST', headers });
+  if (res.status === 404) {
+    const created = await fetch(`${base}/api/v1/projects`, { method: 'POST', headers, body: JSON.stringify({ owner, repo }) });
+    if (!created.ok) {
+      console.error(`could not create project ${owner}/${repo}: ${((await created.json()) as { detail?: string }).detail}`);
+      return 1;
+    }
+    console.log(`created project ${owner}/${repo}`);
+    res = await fetch(`${base}/api/v1/projects/${owner}/${repo}/imports`, { method: 'POST', headers });
+  }
+  if (res.status !== 202) {
+    console.error(`the server refused the import (${res.status}): ${((await res.json()) as { detail?: string }).detail}`);
+    return 1;
+  }
+  const location = res.headers.get('location')!;
+  console.log(`import running on ${base} (${location})`);
+  const bar = progress();
+  for (;;) {
+    const view = (await (await fetch(`${base}${location}`, { headers })).json()) as ImportView;
+    bar.update(view);
+    if (TERMINAL.has(view.state)) {
+      bar.stop();
+      return finish(view);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function inProcess(owner: string, repo: string): Promise<number> {
+  const { closeDb, getDb } = await import('../lib/db');
+  const { write } = await import('../lib/db/write');
+  const { createProject, findProject } = await import('../lib/projects/repo');
+  const { startImport } = await import('../lib/github/imports');
+  try {
+    const db = await getDb();
+    let project = await findProject(db, owner, repo, { seeAll: true });
+    if (!project) {
+      project = await write((tx) => createProject(tx, { owner, repo, name: repo, description: null, homepage: null }));
+      console.log(`created project ${owner}/${repo}`);
+    }
+    const bar = progress();
+    const { done, resumed } = await startImport(project, (row) => bar.update(row));
+    if (resumed) console.log('resuming the unfinished import');
+    const result = await done;
+    bar.stop();
+    return finish(result);
+  } finally {
+    await closeDb();
+  }
+}
+
+async function main(): Promise<number> {
+  const arg = process.argv[2] ?? '';
+  const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(arg);
+  if (!m) {
+    console.error('usage: npm run import -- owner/repo');
+    return 2;
+  }
+  const base = (process.env.SHIPLOG_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+  const up = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(1_500) }).then((r) => r.ok, () => false);
+  return up ? viaServer(base, m[1]!, m[2]!) : inProcess(m[1]!, m[2]!);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`error: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -23,18 +22,6 @@ export function buildOnce(): void {
   buildIfNeeded({ env, stdio: 'pipe' });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export function tempDataDir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shiplog-it-')), 'pglite');
 }
@@ -46,6 +33,7 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Wait until /api/health answers 200 (default true). */
   waitHealthy?: boolean;
+  /** A fixed port; by default the OS assigns one (`-p 0`), so concurrent runs can never collide. */
   port?: number;
 }
 
@@ -64,12 +52,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts `next start` on a free port against the given database; resolves when it serves. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const port = options.port ?? (await freePort());
   const adminToken = `adm_${randomBytes(24).toString('hex')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
-    PORT: String(port),
     SHIPLOG_ADMIN_TOKEN: adminToken,
     SHIPLOG_SEED_DEMO: '1',
     SHIPLOG_LOG_LEVEL: 'warn',
@@ -82,7 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     delete env.DATABASE_URL;
     env.SHIPLOG_DATA_DIR = options.dataDir ?? tempDataDir();
   }
-  const child = spawn(process.execPath, [nextBin(), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [nextBin(), 'start', '-p', String(options.port ?? 0), '-H', '127.0.0.1'], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,6 +77,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The port the server actually bound, from its own "- Local: http://127.0.0.1:PORT" line.
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`next start did not report its port:\n${output}`)), 60_000);
+    const look = () => {
+      const m = /Local:\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout?.off('data', look);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on('data', look);
+    child.once('exit', (code) => reject(new Error(`next start exited with ${code}:\n${output}`)));
+    look();
+  });
   const url = `http://127.0.0.1:${port}`;
   const server: RunningServer = {
     url,

@@ -218,6 +218,12 @@ export async function loadProjectAdmin(req: IncomingMessage, owner: string, repo
   };
 }
 
+export async function releaseExists(p: { owner: string; repo: string }, tag: string): Promise<boolean> {
+  const db = await getDb();
+  const project = await findProject(db, p.owner, p.repo, { seeAll: true });
+  return !!project && !!(await findRelease(db, project.id, tag, true));
+}
+
 // --- the release editor --------------------------------------------------------------------------
 
 export interface EditorValues {

@@ -1,7 +1,7 @@
 import Head from 'next/head';
 import Link from 'next/link';
 import { useRouter } from 'next/router';
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { AdminSessionView } from '../page';
 import { formatDateTime } from './format';
 
@@ -18,8 +18,11 @@ function NavLink({ href, children, exact = false }: { href: string; children: Re
 
 /** The console's frame: its own header and navigation, who is signed in, sign out. */
 export function AdminLayout({ session, forbidden, children }: { session?: AdminSessionView; forbidden?: string; children: ReactNode }) {
+  // Marks the page once scripts run (forms then take the fetch path); tests wait for it.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   return (
-    <div className="admin">
+    <div className="admin" data-hydrated={hydrated ? 'true' : undefined}>
       <Head>
         <meta name="robots" content="noindex, nofollow" />
         <meta name="referrer" content="same-origin" />

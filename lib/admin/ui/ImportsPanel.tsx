@@ -97,6 +97,9 @@ export function ImportsPanel({ data, flash: initialFlash }: { data: ImportsData;
     return () => clearTimeout(timer.current);
   }, [data.current, poll]);
 
+  // The import being watched leads the list, as it is now.
+  const recent = current ? [current, ...data.recent.filter((r) => r.id !== current.id)] : data.recent;
+
   async function start(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const p = splitFullName(project);
@@ -147,7 +150,7 @@ export function ImportsPanel({ data, flash: initialFlash }: { data: ImportsData;
       {current ? <ImportProgress run={current} /> : null}
 
       <h2>Recent imports</h2>
-      {data.recent.length === 0 ? (
+      {recent.length === 0 ? (
         <p className="empty-note">None yet.</p>
       ) : (
         <div className="table-wrap">
@@ -164,7 +167,7 @@ export function ImportsPanel({ data, flash: initialFlash }: { data: ImportsData;
               </tr>
             </thead>
             <tbody>
-              {data.recent.map((i) => {
+              {recent.map((i) => {
                 const p = splitFullName(i.project);
                 return (
                   <tr key={i.id}>

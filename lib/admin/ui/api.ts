@@ -53,6 +53,8 @@ export async function callApi<T = unknown>(url: string, o: CallOptions = {}): Pr
 /** A problem as one line for a flash message. */
 export function problemMessage(p: Problem | null): string {
   if (!p) return 'Something went wrong.';
+  // The console's calls carry only the session cookie: a 401 means the session is over.
+  if (p.status === 401) return 'Your session has ended (it expired, or its token was revoked). Sign in again in another tab, then retry: nothing on this page is lost.';
   return p.detail ?? p.title;
 }
 

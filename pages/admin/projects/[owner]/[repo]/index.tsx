@@ -1,6 +1,6 @@
 import Head from 'next/head';
 import Link from 'next/link';
-import { loadProjectAdmin, type ProjectAdminData } from '@/lib/admin/data';
+import { loadProjectAdmin, releaseExists, type ProjectAdminData } from '@/lib/admin/data';
 import { adminPage, queryParam, type AdminProps } from '@/lib/admin/page';
 import { deliveryAdminPath, editorPath, importsAdminPath } from '@/lib/admin/paths';
 import { Flash } from '@/lib/admin/ui/Flash';
@@ -14,7 +14,10 @@ type Props = ProjectAdminData & { deleted: string };
 export const getServerSideProps = adminPage<Props>('write', async (ctx, _session, flash) => {
   const offset = /^\d{1,6}$/.test(queryParam(ctx, 'offset')) ? Number(queryParam(ctx, 'offset')) : 0;
   const data = await loadProjectAdmin(ctx.req, String(ctx.params?.owner), String(ctx.params?.repo), offset, flash);
-  return data ? { ...data, deleted: queryParam(ctx, 'deleted').slice(0, 255) } : { notFound: true };
+  if (!data) return { notFound: true };
+  // `?deleted=` is how the editor's script reports a deletion; believed only if the release is indeed gone.
+  const deleted = queryParam(ctx, 'deleted').slice(0, 255);
+  return { ...data, deleted: deleted && !(await releaseExists(data.project, deleted)) ? deleted : '' };
 });
 
 /** One project: connect GitHub, its releases (all of them, drafts and hidden too), recent activity. */

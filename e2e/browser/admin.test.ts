@@ -99,6 +99,23 @@ describe('signing in', () => {
       await context.close();
     }
   });
+  it('a write-scope session gets the console without tokens and deliveries (403 with an explanation)', async () => {
+    const { body: token } = await api('/api/v1/tokens', { method: 'POST', json: { name: unique('editor'), scopes: ['write'] } });
+    const context = await newContext(browser, base(), { javaScriptEnabled: false });
+    try {
+      const page = await open(context);
+      await signIn(page, token.token);
+      await expect(page.textContent('[data-session-name]')).resolves.toBe(token.name);
+      expect(await page.locator('.admin-nav a').allTextContents()).toEqual(['Projects', 'Imports', 'Site']);
+      const denied = await page.goto('/admin/tokens');
+      expect(denied?.status()).toBe(403);
+      await expect(page.textContent('main h1')).resolves.toBe('Not allowed');
+      await screenshot(page, 'forbidden');
+    } finally {
+      await context.close();
+      await api(`/api/v1/tokens/${token.id}`, { method: 'DELETE' });
+    }
+  });
 });
 
 describe('projects', () => {

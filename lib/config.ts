@@ -25,6 +25,14 @@ const EnvSchema = z.object({
   SHIPLOG_AUTO_REGISTER: flag,
   GITHUB_TOKEN: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  /** Key for signing admin console sessions; unset: derived from SHIPLOG_ADMIN_TOKEN, else generated once and kept in the database. */
+  SHIPLOG_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
+  SHIPLOG_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Session cookies carry `Secure`: default on in production (NODE_ENV=production). */
+  SHIPLOG_SESSION_SECURE: z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true' || v === 'yes')),
   SHIPLOG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

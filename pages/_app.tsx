@@ -1,9 +1,26 @@
 import type { AppProps } from 'next/app';
 import Head from 'next/head';
 import Link from 'next/link';
+import type { AdminPageProps } from '@/lib/admin/page';
+import { AdminLayout } from '@/lib/admin/ui/AdminLayout';
 import '@/lib/site/styles.css';
+import '@/lib/admin/ui/admin.css';
 
-export default function ShiplogApp({ Component, pageProps }: AppProps) {
+export default function ShiplogApp({ Component, pageProps, router }: AppProps) {
+  if (router.pathname === '/admin' || router.pathname.startsWith('/admin/')) {
+    const { session, forbidden } = pageProps as Partial<AdminPageProps>;
+    return (
+      <>
+        <Head>
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>Shiplog Admin</title>
+        </Head>
+        <AdminLayout session={session} forbidden={forbidden}>
+          <Component {...pageProps} />
+        </AdminLayout>
+      </>
+    );
+  }
   return (
     <>
       <Head>

@@ -5,6 +5,8 @@ import { config } from '../config';
 import { getDb } from '../db';
 import { apiTokens, tokenScopes, type TokenScope } from '../db/schema';
 import { ApiError } from '../http/errors';
+import { crossSiteRefused, SAFE_METHODS, sameOriginVerdict } from '../admin/same-origin';
+import { hasSessionCookie, readSession } from '../admin/session';
 import { internalSecret } from './internal';
 
 export interface Principal {
@@ -12,6 +14,8 @@ export interface Principal {
   tokenId: number | null;
   name: string;
   scopes: readonly TokenScope[];
+  /** How the caller proved it: the admin console's session cookie, else a bearer token. */
+  via?: 'session';
 }
 
 export const TOKEN_PREFIX = 'shp_';
@@ -46,15 +50,32 @@ export function bearerOf(req: IncomingMessage): string | undefined {
 
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-/** Who is calling, from the bearer token; undefined for anonymous requests. 401 for a token we do not know. */
+/**
+ * Who is calling: from the bearer token, else from the admin console's session cookie; undefined for
+ * anonymous requests. 401 for a bearer token we do not know. A session cookie counts only on
+ * same-origin requests: a cross-site read is anonymous, a cross-site write is a 403.
+ */
 export async function authenticate(req: IncomingMessage): Promise<Principal | undefined> {
   const secret = bearerOf(req);
-  if (!secret) return undefined;
+  if (secret) return principalForSecret(secret);
+  if (!hasSessionCookie(req)) return undefined;
+  const session = await readSession(req);
+  if (!session) return undefined;
+  const verdict = sameOriginVerdict(req);
+  if (!verdict.ok) {
+    if (SAFE_METHODS.has((req.method ?? 'GET').toUpperCase())) return undefined;
+    throw crossSiteRefused(verdict.reason);
+  }
+  return session.principal;
+}
+
+/** The principal a token secret stands for; 401 for one we do not know (or the internal secret, unless allowed). */
+export async function principalForSecret(secret: string, options: { allowInternal?: boolean } = { allowInternal: true }): Promise<Principal> {
   const admin = config().SHIPLOG_ADMIN_TOKEN;
   if (admin && sameSecret(secret, admin)) {
     return { kind: 'bootstrap', tokenId: null, name: 'SHIPLOG_ADMIN_TOKEN', scopes: tokenScopes };
   }
-  if (secret.startsWith('int_') && sameSecret(secret, internalSecret())) {
+  if (options.allowInternal && secret.startsWith('int_') && sameSecret(secret, internalSecret())) {
     return { kind: 'internal', tokenId: null, name: 'internal', scopes: ['read', 'write', 'admin'] };
   }
   const db = await getDb();

@@ -2,10 +2,10 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireScope } from '../auth/tokens';
-import { getDb } from '../db';
+import { getDb, type Executor } from '../db';
 import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
-import { deliveryStatuses, projects, webhookDeliveries, type DeliveryRow } from '../db/schema';
-import { dateParam, parseCollectionQuery, pickFields, sortString, type CollectionSpec } from '../http/collection';
+import { deliveryStatuses, projects, webhookDeliveries, type DeliveryRow, type DeliveryStatus } from '../db/schema';
+import { dateParam, parseCollectionQuery, pickFields, sortString, type CollectionSpec, type Cursor, type SortTerm } from '../http/collection';
 import { sendRepresentation, PRIVATE_CACHE } from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { pageResponse, prefersExactCount } from '../http/page';
@@ -15,7 +15,8 @@ import { apiVersion } from '../http/versioning';
 import { replayDelivery } from './deliveries-core';
 
 export const DELIVERY_SORT_KEYS = ['receivedAt', 'event', 'status'] as const;
-type SortKey = (typeof DELIVERY_SORT_KEYS)[number];
+export type DeliverySortKey = (typeof DELIVERY_SORT_KEYS)[number];
+type SortKey = DeliverySortKey;
 
 export const Delivery = z
   .object({
@@ -36,7 +37,7 @@ export const Delivery = z
 // Lists never carry payloads (GET /deliveries/{id} does), so `fields=payload` is not offered there.
 const DELIVERY_FIELDS = Object.keys(Delivery.shape);
 
-const Filters = z.object({
+export const DeliveryFilters = z.object({
   event: z.string().min(1).max(64).optional(),
   action: z.string().min(1).max(64).optional(),
   status: z.enum(deliveryStatuses, { error: `must be one of ${deliveryStatuses.join(', ')}` }).optional(),
@@ -52,7 +53,7 @@ const SORT: Record<SortKey, Omit<KeysetTerm, 'dir'>> = {
 
 type Row = { delivery: DeliveryRow; owner: string | null; repo: string | null } & Record<string, unknown>;
 
-function present(r: Row, withPayload: boolean) {
+export function presentDelivery(r: Row, withPayload: boolean) {
   const d = r.delivery;
   return {
     id: d.id,
@@ -61,7 +62,7 @@ function present(r: Row, withPayload: boolean) {
     action: d.action,
     project: r.owner ? `${r.owner}/${r.repo}` : null,
     receivedAt: d.receivedAt.toISOString(),
-    status: d.status,
+    status: d.status as DeliveryStatus,
     outcome: d.outcome,
     error: d.error,
     duplicates: d.duplicates,
@@ -70,15 +71,24 @@ function present(r: Row, withPayload: boolean) {
   };
 }
 
+export type DeliveryView = ReturnType<typeof presentDelivery>;
+export type DeliveryFilters = z.infer<typeof DeliveryFilters>;
+
 function spec(version: '1' | '2'): CollectionSpec<SortKey> {
-  return { filters: Filters, sortKeys: DELIVERY_SORT_KEYS, defaultSort: [{ key: 'receivedAt', dir: 'desc' }], fields: DELIVERY_FIELDS, cursor: version === '2' };
+  return { filters: DeliveryFilters, sortKeys: DELIVERY_SORT_KEYS, defaultSort: [{ key: 'receivedAt', dir: 'desc' }], fields: DELIVERY_FIELDS, cursor: version === '2' };
 }
 
-/** GET /deliveries (admin): the webhook delivery log. */
-export async function listDeliveries(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  await requireScope(req, 'admin');
-  const version = apiVersion(req);
-  const q = parseCollectionQuery<SortKey, z.infer<typeof Filters>>(req, spec(version));
+export interface DeliveryQuery {
+  filters: DeliveryFilters;
+  sort: SortTerm<SortKey>[];
+  offset: number;
+  limit: number;
+  cursor?: Cursor;
+  count: boolean;
+}
+
+/** One page of the delivery log (offset or keyset), newest first by default, with an optional total. */
+export async function queryDeliveries(db: Executor, q: DeliveryQuery) {
   const f = q.filters;
   const where: SQL[] = [];
   if (f.event) where.push(eq(webhookDeliveries.event, f.event));
@@ -90,7 +100,6 @@ export async function listDeliveries(req: NextApiRequest, res: NextApiResponse):
     where.push(sql`lower(${projects.owner}) = lower(${owner}) and lower(${projects.repo}) = lower(${repo})`);
   }
   const terms: KeysetTerm[] = [...q.sort.map((s) => ({ ...SORT[s.key], dir: s.dir })), { expr: sql`${webhookDeliveries.id}`, type: 'int', dir: q.sort[0]?.dir ?? 'desc' }];
-  const db = await getDb();
   const plan = keysetPlan(terms, q);
   let query = db
     .select({ delivery: webhookDeliveries, owner: projects.owner, repo: projects.repo, ...keysetColumns(terms) })
@@ -102,9 +111,8 @@ export async function listDeliveries(req: NextApiRequest, res: NextApiResponse):
     .$dynamic();
   if (plan.offset) query = query.offset(plan.offset);
   const page = keysetResult((await query) as Row[], terms, q, sortString(q.sort));
-  const count = version === '1' || prefersExactCount(req);
   let total: number | undefined;
-  if (count) {
+  if (q.count) {
     const [n] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(webhookDeliveries)
@@ -112,19 +120,36 @@ export async function listDeliveries(req: NextApiRequest, res: NextApiResponse):
       .where(and(...where));
     total = Number(n?.n ?? 0);
   }
+  return { items: page.rows.map((r) => presentDelivery(r, false)), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** GET /deliveries (admin): the webhook delivery log. */
+export async function listDeliveries(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  await requireScope(req, 'admin');
+  const version = apiVersion(req);
+  const q = parseCollectionQuery<SortKey, DeliveryFilters>(req, spec(version));
+  const count = version === '1' || prefersExactCount(req);
+  const page = await queryDeliveries(await getDb(), { filters: q.filters, sort: q.sort, offset: q.offset, limit: q.limit, cursor: q.cursor, count });
   const { body, headers } = pageResponse(req, version, {
-    items: page.rows.map((r) => pickFields(present(r, false), q.fields)),
-    total,
+    ...page,
+    items: page.items.map((item) => pickFields(item, q.fields)),
     offset: q.offset,
     limit: q.limit,
     base: q.base,
-    hasNext: page.hasNext,
-    nextCursor: page.nextCursor,
-    prevCursor: page.prevCursor,
     cursorUsed: !!q.cursor,
     countRequested: count && version === '2',
   });
   sendRepresentation(req, res, { body, contentType: 'application/json', cacheControl: PRIVATE_CACHE, headers });
+}
+
+/** One delivery with its stored payload, or undefined. */
+export async function findDelivery(db: Executor, id: number): Promise<DeliveryView | undefined> {
+  const [row] = (await db
+    .select({ delivery: webhookDeliveries, owner: projects.owner, repo: projects.repo })
+    .from(webhookDeliveries)
+    .leftJoin(projects, eq(projects.id, webhookDeliveries.projectId))
+    .where(eq(webhookDeliveries.id, id))) as Row[];
+  return row ? presentDelivery(row, true) : undefined;
 }
 
 function deliveryId(req: NextApiRequest): number {
@@ -137,14 +162,9 @@ function deliveryId(req: NextApiRequest): number {
 export async function getDelivery(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'admin');
   const id = deliveryId(req);
-  const db = await getDb();
-  const [row] = (await db
-    .select({ delivery: webhookDeliveries, owner: projects.owner, repo: projects.repo })
-    .from(webhookDeliveries)
-    .leftJoin(projects, eq(projects.id, webhookDeliveries.projectId))
-    .where(eq(webhookDeliveries.id, id))) as Row[];
-  if (!row) throw ApiError.notFound(`There is no delivery ${id}.`);
-  sendRepresentation(req, res, { body: present(row, true), contentType: 'application/json', cacheControl: PRIVATE_CACHE });
+  const delivery = await findDelivery(await getDb(), id);
+  if (!delivery) throw ApiError.notFound(`There is no delivery ${id}.`);
+  sendRepresentation(req, res, { body: delivery, contentType: 'application/json', cacheControl: PRIVATE_CACHE });
 }
 
 /** POST /deliveries/{id}/replay (admin): the stored payload through the same code path; answers what happened. */

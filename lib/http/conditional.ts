@@ -48,6 +48,11 @@ const RESOURCE_TAG = /^"([a-z]+)(\d+)\.v(\d+)-[A-Za-z0-9_-]+"$/;
 export function ifMatchRefs(req: IncomingMessage): ResourceRef[] | 'any' | undefined {
   const header = req.headers['if-match'];
   if (header === undefined) return undefined;
+  return etagRefs(header);
+}
+
+/** The resources and versions a list of ETags names (an If-Match value, or an ETag a form carried). */
+export function etagRefs(header: string): ResourceRef[] | 'any' {
   const list = tags(header);
   if (list.includes('*')) return 'any';
   return list.flatMap((tag) => {

@@ -1,15 +1,24 @@
 import type { IncomingMessage } from 'node:http';
 
+const first = (v: string | string[] | undefined) => String(Array.isArray(v) ? v[0] : (v ?? '')).split(',')[0]!.trim();
+
+/**
+ * The origin this request was addressed to, from its Host (and X-Forwarded-Proto/Host only behind a
+ * trusted proxy, SHIPLOG_TRUST_PROXY=1).
+ */
+export function requestOrigin(req: IncomingMessage): string {
+  const trust = process.env.SHIPLOG_TRUST_PROXY === '1';
+  const host = (trust && first(req.headers['x-forwarded-host'])) || first(req.headers.host) || 'localhost';
+  const proto = (trust && first(req.headers['x-forwarded-proto'])) || ((req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http');
+  return `${proto}://${/^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'}`;
+}
+
 /**
  * The site's public origin for absolute links (feeds, the widget): SHIPLOG_PUBLIC_URL when set, else
- * the request's Host (and X-Forwarded-Proto/Host only behind a trusted proxy, SHIPLOG_TRUST_PROXY=1).
+ * the request's own origin (see requestOrigin).
  */
 export function publicOrigin(req: IncomingMessage): string {
   const configured = process.env.SHIPLOG_PUBLIC_URL;
   if (configured) return configured.replace(/\/$/, '');
-  const trust = process.env.SHIPLOG_TRUST_PROXY === '1';
-  const first = (v: string | string[] | undefined) => String(Array.isArray(v) ? v[0] : (v ?? '')).split(',')[0]!.trim();
-  const host = (trust && first(req.headers['x-forwarded-host'])) || first(req.headers.host) || 'localhost';
-  const proto = (trust && first(req.headers['x-forwarded-proto'])) || ((req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http');
-  return `${proto}://${/^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'}`;
+  return requestOrigin(req);
 }

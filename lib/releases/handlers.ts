@@ -192,7 +192,7 @@ export async function getLatestRelease(req: NextApiRequest, res: NextApiResponse
 
 // --- writes --------------------------------------------------------------------------------------
 
-function validateDraft(w: ReleaseWrite): ReleaseWrite {
+export function validateDraft(w: ReleaseWrite): ReleaseWrite {
   if (w.draft && w.publishedAt) {
     throw ApiError.validation('A draft has no publication time.', [{ pointer: '/publishedAt', detail: 'must be null for a draft' }]);
   }

@@ -6,6 +6,8 @@ export interface Invocation {
   headers: Record<string, string | string[] | number | undefined>;
   text: string;
   json: <T = Record<string, unknown>>() => T;
+  /** Where `res.redirect()` sent the client (node-mocks-http records it apart from the headers). */
+  redirect: string | undefined;
 }
 
 export interface InvokeOptions {
@@ -46,6 +48,7 @@ export async function invoke(handler: NextApiHandler, options: InvokeOptions = {
     _getData(): string | Buffer;
     _getHeaders(): Record<string, string | string[] | number | undefined>;
     _getStatusCode(): number;
+    _getRedirectUrl(): string;
   };
   const data = mock._getData();
   const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data ?? '');
@@ -54,5 +57,6 @@ export async function invoke(handler: NextApiHandler, options: InvokeOptions = {
     headers: mock._getHeaders(),
     text,
     json: <T,>() => JSON.parse(text) as T,
+    redirect: mock._getRedirectUrl() || undefined,
   };
 }

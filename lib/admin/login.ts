@@ -1,0 +1,65 @@
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { z } from 'zod';
+import { hasScope, principalForSecret, requireScope } from '../auth/tokens';
+import { readBody } from '../http/body';
+import { isApiError } from '../http/errors';
+import { sendJson } from '../http/route';
+import { validateBody } from '../http/validate';
+import { renderMarkdown } from '../markdown';
+import { setFlash } from './flash';
+import { adminPath, field, loginPath, type FormValues } from './forms';
+import { requireSameOrigin } from './same-origin';
+import { endSession, startSession } from './session';
+
+/**
+ * POST /api/session (urlencoded `token`, `next`): a token with the `write` or `admin` scope opens a
+ * console session (the signed cookie) and the browser goes on with a 303; anything else goes back to
+ * the sign-in page with a message. Same-origin only, so no other site can sign someone in.
+ */
+export async function postSession(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  res.setHeader('Cache-Control', 'no-store');
+  requireSameOrigin(req);
+  const body = await readBody(req, { types: ['application/x-www-form-urlencoded'] });
+  const form = body.value as FormValues;
+  const next = adminPath(field(form, 'next'));
+  const token = field(form, 'token').trim();
+  const refuse = async (message: string) => {
+    const back = loginPath(next);
+    await setFlash(res, back, { kind: 'error', message });
+    res.redirect(303, back);
+  };
+  if (!token) return refuse('Enter a token to sign in.');
+  if (!/^[A-Za-z0-9._~+/=-]{1,512}$/.test(token)) return refuse('That token is not valid: it is unknown or was revoked.');
+  let principal;
+  try {
+    principal = await principalForSecret(token, { allowInternal: false });
+  } catch (err) {
+    if (isApiError(err) && err.status === 401) return refuse('That token is not valid: it is unknown or was revoked.');
+    throw err;
+  }
+  if (!hasScope(principal, 'write')) {
+    return refuse(`The token "${principal.name}" has only the ${principal.scopes.join(', ')} scope; the console needs a token with write or admin.`);
+  }
+  await startSession(res, principal);
+  res.redirect(303, next);
+}
+
+/** POST /api/session/logout: clears the session cookie and returns to the sign-in page. */
+export async function postLogout(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  res.setHeader('Cache-Control', 'no-store');
+  requireSameOrigin(req);
+  endSession(res);
+  await setFlash(res, '/admin/login', { kind: 'info', message: 'You are signed out.' });
+  res.redirect(303, '/admin/login');
+}
+
+const PreviewInput = z.strictObject({ markdown: z.string().max(500_000) });
+
+/** POST /api/admin/preview `{ markdown }` → `{ html }`: the same renderer and sanitizer as the site. */
+export async function postPreview(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  await requireScope(req, 'write');
+  const body = await readBody(req, { types: ['application/json'] });
+  const { markdown } = validateBody(PreviewInput, body.value);
+  res.setHeader('Cache-Control', 'no-store');
+  sendJson(req, res, 200, { html: renderMarkdown(markdown) });
+}

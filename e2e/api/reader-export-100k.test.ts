@@ -53,6 +53,7 @@ it(`streams ${COUNT.toLocaleString('en')} releases as NDJSON and Markdown with f
     // Warm up the route so its code is loaded before the baseline.
     await (await fetch(`${server.url}/api/v1/projects/bulk/export/releases?limit=100`)).text();
     const baseline = rssMb(pid);
+    let highWater = baseline;
     for (const format of ['ndjson', 'markdown'] as const) {
       let peak = baseline;
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
@@ -71,10 +72,14 @@ it(`streams ${COUNT.toLocaleString('en')} releases as NDJSON and Markdown with f
       console.log(`${format}: ${(bytes / 1e6).toFixed(1)} MB; server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MB; by quarter ${quarters.map((q) => q.toFixed(0)).join(', ')} MB`);
       if (format === 'ndjson') expect(lines).toBe(COUNT);
       else expect(bytes).toBeGreaterThan(COUNT * 80);
-      // Flat: memory stops growing once streaming is under way; the last three quarters add (almost)
-      // nothing, where buffering would keep adding. (Absolute figures and targets: bench/RESULTS.md.)
+      // Flat: memory reaches a plateau early (V8 sizes its heap for the churn) and then stops growing;
+      // the last three quarters add (almost) nothing above the highest level already reached, where
+      // buffering would keep adding with every MB sent. GC dips are not growth: compare with the
+      // high-water mark. (Absolute figures and targets: bench/RESULTS.md.)
       expect(quarters).toHaveLength(4);
-      expect(quarters[3]! - quarters[0]!).toBeLessThan(48);
+      const level = Math.max(highWater, quarters[0]!);
+      expect(Math.max(...quarters.slice(1)) - level).toBeLessThan(48);
+      highWater = Math.max(highWater, peak);
       growth.push(peak - baseline);
     }
     // Whatever the format, the peak stays far below the size of what was sent (~67 MB in all).

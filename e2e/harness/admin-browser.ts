@@ -1,19 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { launchBrowser, screenshot as saveScreenshot } from './browser';
 
 /**
- * A small Chromium launcher for the admin console's browser tests (playwright-core driving the
- * system's Debian Chromium; nothing is downloaded). Screenshots go to e2e/artifacts/admin-*.png.
+ * The admin console's browser-test helpers, on top of the shared launcher in ./browser (Debian's
+ * Chromium driven by playwright-core; nothing is downloaded). Screenshots: e2e/artifacts/admin-*.png.
  */
-export const CHROMIUM = process.env.SHIPLOG_CHROMIUM ?? '/usr/bin/chromium';
-export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
+export { ARTIFACTS, CHROMIUM } from './browser';
 
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-}
+export const launchChromium: () => Promise<Browser> = launchBrowser;
 
 /** A fresh browser profile (cookies and storage of its own), scripts on unless told otherwise. */
 export async function newContext(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
@@ -24,11 +18,8 @@ export async function newContext(browser: Browser, baseURL: string, options: Bro
 }
 
 /** Full-page screenshot kept as a test artifact: e2e/artifacts/admin-<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, `admin-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
+export function screenshot(page: Page, name: string): Promise<string> {
+  return saveScreenshot(page, `admin-${name}`);
 }
 
 /** Signs in through the login form (works with and without scripts); resolves on the page it lands on. */

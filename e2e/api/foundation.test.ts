@@ -140,3 +140,16 @@ describe('the home page', () => {
     expect(await res.text()).toContain('Nothing here');
   });
 });
+
+describe('GET /api/openapi.json', () => {
+  it('serves the OpenAPI 3.1 document to any origin, with an ETag answered by 304', async () => {
+    const res = await fetch(`${base()}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/projects', '/api/v2/releases', '/api/webhooks/github']));
+    const etag = res.headers.get('etag')!;
+    expect((await fetch(`${base()}/api/openapi.json`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+  });
+});

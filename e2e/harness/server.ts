@@ -44,6 +44,8 @@ export interface ServerOptions {
   dataDir?: string;
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Flags for the server's node process (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
   /** Wait until /api/health answers 200 (default true). */
   waitHealthy?: boolean;
   port?: number;
@@ -82,7 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     delete env.DATABASE_URL;
     env.SHIPLOG_DATA_DIR = options.dataDir ?? tempDataDir();
   }
-  const child = spawn(process.execPath, [nextBin(), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin(), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

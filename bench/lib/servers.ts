@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { Client } from 'pg';
-import { resetConfig } from '../../lib/config';
-import { closeDb, getDb, type Db } from '../../lib/db';
-import { createTestDatabase, dropTestDatabase } from '../../lib/test/db';
-import { freePort, root, startServer, tempDataDir, TEST_WEBHOOK_SECRET, type RunningServer } from '../../e2e/harness/server';
+import type { Db } from '../../lib/db';
+import { newStorage as newHarnessStorage, withDatabase, type Storage } from '../../e2e/harness/storage';
+import { freePort, root, startServer, TEST_WEBHOOK_SECRET, type RunningServer } from '../../e2e/harness/server';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildIfNeeded } = require('../../scripts/build.cjs') as { buildIfNeeded(o: { env: NodeJS.ProcessEnv; stdio: 'pipe' | 'inherit' }): { built: boolean } };
@@ -34,53 +33,11 @@ export async function postgresVersion(): Promise<string | undefined> {
   }
 }
 
-export interface Storage {
-  engine: Engine;
-  dataDir?: string;
-  databaseUrl?: string;
-  dispose(): Promise<void>;
-}
+export { withDatabase, type Storage };
 
-/**
- * A fresh database, created and migrated here: a temporary PGlite directory, or a new database on the
- * PostgreSQL server. Servers then open an existing database, as in production (creating a PGlite
- * cluster inside the server would leave its WebAssembly memory grown by initdb for the whole run).
- */
-export async function newStorage(engine: Engine, label = 'bench'): Promise<Storage> {
-  let storage: Storage;
-  if (engine === 'postgres') {
-    const admin = postgresAdminUrl();
-    const databaseUrl = await createTestDatabase(admin, `shiplog_${label}`);
-    storage = { engine, databaseUrl, dispose: () => dropTestDatabase(admin, databaseUrl) };
-  } else {
-    const dataDir = tempDataDir();
-    storage = { engine, dataDir, dispose: async () => fs.rmSync(path.dirname(dataDir), { recursive: true, force: true }) };
-  }
-  await withDatabase(storage, async () => {});
-  return storage;
-}
-
-/**
- * Opens the storage in this process (migrating it), runs `work`, and closes it again — before a server
- * opens it (PGlite serves one process). How bulk data goes in without timing the API.
- */
-export async function withDatabase<T>(storage: Storage, work: (db: Db) => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  process.env.SHIPLOG_ROLE = 'cli';
-  process.env.SHIPLOG_LOG_LEVEL = 'warn';
-  if (storage.databaseUrl) process.env.DATABASE_URL = storage.databaseUrl;
-  else {
-    delete process.env.DATABASE_URL;
-    process.env.SHIPLOG_DATA_DIR = storage.dataDir!;
-  }
-  resetConfig();
-  try {
-    return await work(await getDb());
-  } finally {
-    await closeDb();
-    process.env = saved;
-    resetConfig();
-  }
+/** A fresh, migrated database on either engine (see e2e/harness/storage.ts). */
+export function newStorage(engine: Engine, label = 'bench'): Promise<Storage> {
+  return newHarnessStorage(engine, label, postgresAdminUrl());
 }
 
 /** Inserts `count` published releases into a new project, straight in SQL (as an import would leave them). */

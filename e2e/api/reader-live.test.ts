@@ -97,7 +97,9 @@ describe('GET /api/v1/stream', () => {
     const url = `${base()}/api/v1/stream?project=${owner}/${repo}`;
     const reading = readStream(url, {}, (f) => f.filter((x) => x.event).length >= 2);
     await new Promise((r) => setTimeout(r, 500));
-    await fetch(`${base()}/api/v1/projects/acme/rocket/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: `other-${repo}`, hidden: true }) });
+    // A public release in another project (this file's own: the demo projects are shared by other files) must not come through.
+    await fetch(`${base()}/api/v1/projects`, { method: 'POST', headers: auth(), body: JSON.stringify({ owner, repo: `${repo}-other` }) });
+    await fetch(`${base()}/api/v1/projects/${owner}/${repo}-other/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v9.9.9' }) });
     await fetch(`${base()}${api}/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v2.0.0', body: 'two' }) });
     await fetch(`${base()}${api}/releases/v2.0.0`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ name: 'Two' }) });
     const { res, frames } = await reading;

@@ -23,16 +23,60 @@ export function buildOnce(): void {
   buildIfNeeded({ env, stdio: 'pipe' });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A port that is free now, for a server about to start. Not the kernel's pick (port 0): that comes
+ * from the ephemeral range every process on the machine draws from, in near sequence, so parallel
+ * test workers (and other checkouts' tests) racing between "free" and "bound" collide. A random port
+ * below the ephemeral range, never handed out twice by this process, makes that rare; startServer
+ * then checks the server really is listening on it (and retries if not).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port found');
+}
+
+/** Whether `pid` holds the listening socket on 127.0.0.1:port (Linux /proc; true where that cannot be checked). */
+export function listensOn(pid: number, port: number): boolean {
+  let table: string;
+  try {
+    table = fs.readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return true;
+  }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A') inodes.add(f[9]!);
+  }
+  try {
+    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+      const link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m && inodes.has(m[1]!)) return true;
+    }
+  } catch {
+    return true;
+  }
+  return false;
 }
 
 export function tempDataDir(): string {
@@ -64,9 +108,21 @@ export interface RunningServer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts `next start` on a free port against the given database; resolves when it serves. */
+/**
+ * Starts `next start` on a free port against the given database; resolves when it serves. A port
+ * another process took in the meantime (the server exits: address in use) means another port.
+ */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const port = options.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(options.port ?? (await freePort()), options);
+    } catch (err) {
+      if (options.port || attempt >= 3 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOn(port: number, options: ServerOptions): Promise<RunningServer> {
   const adminToken = `adm_${randomBytes(24).toString('hex')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -114,6 +170,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    // Talk to it only once it holds the port: an answer from whatever else listens there is not its.
+    if (!listensOn(child.pid!, port)) {
+      await sleep(200);
+      continue;
+    }
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) });
       if (options.waitHealthy === false || res.ok) {

@@ -1,6 +1,7 @@
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { DatabaseBusyError } from '../db/lock';
 import { DatabaseUnavailableError } from '../db';
+import { sqlState } from '../db/errors';
 import { log } from '../log';
 import { ApiError, isApiError } from './errors';
 import { requestIdOf } from './request-id';
@@ -14,6 +15,14 @@ export function toApiError(err: unknown): ApiError {
     return ApiError.unavailable(`The database is unavailable: ${err.message}`);
   }
   if (isConnectionError(err)) return ApiError.unavailable('The database is unavailable; try again shortly.');
+  const state = sqlState(err);
+  // Class 22, data exception: a value from the request the database cannot store or compare (a date
+  // out of its range, an invalid byte sequence) that validation let through. The client's to fix.
+  if (state?.startsWith('22')) {
+    return new ApiError(400, { type: 'unstorable-value', detail: 'The request holds a value the database cannot store or compare (out of range, or an invalid character).' });
+  }
+  // A transaction that lost a serialization or deadlock race and could not be retried: worth retrying.
+  if (state === '40001' || state === '40P01') return new ApiError(503, { detail: 'The request collided with a concurrent one; retry it.', headers: { 'Retry-After': '1' } });
   return new ApiError(500, { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
 }
 

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { acceptRequestId } from './lib/http/request-id';
 import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/versions';
 
 /**
@@ -11,7 +12,7 @@ import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/versi
 export function middleware(request: NextRequest) {
   const choice = chooseVersion(request.headers);
   if (!choice.ok) {
-    const requestId = request.headers.get('x-request-id') ?? crypto.randomUUID();
+    const requestId = acceptRequestId(request.headers.get('x-request-id'));
     const problem = {
       type: '/problems/unknown-version',
       title: 'Bad Request',

@@ -13,6 +13,7 @@ const flag = z
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   SHIPLOG_DATA_DIR: z.string().min(1).default('.data/pglite'),
   SHIPLOG_SEED_DEMO: flag,
   SHIPLOG_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),

@@ -20,8 +20,14 @@ function cli(args: string[], env: Record<string, string>) {
   );
 }
 
-const projectsOnHome = async (server: RunningServer) =>
-  ((await waitForFreshHome(server.url)).match(/data-project="/g) ?? []).length;
+// Every test server shares .next, where the home page's static HTML lives: another server may have
+// written it last. Regenerate it from this server's database before counting.
+const projectsOnHome = async (server: RunningServer) => {
+  await waitForFreshHome(server.url);
+  const res = await fetch(`${server.url}/api/revalidate`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ paths: ['/'] }) });
+  expect(res.status).toBe(200);
+  return ((await (await fetch(`${server.url}/`)).text()).match(/data-project="/g) ?? []).length;
+};
 
 describe('stopping and starting again keeps the data', () => {
   let databaseUrl: string | undefined;

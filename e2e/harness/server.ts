@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,6 +23,22 @@ export function buildOnce(): void {
   buildIfNeeded({ env, stdio: 'pipe' });
 }
 
+/**
+ * A port free at this moment, for servers that must be told a port up front (the bench's raw
+ * node:http baseline). `next start` servers never need it: they bind port 0 and report what they got.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 export function tempDataDir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shiplog-it-')), 'pglite');
 }
@@ -31,6 +48,8 @@ export interface ServerOptions {
   dataDir?: string;
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Flags for the server's node process (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
   /** Wait until /api/health answers 200 (default true). */
   waitHealthy?: boolean;
   /** A fixed port; by default the OS assigns one (`-p 0`), so concurrent runs can never collide. */
@@ -68,7 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     delete env.DATABASE_URL;
     env.SHIPLOG_DATA_DIR = options.dataDir ?? tempDataDir();
   }
-  const child = spawn(process.execPath, [nextBin(), 'start', '-p', String(options.port ?? 0), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin(), 'start', '-p', String(options.port ?? 0), '-H', '127.0.0.1'], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

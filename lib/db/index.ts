@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { Pool } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { config, isBuildPhase } from '../config';
 import { log } from '../log';
 import { listenPglite, listenPostgres } from './listen';
@@ -49,31 +49,61 @@ export function role(): Role {
   return r === 'cli' || r === 'test' ? r : 'server';
 }
 
+/**
+ * A pooled client whose query timed out (`query_timeout`) still waits for that query's answer, and
+ * everything sent after it queues behind: in a network partition the answer never comes. Such a
+ * client is cut at once, so the pool replaces it and nothing else waits on it.
+ */
+function cutOnQueryTimeout(client: PoolClient): void {
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const cut = (err: unknown) => {
+    if (err instanceof Error && err.message === 'Query read timeout') (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  };
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      return original(...args.slice(0, -1), (err: unknown, res: unknown) => {
+        if (err) cut(err);
+        (last as (e: unknown, r: unknown) => void)(err, res);
+      });
+    }
+    const result = original(...args);
+    if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, cut);
+    return result;
+  };
+}
+
 async function openPostgres(url: string): Promise<Handle> {
   const cfg = config();
+  // Migrations get their own connection with no query deadline (building an index may take a while).
+  const migrator = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await migrator.connect();
+    await migrator.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
+    try {
+      await migratePg(drizzlePg({ client: migrator }), { migrationsFolder: migrationsFolder() });
+    } finally {
+      await migrator.query('select pg_advisory_unlock($1)', [MIGRATIONS_LOCK]);
+    }
+  } catch (err) {
+    throw new DatabaseUnavailableError(`PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await migrator.end().catch(() => {});
+  }
+  // Every request's queries have deadlines: connecting (waiting for a free client included) and each
+  // query. When the database is stopped or unreachable, requests fail within seconds (503) instead of
+  // hanging, and the pool reconnects by itself when it is back.
   const pool = new Pool({
     connectionString: url,
     max: cfg.DATABASE_POOL_MAX,
     connectionTimeoutMillis: 5_000,
+    // The server's requests only: CLIs and tests may run long bulk statements.
+    query_timeout: role() === 'server' ? cfg.DATABASE_QUERY_TIMEOUT_MS : undefined,
     idleTimeoutMillis: 30_000,
+    keepAlive: true,
   });
   pool.on('error', (err) => log().warn({ err: err.message }, 'idle postgres client failed'));
-  try {
-    const client = await pool.connect();
-    try {
-      await client.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
-      try {
-        await migratePg(drizzlePg({ client }), { migrationsFolder: migrationsFolder() });
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATIONS_LOCK]);
-      }
-    } finally {
-      client.release();
-    }
-  } catch (err) {
-    await pool.end().catch(() => {});
-    throw new DatabaseUnavailableError(`PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
-  }
+  pool.on('connect', cutOnQueryTimeout);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   const unlisten = role() === 'server' ? listenPostgres(url) : async () => {};
   return {

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { storableDate } from '../http/schemas';
 import type { ReleaseWrite } from '../releases/schema';
+
+/** A time as GitHub writes it (ISO 8601); one that does not parse, or that no database could store, is invalid. */
+const githubDate = z.string().refine((v) => storableDate(Date.parse(v)), { error: 'must be an ISO 8601 date-time' });
 
 /** The parts of GitHub's release object Shiplog uses (webhooks and the REST API share it). */
 export const GitHubRelease = z.object({
@@ -10,8 +14,8 @@ export const GitHubRelease = z.object({
   draft: z.boolean(),
   prerelease: z.boolean(),
   html_url: z.string().url().nullable().optional(),
-  published_at: z.string().nullable().optional(),
-  created_at: z.string().nullable().optional(),
+  published_at: githubDate.nullable().optional(),
+  created_at: githubDate.nullable().optional(),
   author: z
     .object({ login: z.string(), avatar_url: z.string().url().nullable().optional(), html_url: z.string().url().nullable().optional() })
     .nullable()

@@ -3,6 +3,7 @@ import { config } from '../config';
 import { getDb } from '../db';
 import { ApiError } from '../http/errors';
 import { readBody } from '../http/body';
+import { assertNoNul } from '../http/pointer';
 import { sendJson } from '../http/route';
 import { log } from '../log';
 import { findProject } from '../projects/repo';
@@ -30,7 +31,7 @@ export async function postGitHubWebhook(req: NextApiRequest, res: NextApiRespons
     ...(!guid || !GUID.test(guid) ? [{ header: 'X-GitHub-Delivery', detail: 'is required (the delivery GUID)' }] : []),
   ];
   if (missing.length) throw ApiError.badRequest('This does not look like a GitHub webhook delivery.', missing);
-  const body = await readBody(req, { types: ['application/json', 'application/x-www-form-urlencoded'] });
+  const body = await readBody(req, { types: ['application/json', 'application/x-www-form-urlencoded'], allowNul: true });
   let payload: unknown = body.value;
   if (body.type === 'application/x-www-form-urlencoded') {
     // GitHub's "application/x-www-form-urlencoded" content type: the JSON is in `payload`.
@@ -63,8 +64,10 @@ export async function postGitHubWebhook(req: NextApiRequest, res: NextApiRespons
       headers: { 'WWW-Authenticate': 'Signature realm="github-webhook"' },
     });
   }
+  // Only now, for a signed delivery: a payload no database can store (a NUL character) is refused, not logged.
+  assertNoNul(payload);
   const projectSigned = !!project?.webhookSecret && match === 0;
-  const action = typeof (payload as { action?: unknown }).action === 'string' ? (payload as { action: string }).action : null;
+  const action = payload && typeof payload === 'object' && typeof (payload as { action?: unknown }).action === 'string' ? (payload as { action: string }).action : null;
   const result = await receiveDelivery({ guid: guid!, event: event!, action, payload, globallySigned: !projectSigned });
   if (result.status === 'ignored') log().info({ guid, event, action }, 'webhook ignored');
   if (result.error) {

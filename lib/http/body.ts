@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import contentType from 'content-type';
 import getRawBody from 'raw-body';
 import { ApiError } from './errors';
+import { assertNoNul } from './pointer';
 
 const LIMIT = Symbol.for('shiplog.bodyLimit');
 
@@ -25,6 +26,11 @@ export interface ReadBodyOptions {
   types: readonly string[];
   /** Headers to add to a 415 (e.g. `Accept-Patch`). */
   unsupportedHeaders?: Record<string, string>;
+  /**
+   * Parsed bodies holding a NUL character (`\u0000`, which no database text can store) are a 422
+   * unless this is set; the webhook route sets it to verify the signature first, then checks itself.
+   */
+  allowNul?: boolean;
 }
 
 export function hasBody(req: IncomingMessage): boolean {
@@ -93,8 +99,9 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
   }
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   if (isJsonType(media.type)) {
+    let value: unknown;
     try {
-      return { type: media.type, value: JSON.parse(text), raw };
+      value = JSON.parse(text);
     } catch (err) {
       throw new ApiError(400, {
         type: 'malformed-json',
@@ -102,6 +109,8 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
         errors: [{ pointer: '', detail: 'not valid JSON' }],
       });
     }
+    if (!options.allowNul && text.includes('\\u0000')) assertNoNul(value);
+    return { type: media.type, value, raw };
   }
   if (media.type === 'application/x-www-form-urlencoded') {
     const form: Record<string, string | string[]> = {};
@@ -109,6 +118,7 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
       const prev = form[key];
       form[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
     }
+    if (!options.allowNul) assertNoNul(form);
     return { type: media.type, value: form, raw };
   }
   return { type: media.type, value: media.type.startsWith('text/') ? text : raw, raw };

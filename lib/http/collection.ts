@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { ApiError, type ProblemItem } from './errors';
 import { queryObject, issuesToItems } from './validate';
+import { storableDate } from './schemas';
 
 export interface SortTerm<K extends string = string> {
   key: K;
@@ -189,15 +190,15 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** ISO date or date-time query filter. */
 export const dateParam = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
-    error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && storableDate(Date.parse(v)), {
+    error: 'must be an ISO 8601 date or date-time from year 1 to 9999, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
   })
   .transform((v) => new Date(v));
 
 /** Like dateParam, but a bare date means the end of that day (UTC): `until=2025-12-31` includes the 31st. */
 export const untilParam = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
-    error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && storableDate(Date.parse(v)), {
+    error: 'must be an ISO 8601 date or date-time from year 1 to 9999, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
   })
   .transform((v) => (DATE_ONLY.test(v) ? new Date(Date.parse(`${v}T00:00:00Z`) + 86_400_000 - 1) : new Date(v)));

@@ -1,6 +1,7 @@
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { DatabaseBusyError } from '../db/lock';
 import { DatabaseUnavailableError } from '../db';
+import { sqlState } from '../db/errors';
 import { log } from '../log';
 import { ApiError, isApiError } from './errors';
 import { requestIdOf } from './request-id';
@@ -14,19 +15,37 @@ export function toApiError(err: unknown): ApiError {
     return ApiError.unavailable(`The database is unavailable: ${err.message}`);
   }
   if (isConnectionError(err)) return ApiError.unavailable('The database is unavailable; try again shortly.');
+  const state = sqlState(err);
+  // Class 22, data exception: a value from the request the database cannot store or compare (a date
+  // out of its range, an invalid byte sequence) that validation let through. The client's to fix.
+  if (state?.startsWith('22')) {
+    return new ApiError(400, { type: 'unstorable-value', detail: 'The request holds a value the database cannot store or compare (out of range, or an invalid character).' });
+  }
+  // A transaction that lost a serialization or deadlock race and could not be retried: worth retrying.
+  if (state === '40001' || state === '40P01') return new ApiError(503, { detail: 'The request collided with a concurrent one; retry it.', headers: { 'Retry-After': '1' } });
   return new ApiError(500, { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
 }
 
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: string } | undefined)?.code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'ETIMEDOUT' ||
-    code === '57P01' || // admin_shutdown
-    code === '57P03' || // cannot_connect_now
-    (err instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(err.message))
-  );
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Connection ended unexpectedly|Client has encountered a connection error|not currently accepting connections|the database system is (starting up|shutting down|in recovery mode)|terminating connection|Client was closed/i;
+
+/**
+ * The database connection failed (refused, reset, timed out, terminated by the server, or the
+ * database refuses connections): a 503, not a 500. Drizzle wraps the driver's error in `cause`, so
+ * the chain is searched.
+ */
+export function isConnectionError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (NETWORK_CODES.has(code)) return true;
+      // 08: connection exception; 57P01-03: shutdown; 53300: too many connections; 3D000: database gone.
+      if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '53300' || code === '3D000') return true;
+    }
+    if (e instanceof Error && CONNECTION_MESSAGE.test(e.message)) return true;
+  }
+  return false;
 }
 
 /** Renders an error as application/problem+json. The only place errors are rendered. */

@@ -22,7 +22,17 @@ export const Problem = z
   })
   .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457).' });
 
-export const Timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-11-01T12:00:00.000Z' });
+/** Years 1 to 9999: PostgreSQL has no year 0, and JSON/ISO 8601 have no five-digit years. */
+export function storableDate(ms: number): boolean {
+  if (Number.isNaN(ms)) return false;
+  const year = new Date(ms).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}
+
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => storableDate(Date.parse(v)), { error: 'must be a date from year 1 to 9999' })
+  .meta({ example: '2026-11-01T12:00:00.000Z' });
 
 /** v2 collections come in an envelope with cursor links. */
 export function envelope<T extends z.ZodType>(item: T, id: string) {

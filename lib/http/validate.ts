@@ -2,13 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { ApiError, type ProblemItem } from './errors';
 import { readBody, type ReadBodyOptions } from './body';
+import { pointer } from './pointer';
 
 type Where = 'query' | 'body' | 'headers';
 
-/** RFC 6901 JSON Pointer for a path. */
-export function pointer(path: readonly PropertyKey[]): string {
-  return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
+export { pointer } from './pointer';
 
 const friendly = (issue: { code: string; input?: unknown; message?: string }) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
@@ -44,13 +42,21 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, where: Where): z.
   throw ApiError.badRequest(`Invalid ${where === 'query' ? 'query parameters' : 'headers'}: ${summary}.`, errors);
 }
 
-/** Query parameters from the URL itself (route params never leak in); repeated keys become arrays. */
+/**
+ * Query parameters from the URL itself (route params never leak in); repeated keys become arrays.
+ * A NUL character (`%00`) is a 400 here: no value may hold one (PostgreSQL text cannot).
+ */
 export function queryObject(req: IncomingMessage): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   if (q < 0) return out;
   for (const [key, value] of new URLSearchParams(url.slice(q + 1))) {
+    if (key.includes('\0') || value.includes('\0')) {
+      throw ApiError.badRequest(`Query parameter ${JSON.stringify(key.replace(/\0/g, '\\0'))} holds a NUL character (%00), which no value may contain.`, [
+        { parameter: key, detail: 'must not contain NUL characters' },
+      ]);
+    }
     const prev = out[key];
     out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }

@@ -124,6 +124,8 @@ export async function listProjects(db: Executor, o: ProjectListOptions) {
 
 /** Case-insensitive lookup by owner/repo. */
 export async function findProject(db: Executor, owner: string, repo: string, options: { seeAll?: boolean; forUpdate?: boolean } = {}): Promise<ProjectRecord | undefined> {
+  // No project is named with a NUL character, and PostgreSQL could not even compare one.
+  if (owner.includes('\0') || repo.includes('\0')) return undefined;
   const query = selectProjects(db, options.seeAll ?? false)
     .where(and(sql`lower(${projects.owner}) = lower(${owner})`, sql`lower(${projects.repo}) = lower(${repo})`))
     .limit(1);

@@ -139,6 +139,7 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
 }
 
 export async function findRelease(db: Executor, projectId: number, tag: string, seeAll: boolean, forUpdate = false): Promise<ReleaseRecord | undefined> {
+  if (tag.includes('\0')) return undefined; // no tag holds one (and PostgreSQL could not compare it)
   const where = and(eq(releases.projectId, projectId), eq(releases.tag, tag), ...(seeAll ? [] : [publicRelease]));
   const query = selectReleases(db).where(where).limit(1);
   const rows = (forUpdate ? await query.for('update', { of: releases }) : await query) as Selected[];

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from './index';
+import { rows, type Executor } from './index';
 import { events } from './schema';
 
 export type EventType =
@@ -23,15 +23,26 @@ export interface OutboxEvent {
 export const EVENTS_CHANNEL = 'shiplog_events';
 
 /**
- * Appends to the outbox inside the caller's transaction and notifies listeners
- * (NOTIFY is delivered on commit, so other instances never see an event that rolled back).
+ * Takes the outbox head for the rest of the transaction. Every write transaction takes it first,
+ * before any row lock, so writers queue in one order (no deadlock) and commit in the order their
+ * event ids were handed out: a reader that has seen id N never later finds a smaller id appear.
+ */
+export async function lockOutbox(tx: Executor): Promise<void> {
+  await tx.execute(sql`select last_id from outbox_head where id = 1 for update`);
+}
+
+/**
+ * Appends to the outbox inside the caller's transaction and notifies listeners (NOTIFY is delivered on
+ * commit, so other instances never see an event that rolled back). The id is the head's next number,
+ * taken in the same transaction: a transaction that rolls back or dies gives it back, so ids have no gaps.
  */
 export async function emit(tx: Executor, event: OutboxEvent): Promise<number> {
-  const [row] = await tx
-    .insert(events)
-    .values({ type: event.type, projectId: event.projectId, payload: event.payload })
-    .returning({ id: events.id });
-  if (!row) throw new Error('outbox insert returned no row');
+  const [row] = await rows<{ id: number | string }>(tx, sql`
+    with head as (update outbox_head set last_id = last_id + 1 where id = 1 returning last_id)
+    insert into ${events} (id, type, project_id, payload)
+    select last_id, ${event.type}, ${event.projectId}, ${JSON.stringify(event.payload)}::jsonb from head
+    returning id`);
+  if (!row) throw new Error('the outbox head row is missing (migration 0005 not applied?)');
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`);
-  return row.id;
+  return Number(row.id);
 }

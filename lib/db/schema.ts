@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  bigserial,
   boolean,
   check,
   index,
@@ -9,6 +8,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -121,19 +121,31 @@ export const webhookDeliveries = pgTable(
 
 /**
  * Append-only outbox. Every write inserts its event in the same transaction; the live stream and
- * page revalidation read from here (ids are strictly increasing, so `Last-Event-ID` can resume).
- * No foreign key: events outlive the rows they describe.
+ * page revalidation read from here, so `Last-Event-ID` can resume. Ids come from `outbox_head`, not a
+ * sequence: they are gapless (a rolled-back or killed transaction gives its number back) and assigned
+ * in commit order (writers hold the head row until they commit), so a reader that has seen id N has
+ * seen every event up to N. No foreign key: events outlive the rows they describe.
  */
 export const events = pgTable(
   'events',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigint('id', { mode: 'number' }).primaryKey(),
     type: text('type').notNull(),
     projectId: integer('project_id'),
     payload: jsonb('payload').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('events_project').on(t.projectId, t.id)],
+);
+
+/** The outbox's single head row: the last event id handed out. See `events`. */
+export const outboxHead = pgTable(
+  'outbox_head',
+  {
+    id: smallint('id').primaryKey().default(1),
+    lastId: bigint('last_id', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('outbox_head_single_row', sql`${t.id} = 1`)],
 );
 
 export type ProjectRow = typeof projects.$inferSelect;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { renderMarkdown } from '../markdown';
 import { demoProjects } from './demo-data';
 import type { Db } from './index';
-import { emit } from './outbox';
+import { emit, lockOutbox } from './outbox';
 import { projects, releases } from './schema';
 
 const SEED_LOCK = 7_450_002;
@@ -21,6 +21,7 @@ export interface SeedResult {
 export async function seedDemo(db: Db, options: { ifEmpty?: boolean } = {}): Promise<SeedResult> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    await lockOutbox(tx);
     if (options.ifEmpty) {
       const existing = await tx.select({ id: projects.id }).from(projects).limit(1);
       if (existing.length > 0) return { skipped: true, projects: 0, releases: 0 };

@@ -1,13 +1,18 @@
 import { dispatchCommitted } from '../events/bus';
 import { getDb, type Tx } from './index';
+import { lockOutbox } from './outbox';
 
 /**
  * Every write goes through here: one transaction (the change and its outbox event commit together),
+ * holding the outbox head from its first statement (see `lockOutbox`),
  * then local listeners (the response cache) hear of it at once, before the response is sent.
  */
 export async function write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   const db = await getDb();
-  const result = await db.transaction(work);
+  const result = await db.transaction(async (tx) => {
+    await lockOutbox(tx);
+    return work(tx);
+  });
   dispatchCommitted();
   return result;
 }

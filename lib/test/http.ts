@@ -43,6 +43,11 @@ export async function invoke(handler: NextApiHandler, options: InvokeOptions = {
       return req;
     }) as typeof req.on;
   }
+  // node-mocks-http's write() returns undefined, which a streaming handler reads as "buffer full, wait
+  // for 'drain'" (a drain that never comes): answer as a socket with room to spare does. It also keeps
+  // Buffers apart from strings, losing their order: hand it text.
+  const write = res.write.bind(res) as (...args: unknown[]) => unknown;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => (write(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk, ...rest), true)) as typeof res.write;
   await handler(req, res);
   const mock = res as unknown as {
     _getData(): string | Buffer;

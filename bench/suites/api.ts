@@ -19,17 +19,18 @@ import { median, ms, num, pct } from '../lib/stats';
  */
 const PROJECTS = 5;
 const PER_PROJECT = 1_000;
-/** Distinct offsets the cold run cycles through: more than the response cache holds (2,000 entries). */
+/** Distinct offsets the deep-pages run cycles through: more than the response cache holds (2,000 entries). */
 const COLD_RANGE = 3_000;
 const LIST = '/api/v1/releases?limit=20';
 const ONE = '/api/v1/projects/bench/p0/releases/v500';
 
-type CaseId = 'bare' | 'dynamic' | 'hot' | 'cold' | 'one' | 'notModified';
+type CaseId = 'bare' | 'dynamic' | 'hot' | 'cold' | 'deep' | 'one' | 'notModified';
 const LABELS: Record<CaseId, string> = {
   bare: 'bare pages/api route',
   dynamic: 'bare route behind a dynamic segment',
   hot: '`GET /api/v1/releases?limit=20`, hot',
   cold: '`GET /api/v1/releases?limit=20`, cache cold',
+  deep: '`…?limit=20&offset=0…2,999`, cache cold (deep pages)',
   one: 'one release (cached)',
   notModified: 'conditional GET → 304',
 };
@@ -127,7 +128,8 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
           bare: { url: `${server.url}/api/bench/bare` },
           dynamic: { url: `${server.url}/api/bench/dynamic` },
           hot: { url: `${server.url}${LIST}` },
-          cold: { url: server.url, setupRequest: (req) => ({ ...req, path: `${LIST}&offset=${n++ % COLD_RANGE}` }) },
+          cold: { url: `${server.url}${LIST}`, headers: { 'cache-control': 'no-cache' } },
+          deep: { url: server.url, setupRequest: (req) => ({ ...req, path: `${LIST}&offset=${n++ % COLD_RANGE}` }) },
           one: { url: `${server.url}${ONE}` },
           notModified: { url: `${server.url}${ONE}`, headers: { 'if-none-match': etag }, ok: (s) => s === 304 },
         };
@@ -140,7 +142,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
           show(LABELS.bare, bare);
           results.bare.samples.push(bare);
           results.bare.ratios.push(1);
-          for (const id of ['dynamic', 'hot', 'cold', 'one', 'notModified'] as const) {
+          for (const id of ['dynamic', 'hot', 'cold', 'deep', 'one', 'notModified'] as const) {
             const s = await sample(specs[id], pid, storage.databaseUrl ? await backendPids(storage.databaseUrl) : [], round === 0);
             show(LABELS[id], s);
             results[id].samples.push(s);
@@ -179,7 +181,8 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
           const ratios: number[] = [];
           const on: Sample[] = [];
           for (let round = 0; round < rounds; round++) {
-            const bare = await sample(specs.bare, pid2, [], round === 0);
+            // This server has a port of its own: `specs` point at the one just stopped.
+            const bare = await sample({ url: `${server.url}/api/bench/bare` }, pid2, [], round === 0);
             const hot = await sample({ url: `${server.url}${LIST}` }, pid2, [], round === 0);
             show('hot list, rate limits on', hot);
             on.push(hot);
@@ -207,7 +210,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
       `autocannon, ${CONNECTIONS} connections, no \`Accept-Encoding\` (so no gzip), from the bench process on the same machine. ${rounds} round(s); in each, every row runs ${duration} s (after a ${warmup} s warm-up in the first round) right after the bare route, and *÷ bare route* is the median over rounds of the ratio within a round. ` +
       `Data: ${num(PROJECTS * PER_PROJECT)} published releases in ${PROJECTS} projects. ` +
       `**Rate limits off** (\`SHIPLOG_RATE_LIMIT_READ=0 SHIPLOG_RATE_LIMIT_WRITE=0\`) except where the row says otherwise. ` +
-      `*Hot*: the same URL every time, answered from the response cache. *Cache cold*: every request a miss — \`offset\` cycles through ${num(COLD_RANGE)} values, more than the cache's 2,000 entries, so no URL is still cached when it comes round again (v1 lists also count the total for \`X-Total-Count\`). ` +
+      `*Hot*: the same URL every time, answered from the response cache. *Cache cold*: the same URL with \`Cache-Control: no-cache\`, which makes the server compute every answer from the database (the page and, for v1's \`X-Total-Count\`, the total: two queries). *Deep pages*: every request a cache miss because \`offset\` cycles through ${num(COLD_RANGE)} values, more than the cache's 2,000 entries (the total is counted once per data generation; the page query walks past \`offset\` rows). ` +
       `*One release*: \`${ONE}\`. *304*: the same with \`If-None-Match\` holding its ETag. ` +
       'The bare route (`pages/api/bench/bare.ts`, only with `SHIPLOG_BENCH=1`) answers the captured list body with nothing else; the same route behind a dynamic segment (`/api/bench/[variant]`) shows what Next.js\'s dynamic routing costs, as every `/api/[version]/…` route pays it; the raw server (`bench/raw-server.cjs`) answers the same body in plain `node:http`. ' +
       '*CPU µs/req*: CPU time of the server process (plus, on PostgreSQL, its backends) per answered request, from /proc — steadier than req/s on a shared machine.',

@@ -51,7 +51,7 @@ export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promis
   const format = chooseFormat(req, q.format);
   const origin = publicOrigin(req);
   const key = ['feed', format, origin, req.url ?? ''].join('|');
-  const prepared = await cachedResponse(key, async (): Promise<Prepared> => {
+  const prepared = await cachedResponse(req, key, async (): Promise<Prepared> => {
     const db = await getDb();
     const [owner, repo] = scope;
     let title = 'All releases · Shiplog';

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import { onCommittedEvent } from '../events/bus';
 import type { Prepared } from './conditional';
@@ -16,6 +17,8 @@ interface Entry {
 interface CacheState {
   generation: number;
   entries: LRUCache<string, Entry>;
+  /** Small derived values (collection totals) under the same generation rule. */
+  values: LRUCache<string, { generation: number; value: number }>;
   pending: Map<string, Promise<Prepared>>;
   unsubscribe?: () => void;
 }
@@ -28,6 +31,7 @@ function state(): CacheState {
       generation: 0,
       entries: new LRUCache<string, Entry>({ max: 2_000, maxSize: 64 * 1024 * 1024, sizeCalculation: (e) => e.prepared.json.length + 256 }),
       pending: new Map(),
+      values: new LRUCache({ max: 1_000 }),
     };
     s.unsubscribe = onCommittedEvent(() => {
       s.generation++;
@@ -42,13 +46,27 @@ export function cacheGeneration(): number {
   return state().generation;
 }
 
-/** Returns the cached response for `key`, or produces, stores and returns it (one producer per key at a time). */
-export async function cachedResponse(key: string, produce: () => Promise<Prepared>): Promise<Prepared> {
+/**
+ * A request that says `Cache-Control: no-cache` (or `Pragma: no-cache`) wants an answer computed now:
+ * it skips the stored response (and stored totals), and what it computes is stored for the next.
+ */
+export function wantsFresh(req: IncomingMessage): boolean {
+  const cc = req.headers['cache-control'];
+  if (cc) return /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(cc);
+  return /no-cache/i.test(String(req.headers.pragma ?? ''));
+}
+
+/**
+ * Returns the cached response for `key`, or produces, stores and returns it (one producer per key at
+ * a time). `req` asking for a fresh answer (`wantsFresh`) always produces.
+ */
+export async function cachedResponse(req: IncomingMessage, key: string, produce: () => Promise<Prepared>): Promise<Prepared> {
   const s = state();
   const generation = s.generation;
-  const hit = s.entries.get(key);
+  const fresh = wantsFresh(req);
+  const hit = fresh ? undefined : s.entries.get(key);
   if (hit && hit.generation === generation) return hit.prepared;
-  const inflight = s.pending.get(key);
+  const inflight = fresh ? undefined : s.pending.get(key);
   if (inflight) return inflight;
   const work = produce().then(
     (prepared) => {
@@ -62,6 +80,20 @@ export async function cachedResponse(key: string, produce: () => Promise<Prepare
       throw err;
     },
   );
-  s.pending.set(key, work);
+  if (!fresh) s.pending.set(key, work);
   return work;
+}
+
+/**
+ * A number derived from the data (a collection's total for `X-Total-Count`), computed once per
+ * generation: the same filters give the same total on every page of a listing, whatever the offset.
+ */
+export async function cachedCount(key: string, produce: () => Promise<number>, fresh = false): Promise<number> {
+  const s = state();
+  const generation = s.generation;
+  const hit = fresh ? undefined : s.values.get(key);
+  if (hit && hit.generation === generation) return hit.value;
+  const value = await produce();
+  if (s.generation === generation) s.values.set(key, { generation, value });
+  return value;
 }

@@ -39,7 +39,7 @@ export async function listProjectsHandler(req: NextApiRequest, res: NextApiRespo
   const ctx = await readContext(req, 'project');
   const q = parseCollectionQuery<ProjectSortKey, ProjectFilters>(req, spec(ctx.version, ctx.rep.representation));
   const count = ctx.version === '1' || prefersExactCount(req);
-  const prepared = await cachedResponse(cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
+  const prepared = await cachedResponse(req, cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
     const db = await getDb();
     const page = await listProjects(db, { filters: q.filters, seeAll: ctx.seeAll, sort: q.sort, offset: q.offset, limit: q.limit, cursor: q.cursor, count });
     const items = page.items.map((p) => pickFields(represent(p, ctx.rep.representation), q.fields));
@@ -54,7 +54,7 @@ export async function listProjectsHandler(req: NextApiRequest, res: NextApiRespo
 export async function getProject(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const ctx = await readContext(req, 'project');
   const fields = parseSingleQuery(req, projectFieldsFor(ctx.rep.representation));
-  const prepared = await cachedResponse(cacheKey(req, ctx), async (): Promise<Prepared> => {
+  const prepared = await cachedResponse(req, cacheKey(req, ctx), async (): Promise<Prepared> => {
     const db = await getDb();
     const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: ctx.seeAll });
     let body: Record<string, unknown>;

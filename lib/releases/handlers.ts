@@ -4,7 +4,7 @@ import { requireScope } from '../auth/tokens';
 import { getDb, type Executor } from '../db';
 import { releaseSources } from '../db/schema';
 import { write } from '../db/write';
-import { cachedResponse } from '../http/cache';
+import { cachedResponse, wantsFresh } from '../http/cache';
 import { boolParam, dateParam, parseCollectionQuery, parseSingleQuery, pickFields, untilParam, type CollectionSpec } from '../http/collection';
 import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { ApiError } from '../http/errors';
@@ -117,7 +117,7 @@ async function list(req: NextApiRequest, res: NextApiResponse, project: { owner:
   const ctx = await readContext(req, 'release');
   const q = parseCollectionQuery<ReleaseSortKey, ReleaseFilters>(req, listSpec(ctx.version, !project, ctx.rep.representation));
   const count = ctx.version === '1' || prefersExactCount(req);
-  const prepared = await cachedResponse(cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
+  const prepared = await cachedResponse(req, cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
     const db = await getDb();
     const scope = project ? await requireProject(db, project.owner, project.repo) : undefined;
     const page = await listReleases(db, {
@@ -129,6 +129,7 @@ async function list(req: NextApiRequest, res: NextApiResponse, project: { owner:
       limit: q.limit,
       cursor: q.cursor,
       count,
+      fresh: wantsFresh(req),
     });
     const items = await represent(db, page.items, ctx, q.fields);
     const { body, headers } = pageResponse(req, ctx.version, {
@@ -163,7 +164,7 @@ export async function getRelease(req: NextApiRequest, res: NextApiResponse): Pro
   const repo = routeParam(req, 'repo');
   const tag = routeParam(req, 'tag');
   const fields = parseSingleQuery(req, releaseFieldsFor(ctx.version, ctx.rep.representation));
-  const prepared = await cachedResponse(cacheKey(req, ctx), async (): Promise<Prepared> => {
+  const prepared = await cachedResponse(req, cacheKey(req, ctx), async (): Promise<Prepared> => {
     const db = await getDb();
     const project = await requireProject(db, owner, repo);
     const release = await findRelease(db, project.id, tag, ctx.seeAll);

@@ -4,6 +4,8 @@ import { rows, type Executor, type Tx } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { emit } from '../db/outbox';
 import { projects, releaseReactions, releases, reactionContents, type ReleaseRow, type ReactionContent } from '../db/schema';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import { cachedCount } from '../http/cache';
 import { ApiError } from '../http/errors';
 import type { Cursor, SortTerm } from '../http/collection';
 import { sortString } from '../http/collection';
@@ -99,6 +101,8 @@ export interface ListOptions {
   limit: number;
   cursor?: Cursor;
   count: boolean;
+  /** Count now rather than reuse this generation's stored total (`Cache-Control: no-cache`). */
+  fresh?: boolean;
 }
 
 export interface ReleasePage {
@@ -125,16 +129,21 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
     .limit(plan.limit)
     .$dynamic();
   if (plan.offset) query = query.offset(plan.offset);
-  const page = keysetResult((await query) as Selected[], terms, o, sortString(o.sort));
-  let total: number | undefined;
-  if (o.count) {
+  const count = async () => {
     const [row] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(releases)
       .innerJoin(projects, eq(projects.id, releases.projectId))
       .where(and(...conditions));
-    total = Number(row?.n ?? 0);
-  }
+    return Number(row?.n ?? 0);
+  };
+  // The page and its total at once (two pooled connections on PostgreSQL). Outside a transaction, the
+  // total is shared by every page of the same listing until the next write.
+  const [selected, total] = await Promise.all([
+    query,
+    !o.count ? undefined : db instanceof PgTransaction ? count() : cachedCount(`releases|${o.projectId ?? '*'}|${o.seeAll}|${JSON.stringify(o.filters)}`, count, o.fresh),
+  ]);
+  const page = keysetResult(selected as Selected[], terms, o, sortString(o.sort));
   return { items: page.rows.map(toRecord), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 

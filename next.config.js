@@ -4,6 +4,9 @@ const { version } = require('./package.json');
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // Where `next build` writes and `next start` reads: `.next`, unless SHIPLOG_DIST_DIR names another
+  // folder inside the project (e2e/soak/secrets-build.soak.ts builds into its own, leaving `.next` alone).
+  distDir: process.env.SHIPLOG_DIST_DIR || '.next',
   poweredByHeader: false,
   // Strong ETags name exact bytes: `next start` would gzip the body under the same ETag. Compression
   // belongs to the proxy or CDN in front (which also keeps SSE unbuffered).

@@ -35,6 +35,9 @@ export interface ProjectPageData {
   total: number;
 }
 
+/** How far past the last page a requested (404) page is still remembered for revalidation. */
+const NEAR_PAGES = 100;
+
 /** One page (20) of a project's public changelog, newest first; undefined when there is no such project or page. */
 export async function loadProjectPage(owner: string, repo: string, page: number): Promise<ProjectPageData | undefined> {
   if (!Number.isInteger(page) || page < 1) return undefined;
@@ -52,8 +55,10 @@ export async function loadProjectPage(owner: string, repo: string, page: number)
   });
   const total = result.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  // A deep page is cached even as a 404 (for an hour): marked, the revalidator refreshes it once
+  // releases fill it. Only pages near the end, so made-up page numbers do not grow the set.
+  if (page > 1 && page <= pages + NEAR_PAGES) markRendered(projectPagePath(project.owner, project.repo, page));
   if (page > pages) return undefined;
-  if (page > 1) markRendered(projectPagePath(project.owner, project.repo, page));
   return {
     project: { owner: project.owner, repo: project.repo, fullName: `${project.owner}/${project.repo}`, name: project.name, description: project.description, homepage: project.homepage },
     releases: result.items.map(toPageRelease),

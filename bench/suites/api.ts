@@ -24,10 +24,11 @@ const COLD_RANGE = 3_000;
 const LIST = '/api/v1/releases?limit=20';
 const ONE = '/api/v1/projects/bench/p0/releases/v500';
 
-type CaseId = 'bare' | 'dynamic' | 'hot' | 'cold' | 'deep' | 'one' | 'notModified';
+type CaseId = 'bare' | 'dynamic' | 'shape' | 'hot' | 'cold' | 'deep' | 'one' | 'notModified';
 const LABELS: Record<CaseId, string> = {
   bare: 'bare pages/api route',
   dynamic: 'bare route behind a dynamic segment',
+  shape: 'bare route at the single-release route shape',
   hot: '`GET /api/v1/releases?limit=20`, hot',
   cold: '`GET /api/v1/releases?limit=20`, cache cold',
   deep: '`…?limit=20&offset=0…2,999`, cache cold (deep pages)',
@@ -127,6 +128,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
         const specs: Record<CaseId, Omit<LoadSpec, 'duration' | 'warmup'>> = {
           bare: { url: `${server.url}/api/bench/bare` },
           dynamic: { url: `${server.url}/api/bench/dynamic` },
+          shape: { url: `${server.url}/api/bench/deep/v1/projects/bench/p0/releases/v500` },
           hot: { url: `${server.url}${LIST}` },
           cold: { url: `${server.url}${LIST}`, headers: { 'cache-control': 'no-cache' } },
           deep: { url: server.url, setupRequest: (req) => ({ ...req, path: `${LIST}&offset=${n++ % COLD_RANGE}` }) },
@@ -142,7 +144,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
           show(LABELS.bare, bare);
           results.bare.samples.push(bare);
           results.bare.ratios.push(1);
-          for (const id of ['dynamic', 'hot', 'cold', 'deep', 'one', 'notModified'] as const) {
+          for (const id of ['dynamic', 'shape', 'hot', 'cold', 'deep', 'one', 'notModified'] as const) {
             const s = await sample(specs[id], pid, storage.databaseUrl ? await backendPids(storage.databaseUrl) : [], round === 0);
             show(LABELS[id], s);
             results[id].samples.push(s);
@@ -168,6 +170,9 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
           if (bad) notes.push(`${name}, ${LABELS[id]}: ${bad} unexpected answers or errors (${JSON.stringify(r.samples.map((s) => s.statuses))}); the figure counts only the expected ones.`);
         }
         const ratio = (id: CaseId) => median(results[id].ratios);
+        notes.push(
+          `${name}: against the bare route at the same route shape (\`/api/bench/deep/[version]/projects/[owner]/[repo]/releases/[...tag]\`), one release (cached) is at ${pct(ratio('one') / ratio('shape'))} and the 304 at ${pct(ratio('notModified') / ratio('shape'))}: the rest of the gap to the bare route is Next.js routing a four-parameter catch-all route.`,
+        );
         targets.push({ name: `hot list ≥ 80 % of the bare route (${name})`, met: ratio('hot') >= 0.8, measured: pct(ratio('hot')) });
         targets.push({ name: `304 ≥ 90 % of the bare route (${name})`, met: ratio('notModified') >= 0.9, measured: pct(ratio('notModified')) });
         if (engine === 'postgres') targets.push({ name: 'cold list ≥ 40 % of the bare route (PostgreSQL)', met: ratio('cold') >= 0.4, measured: pct(ratio('cold')) });
@@ -212,7 +217,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
       `**Rate limits off** (\`SHIPLOG_RATE_LIMIT_READ=0 SHIPLOG_RATE_LIMIT_WRITE=0\`) except where the row says otherwise. ` +
       `*Hot*: the same URL every time, answered from the response cache. *Cache cold*: the same URL with \`Cache-Control: no-cache\`, which makes the server compute every answer from the database (the page and, for v1's \`X-Total-Count\`, the total: two queries). *Deep pages*: every request a cache miss because \`offset\` cycles through ${num(COLD_RANGE)} values, more than the cache's 2,000 entries (the total is counted once per data generation; the page query walks past \`offset\` rows). ` +
       `*One release*: \`${ONE}\`. *304*: the same with \`If-None-Match\` holding its ETag. ` +
-      'The bare route (`pages/api/bench/bare.ts`, only with `SHIPLOG_BENCH=1`) answers the captured list body with nothing else; the same route behind a dynamic segment (`/api/bench/[variant]`) shows what Next.js\'s dynamic routing costs, as every `/api/[version]/…` route pays it; the raw server (`bench/raw-server.cjs`) answers the same body in plain `node:http`. ' +
+      'The bare route (`pages/api/bench/bare.ts`, only with `SHIPLOG_BENCH=1`) answers the captured list body with nothing else; the same route behind a dynamic segment (`/api/bench/[variant]`) and at the single-release route\'s shape (`/api/bench/deep/[version]/projects/[owner]/[repo]/releases/[...tag]`) show what Next.js\'s dynamic routing costs before any of Shiplog\'s code runs; the raw server (`bench/raw-server.cjs`) answers the same body in plain `node:http`. ' +
       '*CPU µs/req*: CPU time of the server process (plus, on PostgreSQL, its backends) per answered request, from /proc — steadier than req/s on a shared machine.',
     tables: [{ head: ['Request', 'Database', 'req/s', 'p50', 'p99', '÷ bare route', '÷ raw node:http', 'CPU µs/req'], rows }],
     notes,

@@ -206,6 +206,26 @@ function checkDatabase(found: Awaited<ReturnType<typeof readDatabase>>, expected
 }
 
 /** The outbox check on its own, so the rest is reported whatever the outbox's id allocation does. */
+/**
+ * After the restart: the API lists each release once, exactly as GitHub has it (`prerelease` compared
+ * when the source says it), the pages show them all; then, with the server stopped, the database rows.
+ */
+async function expectRecovered(s: RunningServer, storage: Storage, project: string, fake: FakeRelease[], o: { prerelease: boolean }) {
+  const listed = await allReleases(s, project);
+  expect(listed.map((r) => r.tag).sort()).toEqual(fake.map((r) => r.tag_name).sort());
+  const byTag = new Map(fake.map((r) => [r.tag_name, r]));
+  const off = listed.filter((r) => {
+    const gh = byTag.get(r.tag)!;
+    return r.name !== gh.name || r.body !== gh.body || r.publishedAt !== gh.published_at || r.draft || (o.prerelease && r.prerelease !== gh.prerelease) || r.url !== gh.html_url;
+  });
+  expect(off.map((r) => r.tag)).toEqual([]);
+  await expectPagesCurrent(s, project);
+  await s.stop();
+  const found = await readDatabase(storage, project);
+  checkDatabase(found, byTag);
+  return found;
+}
+
 function checkOutboxIds(found: Awaited<ReturnType<typeof readDatabase>>): void {
   const ids = found.events.map((e) => Number(e.id));
   expect(ids.length).toBeGreaterThan(0);
@@ -286,19 +306,8 @@ export function defineCrashTests(o: CrashOptions): void {
       const pages = Math.ceil(o.importReleases / 100);
       expect(done).toMatchObject({ state: 'succeeded', pagesDone: pages, pagesTotal: pages, created: o.importReleases, updated: 0 });
 
-      // Through the API: every release once, as GitHub has it.
-      const listed = await allReleases(s, project);
-      expect(listed.map((r) => r.tag).sort()).toEqual(fake.map((r) => r.tag_name).sort());
-      const byTag = new Map(fake.map((r) => [r.tag_name, r]));
-      const off = listed.filter((r) => {
-        const gh = byTag.get(r.tag)!;
-        return r.name !== gh.name || r.body !== gh.body || r.publishedAt !== gh.published_at || r.draft || r.prerelease !== gh.prerelease || r.url !== gh.html_url;
-      });
-      expect(off.map((r) => r.tag)).toEqual([]);
-      await expectPagesCurrent(s, project);
-      await s.stop();
-      found = await readDatabase(storage, project);
-      checkDatabase(found, byTag);
+      // Through the API: every release once, as GitHub has it; then the pages and the database.
+      found = await expectRecovered(s, storage, project, fake, { prerelease: true });
     }, o.timeoutMs);
 
     it('leaves an outbox with ids exactly 1..N', () => {
@@ -427,19 +436,8 @@ export function defineCrashTests(o: CrashOptions): void {
       }
       expect(logProblems.slice(0, 10)).toEqual([]);
 
-      // Through the API: each release once, as sent.
-      const listed = await allReleases(s, project);
-      expect(listed.map((r) => r.tag).sort()).toEqual(fake.map((r) => r.tag_name).sort());
-      const byTag = new Map(fake.map((r) => [r.tag_name, r]));
-      const off = listed.filter((r) => {
-        const gh = byTag.get(r.tag)!;
-        return r.name !== gh.name || r.body !== gh.body || r.publishedAt !== gh.published_at || r.draft || r.url !== gh.html_url;
-      });
-      expect(off.map((r) => r.tag)).toEqual([]);
-      await expectPagesCurrent(s, project);
-      await s.stop();
-      found = await readDatabase(storage, project);
-      checkDatabase(found, byTag);
+      // Through the API: each release once, as sent; then the pages and the database.
+      found = await expectRecovered(s, storage, project, fake, { prerelease: false });
     }, o.timeoutMs);
 
     it('leaves an outbox with ids exactly 1..N', () => {

@@ -145,7 +145,7 @@ it('shows no secret in any response, run-time page, static file or log line', as
 });
 
 it('has no bench route unless SHIPLOG_BENCH=1', async () => {
-  for (const p of ['/api/bench/bare', '/api/bench/dynamic']) {
+  for (const p of ['/api/bench/bare', '/api/bench/dynamic', '/api/bench/deep/v1/projects/a/b/releases/c']) {
     const res = await raw(server.url, { method: 'GET', path: p });
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');

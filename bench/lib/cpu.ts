@@ -17,7 +17,3 @@ export function cpuTimes(pid: number): { user: number; system: number; total: nu
 export function cpuMs(pid: number): number {
   return cpuTimes(pid).total;
 }
-
-export function cpuOf(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
-}

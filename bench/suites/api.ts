@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { cpuMs, cpuOf } from '../lib/cpu';
+import { cpuMs } from '../lib/cpu';
 import { load, CONNECTIONS, type LoadSpec } from '../lib/load';
 import type { Section, SuiteContext, Target } from '../lib/report';
 import { benchServer, newStorage, seedReleases, startRawServer, stopAll, TMP, withDatabase, type Engine, type RawServer, type RunningServer, type Storage } from '../lib/servers';
@@ -80,7 +80,9 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
   const sample = async (spec: Omit<LoadSpec, 'duration' | 'warmup'>, pid: number, dbPids: number[], warm: boolean): Promise<Sample> => {
     if (warm) await load({ ...spec, duration: warmup, warmup: 0 });
     const c0 = cpuMs(pid);
-    const d0 = cpuOf(dbPids);
+    // Per backend: a connection the pool closes during the run is dropped from both ends (its /proc is
+    // gone), so the sum never goes negative; the pool keeps its busy connections open.
+    const d0 = new Map(dbPids.map((p) => [p, cpuMs(p)]));
     const r = await load({ ...spec, duration, warmup: 0 });
     const answered = Math.max(1, r.requests);
     return {
@@ -88,7 +90,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
       p50: r.p50,
       p99: r.p99,
       cpu: ((cpuMs(pid) - c0) * 1000) / answered,
-      dbCpu: dbPids.length ? ((cpuOf(dbPids) - d0) * 1000) / answered : undefined,
+      dbCpu: dbPids.length ? (dbPids.reduce((sum, p) => { const now = cpuMs(p); return now > 0 ? sum + Math.max(0, now - d0.get(p)!) : sum; }, 0) * 1000) / answered : undefined,
       bad: r.bad,
       statuses: r.statuses,
     };

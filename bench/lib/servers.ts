@@ -88,6 +88,30 @@ export async function stopAll(server: RunningServer | undefined, storage: Storag
   if (storage) await storage.dispose().catch((err: Error) => console.error(`  could not remove the bench database: ${err.message}`));
 }
 
+export const engineName = (engine: Engine): string => (engine === 'pglite' ? 'PGlite' : 'PostgreSQL');
+
+/**
+ * One suite's run on one engine: a fresh database (seeded in SQL first if asked), a bench server on it,
+ * then `run`; the server is stopped and the database dropped whatever happens.
+ */
+export async function onFreshServer<T>(
+  engine: Engine,
+  label: string,
+  options: BenchServerOptions & { seed?: (db: Db) => Promise<void> },
+  run: (server: RunningServer, storage: Storage) => Promise<T>,
+): Promise<T> {
+  let storage: Storage | undefined;
+  let server: RunningServer | undefined;
+  try {
+    storage = await newStorage(engine, label);
+    if (options.seed) await withDatabase(storage, options.seed);
+    server = await benchServer(storage, options);
+    return await run(server, storage);
+  } finally {
+    await stopAll(server, storage);
+  }
+}
+
 /** `next build` when the sources changed (as the tests do); true when it built. */
 export function build(): boolean {
   fs.mkdirSync(TMP, { recursive: true });

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { cpuMs } from '../lib/cpu';
 import { load, CONNECTIONS, type LoadSpec } from '../lib/load';
 import type { Section, SuiteContext, Target } from '../lib/report';
-import { benchServer, newStorage, seedReleases, startRawServer, stopAll, TMP, withDatabase, type Engine, type RawServer, type RunningServer, type Storage } from '../lib/servers';
+import { benchServer, engineName, newStorage, seedReleases, startRawServer, stopAll, TMP, withDatabase, type Engine, type RawServer, type RunningServer, type Storage } from '../lib/servers';
 import { median, ms, num, pct } from '../lib/stats';
 
 /**
@@ -100,7 +100,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
 
   try {
     for (const engine of ctx.engines) {
-      const name = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
+      const name = engineName(engine);
       ctx.log(`  ${name}: seeding ${num(PROJECTS * PER_PROJECT)} releases`);
       let storage: Storage | undefined;
       let server: RunningServer | undefined;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Section, SuiteContext, Target } from '../lib/report';
 import { rss, watchRss } from '../lib/rss';
-import { benchServer, newStorage, seedReleases, startRawServer, stopAll, TMP, withDatabase, type RawServer, type RunningServer, type Storage } from '../lib/servers';
+import { engineName, onFreshServer, seedReleases, startRawServer, TMP, type RawServer } from '../lib/servers';
 import { mb, ms, num, pct } from '../lib/stats';
 
 /**
@@ -47,14 +47,9 @@ export async function exportSuite(ctx: SuiteContext): Promise<Section> {
   let largest = 0;
   const rates: number[] = [];
   for (const engine of ctx.engines) {
-    const name = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
-    let storage: Storage | undefined;
-    let server: RunningServer | undefined;
-    try {
-      storage = await newStorage(engine, 'export');
-      ctx.log(`  ${name}: seeding ${num(count)} releases`);
-      await withDatabase(storage, (db) => seedReleases(db, 'bulk', 'export', count));
-      server = await benchServer(storage, { demo: false });
+    const name = engineName(engine);
+    ctx.log(`  ${name}: seeding ${num(count)} releases`);
+    await onFreshServer(engine, 'export', { demo: false, seed: (db) => seedReleases(db, 'bulk', 'export', count) }, async (server) => {
       const pid = server.process.pid!;
       // Load the export route's code (a 404 for a project that does not exist), then let the server
       // settle: both exports are measured against this idle baseline, not against each other.
@@ -77,9 +72,7 @@ export async function exportSuite(ctx: SuiteContext): Promise<Section> {
         targets.push({ name: `export RSS growth < 64 MB, ${format === 'ndjson' ? 'NDJSON' : 'Markdown'} (${name})`, met: growth < GROWTH_TARGET, measured: `+${mb(growth)}` });
         await new Promise((r) => setTimeout(r, 500));
       }
-    } finally {
-      await stopAll(server, storage);
-    }
+    });
   }
   let raw: RawServer | undefined;
   try {

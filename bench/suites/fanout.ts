@@ -3,7 +3,7 @@ import path from 'node:path';
 import { deliver, releaseEvent } from '../lib/github';
 import type { Section, SuiteContext, Target } from '../lib/report';
 import { rss, watchRss } from '../lib/rss';
-import { benchServer, createProject, newStorage, startRawServer, stopAll, TMP, type RawServer, type RunningServer, type Storage } from '../lib/servers';
+import { createProject, engineName, onFreshServer, startRawServer, TMP, type RawServer } from '../lib/servers';
 import { openCrowd, type SseCrowd } from '../lib/sse';
 import { mb, median, ms, percentile, pct, times } from '../lib/stats';
 
@@ -50,41 +50,38 @@ export async function fanoutSuite(ctx: SuiteContext): Promise<Section> {
   const results: { name: string; m: Measured }[] = [];
 
   for (const engine of ctx.engines) {
-    const name = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
-    let storage: Storage | undefined;
-    let server: RunningServer | undefined;
+    const name = engineName(engine);
     let crowd: SseCrowd | undefined;
-    try {
-      storage = await newStorage(engine, 'fanout');
-      server = await benchServer(storage, { demo: false });
-      await createProject(server, 'bench', 'fanout');
-      const pid = server.process.pid!;
-      const url = server.url;
-      await (await fetch(`${url}/api/v1/releases?limit=1`)).arrayBuffer(); // load the API's code before the baseline
-      await sleep(500);
-      const idle = rss(pid);
-      ctx.log(`  ${name}: opening ${clients} streams`);
-      crowd = await openCrowd(`${url}/api/v1/stream`, clients);
-      // A first event proves every client is subscribed (and warms the path); it is not counted.
-      const warm = crowd.await('v0.0.0');
-      if ((await deliver(url, releaseEvent('published', 'bench', 'fanout', 2_000_000, 'v0.0.0'))).status !== 200) throw new Error('warm-up webhook failed');
-      await warm;
-      frame ??= crowd.frameOf('v0.0.0');
-      await sleep(500);
-      const connected = rss(pid);
-      const m = await measure(crowd, pid, events, async (i, tag) => {
-        const res = await deliver(url, releaseEvent('published', 'bench', 'fanout', 2_000_001 + i, tag));
-        const t = performance.now();
-        if (res.status !== 200) throw new Error(`webhook → ${res.status}`);
-        await res.arrayBuffer();
-        return t;
-      });
-      results.push({ name, m: { ...m, idle, connected } });
-      ctx.log(`  ${name}: p50 ${ms(median(m.latencies))}, p99 ${ms(percentile(m.latencies, 99))}, last client max ${ms(Math.max(...m.lastPerEvent))}; RSS ${mb(idle)} → ${mb(connected)} connected, peak ${mb(m.peak)}`);
-    } finally {
-      crowd?.close();
-      await stopAll(server, storage);
-    }
+    await onFreshServer(engine, 'fanout', { demo: false }, async (server) => {
+      try {
+        await createProject(server, 'bench', 'fanout');
+        const pid = server.process.pid!;
+        const url = server.url;
+        await (await fetch(`${url}/api/v1/releases?limit=1`)).arrayBuffer(); // load the API's code before the baseline
+        await sleep(500);
+        const idle = rss(pid);
+        ctx.log(`  ${name}: opening ${clients} streams`);
+        crowd = await openCrowd(`${url}/api/v1/stream`, clients);
+        // A first event proves every client is subscribed (and warms the path); it is not counted.
+        const warm = crowd.await('v0.0.0');
+        if ((await deliver(url, releaseEvent('published', 'bench', 'fanout', 2_000_000, 'v0.0.0'))).status !== 200) throw new Error('warm-up webhook failed');
+        await warm;
+        frame ??= crowd.frameOf('v0.0.0');
+        await sleep(500);
+        const connected = rss(pid);
+        const m = await measure(crowd, pid, events, async (i, tag) => {
+          const res = await deliver(url, releaseEvent('published', 'bench', 'fanout', 2_000_001 + i, tag));
+          const t = performance.now();
+          if (res.status !== 200) throw new Error(`webhook → ${res.status}`);
+          await res.arrayBuffer();
+          return t;
+        });
+        results.push({ name, m: { ...m, idle, connected } });
+        ctx.log(`  ${name}: p50 ${ms(median(m.latencies))}, p99 ${ms(percentile(m.latencies, 99))}, last client max ${ms(Math.max(...m.lastPerEvent))}; RSS ${mb(idle)} → ${mb(connected)} connected, peak ${mb(m.peak)}`);
+      } finally {
+        crowd?.close();
+      }
+    });
   }
 
   // The machine: the same clients and the same frame on a raw node:http server.

@@ -1,6 +1,6 @@
 import { deliver, releaseEvent } from '../lib/github';
 import type { Section, SuiteContext, Target } from '../lib/report';
-import { adminPost, benchServer, createProject, newStorage, stopAll, type RunningServer, type Storage } from '../lib/servers';
+import { adminPost, createProject, engineName, onFreshServer, type RunningServer } from '../lib/servers';
 import { median, ms, pct, percentile, times } from '../lib/stats';
 
 /**
@@ -29,12 +29,8 @@ export async function publishSuite(ctx: SuiteContext): Promise<Section> {
   const targets: Target[] = [];
   const notes: string[] = [];
   for (const engine of ctx.engines) {
-    const name = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
-    let storage: Storage | undefined;
-    let server: RunningServer | undefined;
-    try {
-      storage = await newStorage(engine, 'publish');
-      server = await benchServer(storage, { demo: true });
+    const name = engineName(engine);
+    await onFreshServer(engine, 'publish', { demo: true }, async (server) => {
       await createProject(server, 'bench', 'publish');
       const page = '/bench/publish';
       if ((await fetch(`${server.url}${page}`)).status !== 200) throw new Error(`${page} is not served`);
@@ -67,9 +63,7 @@ export async function publishSuite(ctx: SuiteContext): Promise<Section> {
       ctx.log(`  ${name}: p50 ${ms(median(total))}, p95 ${ms(p95)}, max ${ms(Math.max(...total))} (manual revalidation ${ms(median(manual))})`);
       rows.push([name, count, ms(median(ack)), ms(median(total)), ms(p95), ms(Math.max(...total)), ms(median(manual)), times(median(total) / median(manual)), pct(p95 / ISR_WINDOW_MS)]);
       targets.push({ name: `publish-to-visible p95 < 1 s (${name})`, met: p95 < 1000, measured: ms(p95) });
-    } finally {
-      await stopAll(server, storage);
-    }
+    });
   }
   notes.push(`Resolution: the page is polled every ${POLL_MS} ms, so each figure may be up to ${POLL_MS} ms late. Each release is published once the previous one is visible (${50} ms apart).`);
   return {

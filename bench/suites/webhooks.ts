@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deliveryHeaders, releaseEvent } from '../lib/github';
 import { load, CONNECTIONS, type LoadResult } from '../lib/load';
 import type { Section, SuiteContext } from '../lib/report';
-import { benchServer, createProject, newStorage, stopAll, type RunningServer, type Storage } from '../lib/servers';
+import { createProject, engineName, onFreshServer } from '../lib/servers';
 import { ms, num, pct } from '../lib/stats';
 
 /**
@@ -19,12 +19,8 @@ export async function webhooksSuite(ctx: SuiteContext): Promise<Section> {
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
   for (const engine of ctx.engines) {
-    const name = engine === 'pglite' ? 'PGlite' : 'PostgreSQL';
-    let storage: Storage | undefined;
-    let server: RunningServer | undefined;
-    try {
-      storage = await newStorage(engine, 'hooks');
-      server = await benchServer(storage, { demo: false });
+    const name = engineName(engine);
+    await onFreshServer(engine, 'hooks', { demo: false }, async (server) => {
       await createProject(server, 'bench', 'ingest');
       const template = JSON.stringify(releaseEvent('published', 'bench', 'ingest', ID, 'v-TAG'));
       if (template.split(String(ID)).length !== 2) throw new Error('the payload template must name its release id once');
@@ -44,9 +40,7 @@ export async function webhooksSuite(ctx: SuiteContext): Promise<Section> {
       rows.push([name, num(hooks.rps), ms(hooks.p50), ms(hooks.p99), num(bare.rps), pct(hooks.rps / bare.rps), hooks.bad ? `**${hooks.bad}** ${JSON.stringify(hooks.statuses)}` : '0']);
       if (total > answered || total < answered - CONNECTIONS) notes.push(`${name}: the delivery log holds ${total} deliveries but ${answered} requests were built.`);
       else notes.push(`${name}: the delivery log accounts for every delivery (${num(total)} logged; requests built but never sent when the run stopped: ${answered - total}).`);
-    } finally {
-      await stopAll(server, storage);
-    }
+    });
   }
   return {
     id: 'webhooks',

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { loadDashboard, type DashboardData } from '@/lib/admin/data';
 import { adminPage, type AdminProps } from '@/lib/admin/page';
 import { projectAdminPath, deliveryAdminPath } from '@/lib/admin/paths';
+import { DataTable } from '@/lib/admin/ui/DataTable';
 import { FieldError, Flash } from '@/lib/admin/ui/Flash';
 import { StatusBadge } from '@/lib/admin/ui/StatusBadge';
 import { formatDateTime, plural } from '@/lib/admin/ui/format';
@@ -29,58 +30,43 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, paylo
         ) : null}
       </div>
       <Flash flash={flash} />
-      {projects.length === 0 ? (
-        <p className="empty-note">No projects yet. Add the first one below.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data" aria-label="Projects">
-            <thead>
-              <tr>
-                <th scope="col">Project</th>
-                <th scope="col" className="num">Releases</th>
-                <th scope="col" className="num">Public</th>
-                <th scope="col" className="num">Drafts</th>
-                <th scope="col" className="num">Hidden</th>
-                <th scope="col">Last delivery</th>
-                <th scope="col">Webhook secret</th>
-              </tr>
-            </thead>
-            <tbody>
-              {projects.map((p) => (
-                <tr key={p.fullName} data-project={p.fullName}>
-                  <td>
-                    <Link href={projectAdminPath(p)}>{p.name}</Link>
-                    <div className="muted mono">{p.fullName}</div>
-                  </td>
-                  <td className="num" data-count="releases">{p.releases}</td>
-                  <td className="num">{p.published}</td>
-                  <td className="num">{p.drafts}</td>
-                  <td className="num">{p.hidden}</td>
-                  <td>
-                    {p.lastDelivery ? (
-                      <>
-                        <StatusBadge status={p.lastDelivery.status} />{' '}
-                        {session.admin ? (
-                          <Link href={deliveryAdminPath(p.lastDelivery.id)}>{formatDateTime(p.lastDelivery.receivedAt)}</Link>
-                        ) : (
-                          formatDateTime(p.lastDelivery.receivedAt)
-                        )}
-                        <div className="muted">
-                          {p.lastDelivery.event}
-                          {p.lastDelivery.action ? `.${p.lastDelivery.action}` : ''}
-                        </div>
-                      </>
-                    ) : (
-                      <span className="muted">none yet</span>
-                    )}
-                  </td>
-                  <td>{p.hasSecret ? 'own secret' : <span className="muted">global secret</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Projects"
+        columns={['Project', { label: 'Releases', num: true }, { label: 'Public', num: true }, { label: 'Drafts', num: true }, { label: 'Hidden', num: true }, 'Last delivery', 'Webhook secret']}
+        rows={projects}
+        empty="No projects yet. Add the first one below."
+        row={(p) => (
+          <tr key={p.fullName} data-project={p.fullName}>
+            <td>
+              <Link href={projectAdminPath(p)}>{p.name}</Link>
+              <div className="muted mono">{p.fullName}</div>
+            </td>
+            <td className="num" data-count="releases">{p.releases}</td>
+            <td className="num">{p.published}</td>
+            <td className="num">{p.drafts}</td>
+            <td className="num">{p.hidden}</td>
+            <td>
+              {p.lastDelivery ? (
+                <>
+                  <StatusBadge status={p.lastDelivery.status} />{' '}
+                  {session.admin ? (
+                    <Link href={deliveryAdminPath(p.lastDelivery.id)}>{formatDateTime(p.lastDelivery.receivedAt)}</Link>
+                  ) : (
+                    formatDateTime(p.lastDelivery.receivedAt)
+                  )}
+                  <div className="muted">
+                    {p.lastDelivery.event}
+                    {p.lastDelivery.action ? `.${p.lastDelivery.action}` : ''}
+                  </div>
+                </>
+              ) : (
+                <span className="muted">none yet</span>
+              )}
+            </td>
+            <td>{p.hasSecret ? 'own secret' : <span className="muted">global secret</span>}</td>
+          </tr>
+        )}
+      />
 
       <section className="panel" aria-labelledby="add-heading">
         <h2 id="add-heading">Add a project</h2>

@@ -6,6 +6,7 @@ import type { FlashMessage } from '../flash';
 import type { DeliveryView } from '../../github/deliveries';
 import { deliveryAdminPath } from '../paths';
 import { callApi, problemMessage } from './api';
+import { DataTable } from './DataTable';
 import { Flash } from './Flash';
 import { StatusBadge } from './StatusBadge';
 import { formatDateTime } from './format';
@@ -136,68 +137,53 @@ export function DeliveriesView({ data, flash: initialFlash }: { data: Deliveries
       <p className="muted" aria-live="polite" data-total={total}>
         {loading ? 'Loading…' : `${total} deliver${total === 1 ? 'y' : 'ies'}`}
       </p>
-      {items.length === 0 ? (
-        <p className="empty-note">No deliveries match.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data" aria-label="Deliveries">
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Event</th>
-                <th scope="col">Project</th>
-                <th scope="col">Status</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <tr key={d.id} data-delivery={d.id} data-status={d.status}>
-                  <td>
-                    <Link href={deliveryAdminPath(d.id)}>{formatDateTime(d.receivedAt)}</Link>
-                    <div className="muted mono" title="X-GitHub-Delivery">
-                      {d.guid}
-                    </div>
-                  </td>
-                  <td className="mono">
-                    {d.event}
-                    {d.action ? `.${d.action}` : ''}
-                  </td>
-                  <td>{d.project ?? <span className="muted">—</span>}</td>
-                  <td>
-                    <StatusBadge status={d.status} />
-                    {d.duplicates ? <div className="muted">{d.duplicates}× resent</div> : null}
-                  </td>
-                  <td>
-                    {d.outcome ?? ''}
-                    {d.error ? <div className="field-error">{d.error}</div> : null}
-                    {d.replayedAt ? <div className="muted">replayed {formatDateTime(d.replayedAt)}</div> : null}
-                  </td>
-                  <td>
-                    <div className="row-actions">
-                      <Link href={deliveryAdminPath(d.id)} className="button secondary small">
-                        Details<span className="sr-only"> of delivery {d.id}</span>
-                      </Link>
-                      <ReplayButton
-                        id={d.id}
-                        returnTo="list"
-                        enhanced={enhanced}
-                        onDone={(f) => {
-                          setFlash(f);
-                          void load(filters, offset);
-                        }}
-                      />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Deliveries"
+        columns={['Received', 'Event', 'Project', 'Status', 'Outcome']}
+        actions
+        rows={items}
+        empty="No deliveries match."
+        row={(d) => (
+          <tr key={d.id} data-delivery={d.id} data-status={d.status}>
+            <td>
+              <Link href={deliveryAdminPath(d.id)}>{formatDateTime(d.receivedAt)}</Link>
+              <div className="muted mono" title="X-GitHub-Delivery">
+                {d.guid}
+              </div>
+            </td>
+            <td className="mono">
+              {d.event}
+              {d.action ? `.${d.action}` : ''}
+            </td>
+            <td>{d.project ?? <span className="muted">—</span>}</td>
+            <td>
+              <StatusBadge status={d.status} />
+              {d.duplicates ? <div className="muted">{d.duplicates}× resent</div> : null}
+            </td>
+            <td>
+              {d.outcome ?? ''}
+              {d.error ? <div className="field-error">{d.error}</div> : null}
+              {d.replayedAt ? <div className="muted">replayed {formatDateTime(d.replayedAt)}</div> : null}
+            </td>
+            <td>
+              <div className="row-actions">
+                <Link href={deliveryAdminPath(d.id)} className="button secondary small">
+                  Details<span className="sr-only"> of delivery {d.id}</span>
+                </Link>
+                <ReplayButton
+                  id={d.id}
+                  returnTo="list"
+                  enhanced={enhanced}
+                  onDone={(f) => {
+                    setFlash(f);
+                    void load(filters, offset);
+                  }}
+                />
+              </div>
+            </td>
+          </tr>
+        )}
+      />
       {total > data.limit ? (
         <nav className="pager-admin" aria-label="Delivery pages">
           {offset > 0 ? <a href={page(Math.max(0, offset - data.limit))}>← Newer</a> : <span />}

@@ -5,6 +5,7 @@ import type { ImportsData, ImportView } from '../data';
 import type { FlashMessage } from '../flash';
 import { importsAdminPath, projectAdminPath, splitFullName } from '../paths';
 import { callApi, problemMessage } from './api';
+import { DataTable } from './DataTable';
 import { Flash } from './Flash';
 import { StatusBadge } from './StatusBadge';
 import { formatDateTime } from './format';
@@ -150,48 +151,33 @@ export function ImportsPanel({ data, flash: initialFlash }: { data: ImportsData;
       {current ? <ImportProgress run={current} /> : null}
 
       <h2>Recent imports</h2>
-      {recent.length === 0 ? (
-        <p className="empty-note">None yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data" aria-label="Recent imports">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Project</th>
-                <th scope="col">State</th>
-                <th scope="col" className="num">Pages</th>
-                <th scope="col" className="num">Created</th>
-                <th scope="col" className="num">Updated</th>
-                <th scope="col" className="num">Unchanged</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((i) => {
-                const p = splitFullName(i.project);
-                return (
-                  <tr key={i.id}>
-                    <td>
-                      <a href={importsAdminPath(i.project, i.id)}>{formatDateTime(i.createdAt)}</a>
-                    </td>
-                    <td>{p ? <Link href={projectAdminPath(p)}>{i.project}</Link> : i.project}</td>
-                    <td>
-                      <StatusBadge status={i.state} />
-                    </td>
-                    <td className="num">
-                      {i.pagesDone}
-                      {i.pagesTotal ? ` / ${i.pagesTotal}` : ''}
-                    </td>
-                    <td className="num">{i.created}</td>
-                    <td className="num">{i.updated}</td>
-                    <td className="num">{i.skipped}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Recent imports"
+        columns={['Started', 'Project', 'State', { label: 'Pages', num: true }, { label: 'Created', num: true }, { label: 'Updated', num: true }, { label: 'Unchanged', num: true }]}
+        rows={recent}
+        empty="None yet."
+        row={(i) => {
+          const p = splitFullName(i.project);
+          return (
+            <tr key={i.id}>
+              <td>
+                <a href={importsAdminPath(i.project, i.id)}>{formatDateTime(i.createdAt)}</a>
+              </td>
+              <td>{p ? <Link href={projectAdminPath(p)}>{i.project}</Link> : i.project}</td>
+              <td>
+                <StatusBadge status={i.state} />
+              </td>
+              <td className="num">
+                {i.pagesDone}
+                {i.pagesTotal ? ` / ${i.pagesTotal}` : ''}
+              </td>
+              <td className="num">{i.created}</td>
+              <td className="num">{i.updated}</td>
+              <td className="num">{i.skipped}</td>
+            </tr>
+          );
+        }}
+      />
     </>
   );
 }

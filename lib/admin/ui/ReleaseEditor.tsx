@@ -6,6 +6,7 @@ import type { FlashMessage } from '../flash';
 import { localFromIso, publishedAtFromForm } from '../form-values';
 import { apiProjectPath, apiReleasePath, editorPath, projectAdminPath } from '../paths';
 import { callApi, problemFields, problemMessage, type ApiResult } from './api';
+import { Breadcrumb } from './Breadcrumb';
 import { FieldError, Flash } from './Flash';
 import { formatDateTime } from './format';
 
@@ -187,9 +188,13 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/admin">Projects</Link> / <Link href={projectAdminPath(project)}>{project.fullName}</Link> / <span>{editing ? originalTag : 'New release'}</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { href: '/admin', label: 'Projects' },
+          { href: projectAdminPath(project), label: project.fullName },
+        ]}
+        current={editing ? originalTag : 'New release'}
+      />
       <div className="page-head">
         <div>
           <h1>{editing ? `Edit ${originalTag}` : 'New release'}</h1>

@@ -3,6 +3,7 @@ import type { FlashMessage } from '../flash';
 import type { TokenView } from '../../tokens/repo';
 import { callApi, problemFields, problemMessage } from './api';
 import { CopyField } from './CopyField';
+import { DataTable } from './DataTable';
 import { FieldError, Flash } from './Flash';
 import { formatDateTime } from './format';
 
@@ -112,55 +113,40 @@ export function TokensPanel({ tokens: initial, flash: initialFlash, sessionToken
       </section>
 
       <h2>All tokens</h2>
-      {tokens.length === 0 ? (
-        <p className="empty-note">No tokens yet (SHIPLOG_ADMIN_TOKEN still works).</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data" aria-label="Tokens">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id} data-token={t.id} data-token-name={t.name}>
-                  <td>
-                    {t.name}
-                    {t.id === sessionTokenId ? <div className="muted">this session</div> : null}
-                  </td>
-                  <td className="mono">{t.prefix}…</td>
-                  <td>
-                    {t.scopes.map((s) => (
-                      <span key={s} className="pill">
-                        {s}
-                      </span>
-                    ))}
-                  </td>
-                  <td>{formatDateTime(t.createdAt)}</td>
-                  <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">never</span>}</td>
-                  <td>
-                    <form method="post" action="/api/admin/tokens" className="inline" onSubmit={enhanced ? (e) => revoke(e, t) : undefined}>
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="id" value={t.id} />
-                      <button type="submit" className="button danger small" disabled={busy} data-action="revoke">
-                        Revoke<span className="sr-only"> {t.name}</span>
-                      </button>
-                    </form>
-                  </td>
-                </tr>
+      <DataTable
+        label="Tokens"
+        columns={['Name', 'Prefix', 'Scopes', 'Created', 'Last used']}
+        actions
+        rows={tokens}
+        empty="No tokens yet (SHIPLOG_ADMIN_TOKEN still works)."
+        row={(t) => (
+          <tr key={t.id} data-token={t.id} data-token-name={t.name}>
+            <td>
+              {t.name}
+              {t.id === sessionTokenId ? <div className="muted">this session</div> : null}
+            </td>
+            <td className="mono">{t.prefix}…</td>
+            <td>
+              {t.scopes.map((s) => (
+                <span key={s} className="pill">
+                  {s}
+                </span>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </td>
+            <td>{formatDateTime(t.createdAt)}</td>
+            <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">never</span>}</td>
+            <td>
+              <form method="post" action="/api/admin/tokens" className="inline" onSubmit={enhanced ? (e) => revoke(e, t) : undefined}>
+                <input type="hidden" name="intent" value="revoke" />
+                <input type="hidden" name="id" value={t.id} />
+                <button type="submit" className="button danger small" disabled={busy} data-action="revoke">
+                  Revoke<span className="sr-only"> {t.name}</span>
+                </button>
+              </form>
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

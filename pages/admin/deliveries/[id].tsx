@@ -6,6 +6,7 @@ import { loadDelivery, type DeliveryDetail } from '@/lib/admin/data';
 import type { FlashMessage } from '@/lib/admin/flash';
 import { adminPage, type AdminProps } from '@/lib/admin/page';
 import { projectAdminPath, splitFullName } from '@/lib/admin/paths';
+import { Breadcrumb } from '@/lib/admin/ui/Breadcrumb';
 import { ReplayButton } from '@/lib/admin/ui/DeliveriesView';
 import { Flash } from '@/lib/admin/ui/Flash';
 import { StatusBadge } from '@/lib/admin/ui/StatusBadge';
@@ -29,9 +30,7 @@ export default function DeliveryPage({ delivery, flash: initialFlash }: AdminPro
       <Head>
         <title>{`Delivery ${delivery.id} · Shiplog Admin`}</title>
       </Head>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/admin/deliveries">Deliveries</Link> / <span>{delivery.id}</span>
-      </nav>
+      <Breadcrumb trail={[{ href: '/admin/deliveries', label: 'Deliveries' }]} current={delivery.id} />
       <div className="page-head">
         <h1>
           Delivery {delivery.id} <StatusBadge status={delivery.status} />

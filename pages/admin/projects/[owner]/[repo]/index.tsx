@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { loadProjectAdmin, releaseExists, type ProjectAdminData } from '@/lib/admin/data';
 import { adminPage, queryParam, type AdminProps } from '@/lib/admin/page';
 import { deliveryAdminPath, editorPath, importsAdminPath } from '@/lib/admin/paths';
+import { Breadcrumb } from '@/lib/admin/ui/Breadcrumb';
+import { DataTable } from '@/lib/admin/ui/DataTable';
 import { Flash } from '@/lib/admin/ui/Flash';
 import { StatusBadge } from '@/lib/admin/ui/StatusBadge';
 import { WebhookSetupPanel } from '@/lib/admin/ui/WebhookSetupPanel';
@@ -29,9 +31,7 @@ export default function ProjectAdmin({ project, releases, total, offset, limit, 
       <Head>
         <title>{`${project.fullName} · Shiplog Admin`}</title>
       </Head>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/admin">Projects</Link> / <span>{project.fullName}</span>
-      </nav>
+      <Breadcrumb trail={[{ href: '/admin', label: 'Projects' }]} current={project.fullName} />
       <div className="page-head">
         <div>
           <h1>{project.name}</h1>
@@ -54,62 +54,47 @@ export default function ProjectAdmin({ project, releases, total, offset, limit, 
 
       <section aria-labelledby="releases-heading">
         <h2 id="releases-heading">Releases ({total})</h2>
-        {releases.length === 0 ? (
-          <p className="empty-note">No releases yet: write one, import them from GitHub, or publish one on GitHub once the webhook is set up.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data" aria-label="Releases">
-              <thead>
-                <tr>
-                  <th scope="col">Tag</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Published</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {releases.map((r) => (
-                  <tr key={r.tag} data-tag={r.tag}>
-                    <td>
-                      <Link href={editorPath(project, r.tag)} className="mono">
-                        {r.tag}
-                      </Link>
-                    </td>
-                    <td>{r.name ?? <span className="muted">—</span>}</td>
-                    <td>{r.draft ? <span className="muted">not published</span> : formatDateTime(r.publishedAt)}</td>
-                    <td>
-                      {r.draft ? <span className="pill draft">draft</span> : null} {r.hidden ? <span className="pill hidden">hidden</span> : null}{' '}
-                      {r.prerelease ? <span className="pill pre">pre-release</span> : null}
-                      {!r.draft && !r.hidden ? <span className="pill">public</span> : null}
-                    </td>
-                    <td>{r.source}</td>
-                    <td>
-                      <div className="row-actions">
-                        <Link href={editorPath(project, r.tag)} className="button secondary small">
-                          Edit<span className="sr-only"> {r.tag}</span>
-                        </Link>
-                        <form method="post" action="/api/admin/releases" className="inline">
-                          <input type="hidden" name="project" value={project.fullName} />
-                          <input type="hidden" name="originalTag" value={r.tag} />
-                          <input type="hidden" name="etag" value={r.etag} />
-                          <input type="hidden" name="return" value={here} />
-                          <button type="submit" name="intent" value={r.hidden ? 'unhide' : 'hide'} className="button secondary small">
-                            {r.hidden ? 'Unhide' : 'Hide'}
-                            <span className="sr-only"> {r.tag}</span>
-                          </button>
-                        </form>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          label="Releases"
+          columns={['Tag', 'Name', 'Published', 'State', 'Source']}
+          actions
+          rows={releases}
+          empty="No releases yet: write one, import them from GitHub, or publish one on GitHub once the webhook is set up."
+          row={(r) => (
+            <tr key={r.tag} data-tag={r.tag}>
+              <td>
+                <Link href={editorPath(project, r.tag)} className="mono">
+                  {r.tag}
+                </Link>
+              </td>
+              <td>{r.name ?? <span className="muted">—</span>}</td>
+              <td>{r.draft ? <span className="muted">not published</span> : formatDateTime(r.publishedAt)}</td>
+              <td>
+                {r.draft ? <span className="pill draft">draft</span> : null} {r.hidden ? <span className="pill hidden">hidden</span> : null}{' '}
+                {r.prerelease ? <span className="pill pre">pre-release</span> : null}
+                {!r.draft && !r.hidden ? <span className="pill">public</span> : null}
+              </td>
+              <td>{r.source}</td>
+              <td>
+                <div className="row-actions">
+                  <Link href={editorPath(project, r.tag)} className="button secondary small">
+                    Edit<span className="sr-only"> {r.tag}</span>
+                  </Link>
+                  <form method="post" action="/api/admin/releases" className="inline">
+                    <input type="hidden" name="project" value={project.fullName} />
+                    <input type="hidden" name="originalTag" value={r.tag} />
+                    <input type="hidden" name="etag" value={r.etag} />
+                    <input type="hidden" name="return" value={here} />
+                    <button type="submit" name="intent" value={r.hidden ? 'unhide' : 'hide'} className="button secondary small">
+                      {r.hidden ? 'Unhide' : 'Hide'}
+                      <span className="sr-only"> {r.tag}</span>
+                    </button>
+                  </form>
+                </div>
+              </td>
+            </tr>
+          )}
+        />
         {total > limit ? (
           <nav className="pager-admin" aria-label="Release pages">
             {offset > 0 ? <Link href={`?offset=${Math.max(0, offset - limit)}`}>← Newer</Link> : <span />}

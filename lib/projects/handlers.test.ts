@@ -214,6 +214,13 @@ describe('PUT, PATCH, DELETE /projects/{owner}/{repo}', () => {
     await api('POST', P, { body: { owner: 'moveco', repo: 'old', name: 'Old', description: 'desc', homepage: 'https://old.example.com' } });
   });
 
+  it('PATCH asking for an answer it cannot have (406) changes nothing', async () => {
+    const before = (await api('GET', `${P}/moveco/old`)).json<Record<string, unknown>>();
+    const r = await merge(`${P}/moveco/old`, { name: 'Never stored' }, { accept: 'text/html' });
+    expect([r.status, r.headers['content-type']]).toEqual([406, 'application/problem+json; charset=utf-8']);
+    expect((await api('GET', `${P}/moveco/old`)).json<Record<string, unknown>>()).toEqual(before);
+  });
+
   it('PATCH merge patch changes only what it names', async () => {
     const before = (await api('GET', `${P}/moveco/old`)).json<Json>();
     const r = await merge(`${P}/moveco/old`, { name: 'Renamed name' });

@@ -8,7 +8,7 @@ import { parseCollectionQuery, parseSingleQuery, pickFields, type CollectionSpec
 import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, type Prepared } from '../http/conditional';
 import { readBody } from '../http/body';
 import { idempotentWrite } from '../http/idempotency';
-import { negotiate } from '../http/negotiate';
+import { negotiate, type Negotiated } from '../http/negotiate';
 import { pageResponse, prefersExactCount } from '../http/page';
 import { readPatch } from '../http/patch';
 import { cacheKey, principalKey, readContext, routeParam } from '../http/resource';
@@ -70,8 +70,7 @@ export async function getProject(req: NextApiRequest, res: NextApiResponse): Pro
   sendPrepared(req, res, prepared);
 }
 
-function respond(req: NextApiRequest, res: NextApiResponse, project: ProjectRecord, status: number, headers: Record<string, string> = {}) {
-  const rep = negotiate(req, 'project');
+function respond(req: NextApiRequest, res: NextApiResponse, rep: Negotiated, project: ProjectRecord, status: number, headers: Record<string, string> = {}) {
   sendRepresentation(req, res, {
     status,
     body: represent(project, rep.representation),
@@ -108,8 +107,10 @@ export async function postProject(req: NextApiRequest, res: NextApiResponse): Pr
   });
 }
 
+/** Negotiates the answer first (a 406 or 400 must never follow a committed change), then writes. */
 async function change(req: NextApiRequest, res: NextApiResponse, next: (current: ProjectRecord) => Promise<z.infer<typeof ProjectPut>>): Promise<void> {
   const version = apiVersion(req);
+  const rep = negotiate(req, 'project');
   const { before, after } = await write(async (tx) => {
     const current = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true, forUpdate: true });
     checkIfMatch(req, { kind: 'prj', id: current.id, version: current.version });
@@ -117,7 +118,7 @@ async function change(req: NextApiRequest, res: NextApiResponse, next: (current:
     return { before: current, after: await updateProject(tx, current, input) };
   });
   const moved = before.owner !== after.owner || before.repo !== after.repo;
-  respond(req, res, after, 200, moved ? { 'Content-Location': projectPath(`/api/v${version}`, after) } : {});
+  respond(req, res, rep, after, 200, moved ? { 'Content-Location': projectPath(`/api/v${version}`, after) } : {});
 }
 
 /** PUT: every writable field (the write-only webhookSecret may be left out: it then stays). */

@@ -365,6 +365,17 @@ describe('PUT, PATCH, DELETE …/releases/{tag}', () => {
     expect((await api('PUT', `${HELLO}/renamed%2F1.0.1`, { body: doc({ tag: '1.0.0' }) })).status).toBe(409);
   });
 
+  it('PUT or PATCH asking for an answer it cannot have (406, 400) changes nothing', async () => {
+    const before = (await api('GET', `${HELLO}/1.1.0`)).json<Json>();
+    const html = await merge(`${HELLO}/1.1.0`, { name: 'Never stored' }, { accept: 'text/html' });
+    expect([html.status, html.headers['content-type']]).toEqual([406, 'application/problem+json; charset=utf-8']);
+    const bogus = await api('PATCH', `${HELLO}/1.1.0?representation=bogus`, { body: { name: 'Never stored' }, type: 'application/merge-patch+json' });
+    expect(bogus.status).toBe(400);
+    const put = await api('PUT', `${HELLO}/1.1.0`, { body: { ...before, name: 'Never stored' }, headers: { accept: 'application/xml' } });
+    expect(put.status).toBe(406);
+    expect((await api('GET', `${HELLO}/1.1.0`)).json<Json>()).toEqual(before);
+  });
+
   it('PATCH merge patch changes only what it names; draft takes it off the site, un-drafting publishes now', async () => {
     const before = (await api('GET', `${HELLO}/1.1.0`)).json<Json>();
     const r = await merge(`${HELLO}/1.1.0`, { name: 'Merged' });

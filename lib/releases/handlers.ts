@@ -16,7 +16,7 @@ import { cacheKey, principalKey, readContext, routeParam, type ReadContext } fro
 import { parseQuery, validateBody } from '../http/validate';
 import { apiVersion } from '../http/versioning';
 import type { ApiVersion } from '../http/versions';
-import { negotiate, type Representation } from '../http/negotiate';
+import { negotiate, type Negotiated, type Representation } from '../http/negotiate';
 import { requireProject, type ProjectRecord } from '../projects/repo';
 import { projectBrief } from '../projects/present';
 import {
@@ -24,7 +24,6 @@ import {
   bulkUpdate,
   createRelease,
   deleteRelease,
-  findLatest,
   findRelease,
   listReleases,
   neighboursOf,
@@ -109,10 +108,6 @@ async function represent(db: Executor, records: ReleaseRecord[], ctx: Pick<ReadC
   });
 }
 
-function filtersFrom(q: { filters: unknown }): ReleaseFilters {
-  return q.filters as ReleaseFilters;
-}
-
 async function list(req: NextApiRequest, res: NextApiResponse, project: { owner: string; repo: string } | undefined): Promise<void> {
   const ctx = await readContext(req, 'release');
   const q = parseCollectionQuery<ReleaseSortKey, ReleaseFilters>(req, listSpec(ctx.version, !project, ctx.rep.representation));
@@ -122,7 +117,7 @@ async function list(req: NextApiRequest, res: NextApiResponse, project: { owner:
     const scope = project ? await requireProject(db, project.owner, project.repo) : undefined;
     const page = await listReleases(db, {
       projectId: scope?.id,
-      filters: filtersFrom(q),
+      filters: q.filters,
       seeAll: ctx.seeAll,
       sort: q.sort,
       offset: q.offset,
@@ -181,7 +176,8 @@ export async function getLatestRelease(req: NextApiRequest, res: NextApiResponse
   const version = apiVersion(req);
   const db = await getDb();
   const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'));
-  const latest = await findLatest(db, project.id);
+  // The project already carries its newest public, non-prerelease release (the same rule as the site).
+  const latest = project.latest;
   if (!latest) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no published release yet.`);
   const query = (req.url ?? '').includes('?') ? `?${(req.url ?? '').split('?')[1]}` : '';
   res.statusCode = 307;
@@ -200,8 +196,8 @@ export function validateDraft(w: ReleaseWrite): ReleaseWrite {
   return w;
 }
 
-function writeResponse(req: NextApiRequest, res: NextApiResponse, release: ReleaseRecord, version: ApiVersion, status: number, headers: Record<string, string> = {}) {
-  const rep = negotiate(req, 'release');
+/** Answers a write; `rep` was negotiated before the write, so a 406 or 400 never follows a committed change. */
+function writeResponse(req: NextApiRequest, res: NextApiResponse, rep: Negotiated, release: ReleaseRecord, version: ApiVersion, status: number, headers: Record<string, string> = {}) {
   const body = rep.representation === 'brief' ? releaseBrief(release) : releaseFull(release, version);
   sendRepresentation(req, res, {
     status,
@@ -254,6 +250,7 @@ function renamedHeaders(version: ApiVersion, before: ReleaseRecord, after: Relea
 export async function putRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
   const version = apiVersion(req);
+  const rep = negotiate(req, 'release');
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value);
   const w = validateDraft(toReleaseWrite(input));
@@ -261,13 +258,14 @@ export async function putRelease(req: NextApiRequest, res: NextApiResponse): Pro
     const { project, current } = await lockedRelease(tx, req);
     return { before: current, after: await updateRelease(tx, project, current, w) };
   });
-  writeResponse(req, res, after, version, 200, renamedHeaders(version, before, after));
+  writeResponse(req, res, rep, after, version, 200, renamedHeaders(version, before, after));
 }
 
 /** PATCH: merge patch (RFC 7396) or JSON Patch (RFC 6902) applied to the PUT document, then validated like PUT. */
 export async function patchRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
   const version = apiVersion(req);
+  const rep = negotiate(req, 'release');
   const patch = await readPatch(req);
   const { before, after } = await write(async (tx) => {
     const { project, current } = await lockedRelease(tx, req);
@@ -278,7 +276,7 @@ export async function patchRelease(req: NextApiRequest, res: NextApiResponse): P
     if (w.draft) w.publishedAt = null;
     return { before: current, after: await updateRelease(tx, project, current, validateDraft(w)) };
   });
-  writeResponse(req, res, after, version, 200, renamedHeaders(version, before, after));
+  writeResponse(req, res, rep, after, version, 200, renamedHeaders(version, before, after));
 }
 
 /** DELETE → 204. */

@@ -44,11 +44,26 @@ export async function postRevalidate(req: NextApiRequest, res: NextApiResponse):
   sendJson(req, res, result.failed.length ? 207 : 200, result);
 }
 
+/** Paths per request to `/api/revalidate`: well inside its 500-path and 64 KB limits at any tag length. */
+const CHUNK = 100;
+
 /**
  * Asks this server to regenerate pages, from code that has no response object (start-up, background
- * work). Retries with back-off; failures are logged, never dropped silently.
+ * work), in requests of at most CHUNK paths. Retries with back-off; failures are logged, never dropped
+ * silently. Answers undefined when some path could not be regenerated.
  */
 export async function revalidateSelf(paths: readonly string[], attempts = 6): Promise<RevalidateResult | undefined> {
+  const all: RevalidateResult = { revalidated: [], failed: [] };
+  const unique = [...new Set(paths)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const part = await revalidateChunk(unique.slice(i, i + CHUNK), attempts);
+    if (!part) return undefined;
+    all.revalidated.push(...part.revalidated);
+  }
+  return all;
+}
+
+async function revalidateChunk(paths: string[], attempts: number): Promise<RevalidateResult | undefined> {
   let delay = 250;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
@@ -63,7 +78,10 @@ export async function revalidateSelf(paths: readonly string[], attempts = 6): Pr
         if (!result.failed.length) return result;
         paths = result.failed.map((f) => f.path);
       } else {
-        log().warn({ status: response.status, attempt }, 'self-revalidation answered an error');
+        const detail = await response.text();
+        log().warn({ status: response.status, attempt, detail }, 'self-revalidation answered an error');
+        // The same request would be refused again: only a rate limit or a server error is worth a retry.
+        if (response.status < 500 && response.status !== 429) break;
       }
     } catch (err) {
       log().warn({ err: (err as Error).message, attempt }, 'self-revalidation failed');

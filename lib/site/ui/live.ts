@@ -24,7 +24,8 @@ export function useLiveReleases(initial: PageRelease[], project?: string, option
     const apply = (raw: MessageEvent<string>) => {
       const event = JSON.parse(raw.data) as LiveEvent;
       setReleases((current) => {
-        const rest = current.filter((r) => !(r.tag === event.tag && (!project || event.project === project)));
+        // The same release: its tag within its project (another project may have the same tag).
+        const rest = current.filter((r) => !(r.tag === event.tag && r.project === event.project));
         if (event.type === 'release.deleted' || !event.release) return rest;
         if (event.type === 'release.updated' && rest.length === current.length && options.onlyNew) return current;
         const updated = { ...event.release, project: event.project } as PageRelease;

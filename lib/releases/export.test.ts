@@ -103,3 +103,16 @@ describe.each([
     expect(text.slice(intro.length)).toBe(want.map(markdownEntry).join(''));
   });
 });
+
+it('changes its ETag when a reaction is added (reactions are in every NDJSON line)', async () => {
+  const url = '/api/v2/projects/odd/data/changelog?format=ndjson';
+  const call = (headers: Record<string, string> = {}) => invoke(route, { url, headers, query: { version: 'v2', owner: 'odd', repo: 'data', format: 'ndjson' } });
+  const first = await call();
+  const etag = String(first.headers.etag);
+  expect((await call({ 'if-none-match': etag })).status).toBe(304);
+  const [v1] = await t.db().select({ id: releases.id }).from(releases).where(sql`${releases.tag} = 'v1.0.0'`);
+  await t.db().insert(releaseReactions).values({ releaseId: v1!.id, content: 'heart', count: 1 });
+  const after = await call({ 'if-none-match': etag });
+  expect(after.status).toBe(200);
+  expect(after.text).toContain('"heart":1');
+});

@@ -125,7 +125,13 @@ export async function getChangelogExport(req: NextApiRequest, res: NextApiRespon
   const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: ctx.seeAll });
   const visible = ctx.seeAll ? eq(releases.projectId, project.id) : and(eq(releases.projectId, project.id), publicRelease);
   const [state] = await db
-    .select({ n: sql<number>`count(*)::int`, maxId: sql<number>`coalesce(max(${releases.id}), 0)`, changed: sql<string>`coalesce(max(${releases.updatedAt})::text, '')` })
+    .select({
+      n: sql<number>`count(*)::int`,
+      maxId: sql<number>`coalesce(max(${releases.id}), 0)`,
+      changed: sql<string>`coalesce(max(${releases.updatedAt})::text, '')`,
+      // Reactions are in every NDJSON line but do not touch updated_at: their total is part of the state.
+      reacted: sql<string>`(select coalesce(sum(rr.count), 0)::text from release_reactions rr join releases r2 on r2.id = rr.release_id where r2.project_id = ${project.id})`,
+    })
     .from(releases)
     .where(visible);
   const etag = `"x-${contentHash(JSON.stringify([ctx.version, format, ctx.seeAll, project.id, project.version, state]))}"`;

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { config } from '../config';
 import { getDb } from '../db';
 import { apiTokens, tokenScopes, type TokenScope } from '../db/schema';
+import { tokenVerified } from '../http/rate-limit';
 import { ApiError } from '../http/errors';
 import { crossSiteRefused, SAFE_METHODS, sameOriginVerdict } from '../admin/same-origin';
 import { hasSessionCookie, readSession } from '../admin/session';
@@ -59,13 +60,13 @@ export async function authenticate(req: IncomingMessage): Promise<Principal | un
   const secret = bearerOf(req);
   if (secret) return principalForSecret(secret);
   if (!hasSessionCookie(req)) return undefined;
+  // Cross-site first: a cross-site read is anonymous whatever the cookie holds (no session lookup).
+  const verdict = sameOriginVerdict(req);
+  const safe = SAFE_METHODS.has((req.method ?? 'GET').toUpperCase());
+  if (!verdict.ok && safe) return undefined;
   const session = await readSession(req);
   if (!session) return undefined;
-  const verdict = sameOriginVerdict(req);
-  if (!verdict.ok) {
-    if (SAFE_METHODS.has((req.method ?? 'GET').toUpperCase())) return undefined;
-    throw crossSiteRefused(verdict.reason);
-  }
+  if (!verdict.ok) throw crossSiteRefused(verdict.reason);
   return session.principal;
 }
 
@@ -73,6 +74,7 @@ export async function authenticate(req: IncomingMessage): Promise<Principal | un
 export async function principalForSecret(secret: string, options: { allowInternal?: boolean } = { allowInternal: true }): Promise<Principal> {
   const admin = config().SHIPLOG_ADMIN_TOKEN;
   if (admin && sameSecret(secret, admin)) {
+    tokenVerified(secret);
     return { kind: 'bootstrap', tokenId: null, name: 'SHIPLOG_ADMIN_TOKEN', scopes: tokenScopes };
   }
   if (options.allowInternal && secret.startsWith('int_') && sameSecret(secret, internalSecret())) {
@@ -91,6 +93,7 @@ export async function principalForSecret(secret: string, options: { allowInterna
     await db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.id));
   }
   const scopes = row.scopes.filter((s): s is TokenScope => (tokenScopes as readonly string[]).includes(s));
+  tokenVerified(secret);
   return { kind: 'token', tokenId: row.id, name: row.name, scopes };
 }
 

@@ -1,6 +1,6 @@
 import { invoke } from '../test/http';
 import { apiRoute } from './api-route';
-import { clientKey } from './rate-limit';
+import { clientKey, tokenVerified } from './rate-limit';
 import { sendJson } from './route';
 
 // Limits per minute and client; read once per request, so they must be set before the first one.
@@ -12,6 +12,9 @@ const endpoint = apiRoute({ GET: handler, POST: handler });
 
 const call = (method: string, headers: Record<string, string> = {}) =>
   invoke(endpoint, { method, url: '/api/v2/things', query: { version: 'v2' }, headers });
+
+// The tokens these tests use as clients, as authentication marks a valid token.
+for (const t of ['client-a', 'client-b', 'client-c', 'client-d', 'client-e']) tokenVerified(t);
 
 describe('rate limits', () => {
   it('lets 3 reads a minute through, counting down in RateLimit, then answers 429 with Retry-After', async () => {
@@ -54,6 +57,13 @@ describe('rate limits', () => {
     expect((await call('GET', { authorization: 'Bearer client-d' })).status).toBe(200);
   });
 
+  it('charges tokens it has not seen authenticate to one bucket per address: inventing tokens does not escape the limit', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call('GET', { authorization: `Bearer invented-${i}` })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await call('GET', { authorization: 'Bearer client-d' })).status).toBe(200); // a verified token keeps its own
+  });
+
   it('never limits OPTIONS (preflights)', async () => {
     const client = { authorization: 'Bearer client-e' };
     for (let i = 0; i < 3; i++) await call('GET', client);
@@ -77,7 +87,9 @@ describe('clientKey()', () => {
   const req = (headers: Record<string, string>, remoteAddress?: string) => ({ headers, socket: { remoteAddress } }) as never;
   afterEach(() => delete process.env.SHIPLOG_TRUST_PROXY);
 
-  it('is the hashed bearer header when there is one (never the token itself)', () => {
+  it('is the hashed token once it has authenticated (never the token itself), the same from any address', () => {
+    expect(clientKey(req({ authorization: 'Bearer secret-token' }, '10.0.0.1'))).toBe('u:10.0.0.1');
+    tokenVerified('secret-token');
     const key = clientKey(req({ authorization: 'Bearer secret-token' }, '10.0.0.1'));
     expect(key).toMatch(/^t:[0-9a-f]{24}$/);
     expect(key).not.toContain('secret');

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError } from './errors';
 
 /**
- * Per-client rate limits (per bearer token, else per client address), separately for reads and
+ * Per-client rate limits (per verified bearer token, else per client address), separately for reads and
  * writes, with the IETF draft headers `RateLimit-Policy` and `RateLimit`; 429 + Retry-After past them.
  * Per instance (in memory). Limits are per minute: SHIPLOG_RATE_LIMIT_READ / SHIPLOG_RATE_LIMIT_WRITE (0 = off).
  */
@@ -15,7 +16,7 @@ interface Policy {
 }
 
 const WINDOW = 60;
-const g = globalThis as typeof globalThis & { __shiplogLimits?: { key: string; read: Policy; write: Policy } };
+const g = globalThis as typeof globalThis & { __shiplogLimits?: { key: string; read: Policy; write: Policy }; __shiplogVerifiedTokens?: LRUCache<string, true> };
 
 function policies(): { read: Policy; write: Policy } {
   const read = Number(process.env.SHIPLOG_RATE_LIMIT_READ ?? 3000);
@@ -32,11 +33,32 @@ function policies(): { read: Policy; write: Policy } {
   return g.__shiplogLimits;
 }
 
+const tokenKey = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 24);
+
+/**
+ * Tokens that authenticated on this instance get a bucket of their own. Any other bearer token shares
+ * one bucket per client address (`u:`), apart from anonymous requests: inventing a token per request
+ * (each a 401 and a database lookup) cannot escape the limit, and a new valid token is not charged to
+ * its address's anonymous traffic.
+ */
+function verifiedTokens(): LRUCache<string, true> {
+  g.__shiplogVerifiedTokens ??= new LRUCache<string, true>({ max: 10_000 });
+  return g.__shiplogVerifiedTokens;
+}
+
+/** Called by authentication when a bearer token is valid. */
+export function tokenVerified(secret: string): void {
+  verifiedTokens().set(tokenKey(secret), true);
+}
+
 export function clientKey(req: IncomingMessage): string {
-  const auth = req.headers.authorization;
-  if (auth) return `t:${createHash('sha256').update(auth).digest('hex').slice(0, 24)}`;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer) {
+    const key = tokenKey(bearer);
+    if (verifiedTokens().has(key)) return `t:${key}`;
+  }
   const forwarded = process.env.SHIPLOG_TRUST_PROXY === '1' ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-  return `a:${forwarded || req.socket?.remoteAddress || 'unknown'}`;
+  return `${bearer ? 'u' : 'a'}:${forwarded || req.socket?.remoteAddress || 'unknown'}`;
 }
 
 function headers(res: ServerResponse, policy: Policy, state: RateLimiterRes): number {

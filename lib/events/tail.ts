@@ -126,7 +126,3 @@ export async function subscribe(sub: Subscriber): Promise<{ unsubscribe: () => v
   return { unsubscribe: () => s.subscribers.delete(sub), from: s.lastId };
 }
 
-export function subscriberCount(): number {
-  return state().subscribers.size;
-}
-

@@ -42,10 +42,6 @@ function state(): CacheState {
   return g.__shiplogCache;
 }
 
-export function cacheGeneration(): number {
-  return state().generation;
-}
-
 /**
  * A request that says `Cache-Control: no-cache` (or `Pragma: no-cache`) wants an answer computed now:
  * it skips the stored response (and stored totals), and what it computes is stored for the next.

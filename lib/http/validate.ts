@@ -68,11 +68,6 @@ export function parseQuery<S extends z.ZodType>(req: IncomingMessage, schema: S)
   return parse(schema, queryObject(req), 'query');
 }
 
-/** Validates request headers (names lower-case): 400 naming each bad header. */
-export function parseHeaders<S extends z.ZodType>(req: IncomingMessage, schema: S): z.output<S> {
-  return parse(schema, req.headers, 'headers');
-}
-
 /** Validates an already-parsed body: 422 with a JSON Pointer per problem. */
 export function validateBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return parse(schema, value, 'body');

@@ -43,9 +43,3 @@ export function appendLink(res: ServerResponse, value: string): void {
   const current = res.getHeader('Link');
   res.setHeader('Link', current ? `${String(current)}, ${value}` : value);
 }
-
-/** The path prefix for links in this request's own style (`/api/v1` or unversioned `/api`). */
-export function apiBase(req: IncomingMessage): string {
-  const m = /^\/api\/v\d+(?=\/)/.exec(req.url ?? '');
-  return m ? m[0] : '/api';
-}

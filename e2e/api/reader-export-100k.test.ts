@@ -1,12 +1,10 @@
 // An export of 100,000 releases streams with flat server memory: the server's RSS is sampled while
 // the whole changelog is read, and must not grow with the size of the export.
 import fs from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { resetConfig } from '../../lib/config';
-import { closeDb, getDb } from '../../lib/db';
-import { createTestDatabase, dropTestDatabase } from '../../lib/test/db';
-import { startServer, tempDataDir } from '../harness/server';
+import type { Db } from '../../lib/db';
+import { startServer } from '../harness/server';
+import { newStorage, withDatabase } from '../harness/storage';
 
 const COUNT = 100_000;
 
@@ -16,36 +14,20 @@ function rssMb(pid: number): number {
 }
 
 /** Writes the releases straight into the database before the server starts (the CLI's way in). */
-async function seed(storage: { dataDir?: string; databaseUrl?: string }): Promise<void> {
-  const saved = { ...process.env };
-  process.env.SHIPLOG_ROLE = 'test';
-  if (storage.databaseUrl) process.env.DATABASE_URL = storage.databaseUrl;
-  else {
-    delete process.env.DATABASE_URL;
-    process.env.SHIPLOG_DATA_DIR = storage.dataDir!;
-  }
-  resetConfig();
-  try {
-    const db = await getDb();
-    await db.execute(sql`insert into projects (owner, repo, name) values ('bulk', 'export', 'Bulk export')`);
-    await db.execute(sql`
-      insert into releases (project_id, tag, name, body, body_html, published_at, source)
-      select p.id, 'v' || g, 'Release ' || g,
-             '## Changes in ' || g || E'\n\n- Fixed a bug in the widget frobnicator (#' || g || E')\n- Improved startup time by ' || (g % 97) || E'%\n- Updated dependencies\n',
-             '<h2>Changes in ' || g || '</h2><ul><li>Fixed a bug</li></ul>',
-             timestamptz '2020-01-01' + make_interval(mins => g::int), 'manual'
-      from projects p, generate_series(1, ${COUNT}) g where p.repo = 'export'`);
-  } finally {
-    await closeDb();
-    process.env = saved;
-    resetConfig();
-  }
+async function seed(db: Db): Promise<void> {
+  await db.execute(sql`insert into projects (owner, repo, name) values ('bulk', 'export', 'Bulk export')`);
+  await db.execute(sql`
+    insert into releases (project_id, tag, name, body, body_html, published_at, source)
+    select p.id, 'v' || g, 'Release ' || g,
+           '## Changes in ' || g || E'\n\n- Fixed a bug in the widget frobnicator (#' || g || E')\n- Improved startup time by ' || (g % 97) || E'%\n- Updated dependencies\n',
+           '<h2>Changes in ' || g || '</h2><ul><li>Fixed a bug</li></ul>',
+           timestamptz '2020-01-01' + make_interval(mins => g::int), 'manual'
+    from projects p, generate_series(1, ${COUNT}) g where p.repo = 'export'`);
 }
 
 it(`streams ${COUNT.toLocaleString('en')} releases as NDJSON and Markdown with flat server memory`, async () => {
-  const admin = process.env.TEST_DATABASE_URL;
-  const storage = admin ? { databaseUrl: await createTestDatabase(admin, 'shiplog_bulk') } : { dataDir: tempDataDir() };
-  await seed(storage);
+  const storage = await newStorage(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite', 'bulk');
+  await withDatabase(storage, seed);
   const server = await startServer({ ...storage, env: { SHIPLOG_SEED_DEMO: '0' } });
   const growth: number[] = [];
   try {
@@ -86,7 +68,6 @@ it(`streams ${COUNT.toLocaleString('en')} releases as NDJSON and Markdown with f
     expect(Math.max(...growth)).toBeLessThan(200);
   } finally {
     await server.stop();
-    if (storage.dataDir) fs.rmSync(path.dirname(storage.dataDir), { recursive: true, force: true });
-    if (admin && storage.databaseUrl) await dropTestDatabase(admin, storage.databaseUrl);
+    await storage.dispose();
   }
 }, 240_000);

@@ -8,6 +8,7 @@ import {
   createToken,
   deleteProject,
   getJson,
+  MERGE,
   releaseUrl,
   revokeToken,
   unique,
@@ -16,7 +17,6 @@ import {
   type TestProject,
 } from './rest-helpers';
 
-const MERGE = { 'Content-Type': 'application/merge-patch+json' };
 let p: TestProject;
 let writer: CreatedToken;
 

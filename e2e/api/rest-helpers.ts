@@ -7,6 +7,9 @@ export const bearer = (token: string = adminToken()) => ({ Authorization: `Beare
 
 export type Json = Record<string, unknown>;
 
+/** Headers of a JSON merge-patch body (RFC 7396). */
+export const MERGE = { 'Content-Type': 'application/merge-patch+json' };
+
 export interface ApiInit extends Omit<RequestInit, 'body' | 'headers'> {
   headers?: Record<string, string>;
   /** Sends `Authorization: Bearer <token>`. */

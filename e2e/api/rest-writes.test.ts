@@ -1,11 +1,13 @@
 // Writes over real HTTP on a project of our own: POST/PUT validation, merge patch and JSON Patch,
 // If-Match, renames, conflicts and DELETE.
 import {
+  adminToken,
   api,
   createProject,
   createRelease,
   deleteProject,
   getJson,
+  MERGE,
   problem,
   releaseUrl,
   tags,
@@ -14,9 +16,7 @@ import {
   type TestProject,
 } from './rest-helpers';
 
-const MERGE = { 'Content-Type': 'application/merge-patch+json' };
 const JSON_PATCH = { 'Content-Type': 'application/json-patch+json' };
-const admin = () => process.env.SHIPLOG_TEST_ADMIN_TOKEN!;
 
 let p: TestProject;
 beforeAll(async () => {
@@ -37,17 +37,17 @@ const fullV1 = (tag: string): Json => ({
 });
 const newTag = () => unique('v');
 const patch = (tag: string, body: unknown, headers: Record<string, string> = MERGE, version: '1' | '2' = '1') =>
-  api(releaseUrl(version, p, tag), { method: 'PATCH', token: admin(), headers, body: JSON.stringify(body) });
+  api(releaseUrl(version, p, tag), { method: 'PATCH', token: adminToken(), headers, body: JSON.stringify(body) });
 
 describe('POST a release', () => {
   it('201 with Location, ETag and the full representation; the Location serves the same ETag', async () => {
     const tag = `it/${newTag()}`;
-    const res = await api(`/api/v1${p.path}/releases`, { method: 'POST', token: admin(), json: fullV1(tag) });
+    const res = await api(`/api/v1${p.path}/releases`, { method: 'POST', token: adminToken(), json: fullV1(tag) });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Json;
     expect(body).toMatchObject({ ...fullV1(tag), project: `${p.owner}/${p.repo}`, source: 'manual', reactions: expect.objectContaining({ total: 0 }) });
     expect(res.headers.get('location')).toBe(releaseUrl('1', p, tag));
-    const got = await api(res.headers.get('location')!, { token: admin() });
+    const got = await api(res.headers.get('location')!, { token: adminToken() });
     expect(got.status).toBe(200);
     expect(got.headers.get('etag')).toBe(res.headers.get('etag'));
   });
@@ -72,14 +72,14 @@ describe('POST a release', () => {
     ['text/plain', 415, 'tag=x', { 'Content-Type': 'text/plain' }, undefined],
   ])('%s → %i', async (_n, status, body, headers, pointer) => {
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
-    const res = await api(`/api/v1${p.path}/releases`, { method: 'POST', token: admin(), headers: { 'Content-Type': 'application/json', ...headers }, body: payload });
+    const res = await api(`/api/v1${p.path}/releases`, { method: 'POST', token: adminToken(), headers: { 'Content-Type': 'application/json', ...headers }, body: payload });
     const prob = await problem(res, status);
     if (pointer) expect(prob.errors!.map((e) => e.pointer)).toContain(pointer);
   });
 
   it('v2 takes notes.markdown and answers notes.html', async () => {
     const tag = newTag();
-    const res = await api(`/api/v2${p.path}/releases`, { method: 'POST', token: admin(), json: { tag, notes: { markdown: '**bold**' } } });
+    const res = await api(`/api/v2${p.path}/releases`, { method: 'POST', token: adminToken(), json: { tag, notes: { markdown: '**bold**' } } });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(releaseUrl('2', p, tag));
     expect(await res.json()).toMatchObject({ tag, notes: { markdown: '**bold**', html: expect.stringContaining('<strong>bold</strong>') } });
@@ -89,12 +89,12 @@ describe('POST a release', () => {
   it('a tag already taken → 409', async () => {
     const tag = newTag();
     await createRelease(p, { tag });
-    const res = await api(`/api/v1${p.path}/releases`, { method: 'POST', token: admin(), json: { tag } });
+    const res = await api(`/api/v1${p.path}/releases`, { method: 'POST', token: adminToken(), json: { tag } });
     expect(await problem(res, 409)).toMatchObject({ type: '/problems/tag-taken', errors: [{ pointer: '/tag' }] });
   });
 
   it('POST to an unknown project → 404', async () => {
-    await problem(await api('/api/v1/projects/nobody-here/none/releases', { method: 'POST', token: admin(), json: { tag: 'v1' } }), 404);
+    await problem(await api('/api/v1/projects/nobody-here/none/releases', { method: 'POST', token: adminToken(), json: { tag: 'v1' } }), 404);
   });
 });
 
@@ -105,14 +105,14 @@ describe('PUT replaces the whole release', () => {
     await createRelease(p, fullV1(tag));
     const doc = fullV1(tag);
     delete doc[field];
-    const res = await api(releaseUrl('1', p, tag), { method: 'PUT', token: admin(), json: doc });
+    const res = await api(releaseUrl('1', p, tag), { method: 'PUT', token: adminToken(), json: doc });
     expect((await problem(res, 422)).errors).toEqual([{ pointer: `/${field}`, detail: 'is required' }]);
   });
 
   it('an empty object names every missing field (v2 names notes)', async () => {
     const tag = newTag();
     await createRelease(p, { tag });
-    const res = await api(releaseUrl('2', p, tag), { method: 'PUT', token: admin(), json: {} });
+    const res = await api(releaseUrl('2', p, tag), { method: 'PUT', token: adminToken(), json: {} });
     const pointers = (await problem(res, 422)).errors!.map((e) => e.pointer).sort();
     expect(pointers).toEqual(['/author', '/draft', '/hidden', '/name', '/notes', '/prerelease', '/publishedAt', '/tag', '/url']);
   });
@@ -121,10 +121,10 @@ describe('PUT replaces the whole release', () => {
     const tag = newTag();
     await createRelease(p, { tag, name: 'old', body: 'old body' });
     const doc = { ...fullV1(tag), name: 'new', body: 'new body', prerelease: true, author: null };
-    const res = await api(releaseUrl('1', p, tag), { method: 'PUT', token: admin(), json: doc });
+    const res = await api(releaseUrl('1', p, tag), { method: 'PUT', token: adminToken(), json: doc });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject(doc);
-    const draft = await api(releaseUrl('1', p, tag), { method: 'PUT', token: admin(), json: { ...doc, draft: true } });
+    const draft = await api(releaseUrl('1', p, tag), { method: 'PUT', token: adminToken(), json: { ...doc, draft: true } });
     expect((await problem(draft, 422)).errors).toEqual([expect.objectContaining({ pointer: '/publishedAt' })]);
   });
 });
@@ -136,7 +136,7 @@ describe('PATCH', () => {
     const res = await patch(tag, { body: 'changed' });
     expect(res.status).toBe(200);
     const after = (await res.json()) as Json;
-    const { body: stored } = await getJson(releaseUrl('1', p, tag), { token: admin() });
+    const { body: stored } = await getJson(releaseUrl('1', p, tag), { token: adminToken() });
     for (const doc of [after, stored]) {
       expect(doc).toMatchObject({ ...before, body: 'changed', updatedAt: expect.any(String), reactions: expect.any(Object) });
     }
@@ -154,7 +154,7 @@ describe('PATCH', () => {
     const res = await patch(tag, { [field]: null }, MERGE, version);
     expect(res.status).toBe(200);
     expect(((await res.json()) as Json)[field]).toBeNull();
-    const { body } = await getJson(releaseUrl(version, p, tag), { token: admin() });
+    const { body } = await getJson(releaseUrl(version, p, tag), { token: adminToken() });
     expect(body[field]).toBeNull();
     expect(body.tag).toBe(tag);
   });
@@ -162,9 +162,9 @@ describe('PATCH', () => {
   it('merge patch null on a project’s nullable description → 200 with null', async () => {
     const q = await createProject();
     try {
-      const set = await api(`/api/v1${q.path}`, { method: 'PATCH', token: admin(), headers: MERGE, body: '{"description":"temp"}' });
+      const set = await api(`/api/v1${q.path}`, { method: 'PATCH', token: adminToken(), headers: MERGE, body: '{"description":"temp"}' });
       expect(set.status).toBe(200);
-      const res = await api(`/api/v1${q.path}`, { method: 'PATCH', token: admin(), headers: MERGE, body: '{"description":null}' });
+      const res = await api(`/api/v1${q.path}`, { method: 'PATCH', token: adminToken(), headers: MERGE, body: '{"description":null}' });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ description: null, name: `Test ${q.repo}` });
     } finally {
@@ -188,7 +188,7 @@ describe('PATCH', () => {
     expect(((await ok.json()) as Json).name).toBe('Renamed');
     const bad = await patch(tag, [{ op: 'test', path: '/name', value: 'Something else' }, { op: 'replace', path: '/body', value: 'never' }], JSON_PATCH);
     expect(await problem(bad, 409)).toMatchObject({ type: '/problems/patch-test-failed', errors: [{ pointer: '/0' }] });
-    const { body } = await getJson(releaseUrl('1', p, tag), { token: admin() });
+    const { body } = await getJson(releaseUrl('1', p, tag), { token: adminToken() });
     expect(body).toMatchObject({ name: 'Renamed', body: `Notes for **${tag}**` });
   });
 
@@ -230,7 +230,7 @@ describe('If-Match', () => {
     expect(next).not.toBe(etag);
     const stale = await patch(tag, { name: 'second' }, { ...MERGE, 'If-Match': etag });
     expect(await problem(stale, 412)).toMatchObject({ errors: [{ header: 'If-Match' }] });
-    const get = await api(releaseUrl('1', p, tag), { token: admin(), headers: { 'If-None-Match': next } });
+    const get = await api(releaseUrl('1', p, tag), { token: adminToken(), headers: { 'If-None-Match': next } });
     expect(get.status).toBe(304);
     const ok = await patch(tag, { name: 'second' }, { ...MERGE, 'If-Match': next });
     expect(ok.status).toBe(200);
@@ -272,9 +272,9 @@ describe('If-Match', () => {
     const tag = newTag();
     const { etag } = await createRelease(p, fullV1(tag));
     await (await patch(tag, { name: 'moved on' })).arrayBuffer();
-    await problem(await api(releaseUrl('1', p, tag), { method: 'PUT', token: admin(), headers: { 'If-Match': etag }, json: fullV1(tag) }), 412);
-    await problem(await api(releaseUrl('1', p, tag), { method: 'DELETE', token: admin(), headers: { 'If-Match': etag } }), 412);
-    expect((await getJson(releaseUrl('1', p, tag), { token: admin() })).body.name).toBe('moved on');
+    await problem(await api(releaseUrl('1', p, tag), { method: 'PUT', token: adminToken(), headers: { 'If-Match': etag }, json: fullV1(tag) }), 412);
+    await problem(await api(releaseUrl('1', p, tag), { method: 'DELETE', token: adminToken(), headers: { 'If-Match': etag } }), 412);
+    expect((await getJson(releaseUrl('1', p, tag), { token: adminToken() })).body.name).toBe('moved on');
   });
 });
 
@@ -303,10 +303,10 @@ describe('renaming, conflicts and deletion', () => {
   it('DELETE → 204, again → 404, GET → 404', async () => {
     const tag = `del/${newTag()}`;
     await createRelease(p, { tag });
-    const res = await api(`/api/v1${p.path}/releases/${tag}`, { method: 'DELETE', token: admin() });
+    const res = await api(`/api/v1${p.path}/releases/${tag}`, { method: 'DELETE', token: adminToken() });
     expect(res.status).toBe(204);
     expect(await res.text()).toBe('');
-    await problem(await api(releaseUrl('2', p, tag), { method: 'DELETE', token: admin() }), 404);
+    await problem(await api(releaseUrl('2', p, tag), { method: 'DELETE', token: adminToken() }), 404);
     await problem(await api(releaseUrl('2', p, tag)), 404);
   });
 });

@@ -155,15 +155,6 @@ export async function findRelease(db: Executor, projectId: number, tag: string, 
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
-/** The newest published, non-prerelease release (what releases/latest points to). */
-export async function findLatest(db: Executor, projectId: number): Promise<ReleaseRecord | undefined> {
-  const rows = (await selectReleases(db)
-    .where(and(eq(releases.projectId, projectId), publicRelease, eq(releases.prerelease, false)))
-    .orderBy(desc(releases.publishedAt), desc(releases.id))
-    .limit(1)) as Selected[];
-  return rows[0] ? toRecord(rows[0]) : undefined;
-}
-
 /**
  * Previous (older) and next (newer) release of each given release among those the reader may see,
  * by publication time: two queries whatever the number of releases.

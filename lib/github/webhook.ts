@@ -6,7 +6,7 @@ import { readBody } from '../http/body';
 import { assertNoNul } from '../http/pointer';
 import { sendJson } from '../http/route';
 import { log } from '../log';
-import { findProject } from '../projects/repo';
+import { findProjectRow } from '../projects/repo';
 import { receiveDelivery } from './deliveries-core';
 import { matchSignature } from './signature';
 
@@ -43,7 +43,8 @@ export async function postGitHubWebhook(req: NextApiRequest, res: NextApiRespons
   }
   const fullName = (payload as { repository?: { full_name?: unknown } } | null)?.repository?.full_name;
   const [owner, repo] = typeof fullName === 'string' ? fullName.split('/') : [];
-  const project = owner && repo ? await findProject(await getDb(), owner, repo, { seeAll: true }) : undefined;
+  // Before the signature is checked: only the row (its secret), none of the per-project aggregates.
+  const project = owner && repo ? await findProjectRow(await getDb(), owner, repo) : undefined;
   const cfg = config();
   const global = [cfg.GITHUB_WEBHOOK_SECRET, ...cfg.GITHUB_WEBHOOK_SECRETS_PREVIOUS].filter((s): s is string => !!s);
   const secrets = [...(project?.webhookSecret ? [project.webhookSecret] : []), ...global];

@@ -123,6 +123,17 @@ export async function listProjects(db: Executor, o: ProjectListOptions) {
 }
 
 /** Case-insensitive lookup by owner/repo. */
+/** The project's own row, case-insensitively by name, without the release count and latest release. */
+export async function findProjectRow(db: Executor, owner: string, repo: string): Promise<ProjectRow | undefined> {
+  if (owner.includes('\0') || repo.includes('\0')) return undefined;
+  const [row] = await db
+    .select()
+    .from(projects)
+    .where(and(sql`lower(${projects.owner}) = lower(${owner})`, sql`lower(${projects.repo}) = lower(${repo})`))
+    .limit(1);
+  return row;
+}
+
 export async function findProject(db: Executor, owner: string, repo: string, options: { seeAll?: boolean; forUpdate?: boolean } = {}): Promise<ProjectRecord | undefined> {
   // No project is named with a NUL character, and PostgreSQL could not even compare one.
   if (owner.includes('\0') || repo.includes('\0')) return undefined;

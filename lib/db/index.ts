@@ -99,6 +99,10 @@ async function openPostgres(url: string): Promise<Handle> {
     connectionTimeoutMillis: 5_000,
     // The server's requests only: CLIs and tests may run long bulk statements.
     query_timeout: role() === 'server' ? cfg.DATABASE_QUERY_TIMEOUT_MS : undefined,
+    // A write that waits for a lock (the outbox head every write takes, a row another write holds) gives
+    // up on the server before the query deadline: 55P03, answered 503 "busy, retry", not "unavailable",
+    // and no backend is left queued behind a client that stopped waiting.
+    lock_timeout: role() === 'server' ? Math.max(100, Math.floor(cfg.DATABASE_QUERY_TIMEOUT_MS * 0.8)) : undefined,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
   });

@@ -23,6 +23,8 @@ export function toApiError(err: unknown): ApiError {
   }
   // A transaction that lost a serialization or deadlock race and could not be retried: worth retrying.
   if (state === '40001' || state === '40P01') return new ApiError(503, { detail: 'The request collided with a concurrent one; retry it.', headers: { 'Retry-After': '1' } });
+  // lock_timeout: other writes held what this one needed for longer than the deadline.
+  if (state === '55P03') return new ApiError(503, { detail: 'Other writes are in progress and this one waited too long; retry it.', headers: { 'Retry-After': '1' } });
   return new ApiError(500, { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
 }
 

@@ -148,6 +148,24 @@ export const outboxHead = pgTable(
   (t) => [check('outbox_head_single_row', sql`${t.id} = 1`)],
 );
 
+/**
+ * How far the pages have been regenerated, for every instance: every outbox event with an id up to
+ * `last_id` has had its pages revalidated (contiguously). A drainer claims the row with a lease (taken
+ * with `FOR UPDATE SKIP LOCKED`, so two drainers never work on the same range) and advances it only
+ * while it holds the lease.
+ */
+export const revalidationCursor = pgTable(
+  'revalidation_cursor',
+  {
+    id: smallint('id').primaryKey().default(1),
+    lastId: bigint('last_id', { mode: 'number' }).notNull().default(0),
+    leaseToken: text('lease_token'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('revalidation_cursor_single_row', sql`${t.id} = 1`)],
+);
+
 export type ProjectRow = typeof projects.$inferSelect;
 export type ReleaseRow = typeof releases.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
@@ -225,6 +243,13 @@ export const imports = pgTable(
     retryAt: timestamp('retry_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * Who is advancing the import and until when: a runner claims an unleased (or expired) row with
+     * `FOR UPDATE SKIP LOCKED`, renews the lease as it goes and clears it when it stops. A runner that
+     * died (kill -9, a frozen serverless function) loses the import when its lease expires.
+     */
+    leaseToken: text('lease_token'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('imports_project').on(t.projectId, t.id)],
 );

@@ -269,3 +269,22 @@ export const siteState = pgTable('site_state', {
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+/**
+ * Regenerated pages shared by every instance on this database (lib/isr/cache-handler.cjs, the Next.js
+ * `cacheHandler` used when DATABASE_URL is set and REDIS_URL is not). One row per page and build: a
+ * build never serves HTML that references another build's scripts. `value` is Next.js's cache entry as
+ * JSON (NULL: a cached 404); `last_modified` is when it was rendered (ms since the epoch).
+ */
+export const isrCache = pgTable(
+  'isr_cache',
+  {
+    buildId: text('build_id').notNull(),
+    key: text('key').notNull(),
+    value: text('value'),
+    lastModified: bigint('last_modified', { mode: 'number' }).notNull(),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.buildId, t.key] }), index('isr_cache_key').on(t.key)],
+);

@@ -18,6 +18,11 @@ export interface OutboxEvent {
   type: EventType;
   projectId: number | null;
   payload: Record<string, unknown>;
+  /**
+   * What the anonymous live stream says for this event, fixed now (null: nothing). Release events set
+   * it; stored as `{"event": …}` in `public_event`.
+   */
+  publicEvent?: object | null;
 }
 
 export const EVENTS_CHANNEL = 'shiplog_events';
@@ -39,8 +44,9 @@ export async function lockOutbox(tx: Executor): Promise<void> {
 export async function emit(tx: Executor, event: OutboxEvent): Promise<number> {
   const [row] = await rows<{ id: number | string }>(tx, sql`
     with head as (update outbox_head set last_id = last_id + 1 where id = 1 returning last_id)
-    insert into ${events} (id, type, project_id, payload)
-    select last_id, ${event.type}, ${event.projectId}, ${JSON.stringify(event.payload)}::jsonb from head
+    insert into ${events} (id, type, project_id, payload, public_event)
+    select last_id, ${event.type}, ${event.projectId}, ${JSON.stringify(event.payload)}::jsonb,
+           ${event.publicEvent === undefined ? null : JSON.stringify({ event: event.publicEvent })}::jsonb from head
     returning id`);
   if (!row) throw new Error('the outbox head row is missing (migration 0005 not applied?)');
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`);

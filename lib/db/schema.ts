@@ -133,6 +133,12 @@ export const events = pgTable(
     type: text('type').notNull(),
     projectId: integer('project_id'),
     payload: jsonb('payload').notNull(),
+    /**
+     * What the anonymous live stream says for this event, fixed when it is written (so a replayed id
+     * always means the same event): `{"event": {...}}`, or `{"event": null}` when anonymous readers are
+     * told nothing. NULL on rows written before this column existed (or by an older release).
+     */
+    publicEvent: jsonb('public_event'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('events_project').on(t.projectId, t.id)],

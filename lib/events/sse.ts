@@ -14,7 +14,8 @@ const Query = z.strictObject({
 const HEARTBEAT_MS = Number(process.env.SHIPLOG_SSE_HEARTBEAT_MS ?? 15_000);
 
 function frame(e: StreamEvent): string {
-  return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ project: e.project, tag: e.tag, release: e.release })}\n\n`;
+  const data = { project: e.project, tag: e.tag, ...(e.previousTag ? { previousTag: e.previousTag } : {}), release: e.release };
+  return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**

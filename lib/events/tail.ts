@@ -1,21 +1,13 @@
-import { and, asc, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { getDb } from '../db';
 import { events, type EventRow } from '../db/schema';
-import { findRelease, isPublic } from '../releases/repo';
+import { findRelease, publicStreamEvent, type PublicStreamEvent } from '../releases/repo';
 import { findProject } from '../projects/repo';
-import { toPageRelease, type PageRelease } from '../site/changelog';
 import { log } from '../log';
 import { onCommittedEvent } from './bus';
 
-/** What readers are told: a release appeared, changed, or is gone (from their point of view). */
-export interface StreamEvent {
-  id: number;
-  type: 'release.published' | 'release.updated' | 'release.deleted';
-  project: string;
-  tag: string;
-  /** The public release as pages show it; null when deleted or no longer public. */
-  release: PageRelease | null;
-}
+/** What readers are told, under its outbox id: a release appeared, changed, or is gone (from their point of view). */
+export type StreamEvent = PublicStreamEvent & { id: number };
 
 type Subscriber = (e: StreamEvent) => void;
 
@@ -40,22 +32,39 @@ function state(): TailState {
   return g.__shiplogTail;
 }
 
-/** Turns an outbox row into what readers see: one database read per event, shared by every subscriber. */
+/**
+ * Turns an outbox row into what anonymous readers are told (undefined: nothing). Rows carry it since it
+ * was fixed when they were written. Older rows are read conservatively, once, and what they say is
+ * stored then: the release as it is now when it is public, a deletion only when the release was public
+ * until it was deleted, nothing otherwise.
+ */
 export async function toStreamEvent(row: EventRow): Promise<StreamEvent | undefined> {
   if (!RELEASE_EVENTS.includes(row.type)) return undefined;
-  const p = row.payload as { project?: string; tag?: string; releaseId?: number; previousTag?: string };
-  if (!p.project || !p.tag) return undefined;
-  const [owner, repo] = p.project.split('/') as [string, string];
-  const db = await getDb();
-  const project = await findProject(db, owner, repo);
-  const current = project ? await findRelease(db, project.id, p.tag, true) : undefined;
-  const visible = current && isPublic(current) ? current : undefined;
-  if (row.type === 'release.deleted' || !visible) {
-    // A draft that was never public is nobody's business.
-    if (row.type === 'release.created') return undefined;
-    return { id: row.id, type: 'release.deleted', project: p.project, tag: p.tag, release: null };
+  const stored = row.publicEvent as { event?: PublicStreamEvent | null } | null;
+  const view = stored ? (stored.event ?? null) : await legacyView(row);
+  return view ? { ...view, id: row.id } : undefined;
+}
+
+async function legacyView(row: EventRow): Promise<PublicStreamEvent | null> {
+  const p = row.payload as { project?: string; tag?: string; public?: boolean };
+  let view: PublicStreamEvent | null = null;
+  if (p.project && p.tag) {
+    const db = await getDb();
+    if (row.type === 'release.deleted') {
+      if (p.public === true) view = { type: 'release.deleted', project: p.project, tag: p.tag, release: null };
+    } else if (row.type !== 'release.created') {
+      const [owner, repo] = p.project.split('/') as [string, string];
+      const project = await findProject(db, owner, repo);
+      const current = project ? await findRelease(db, project.id, p.tag, false) : undefined;
+      if (current) view = publicStreamEvent(p.project, row.type === 'release.published' ? undefined : current, current);
+    }
+    try {
+      await db.update(events).set({ publicEvent: { event: view } }).where(and(eq(events.id, row.id), isNull(events.publicEvent)));
+    } catch (err) {
+      log().warn({ err: (err as Error).message, id: row.id }, 'could not store what an older outbox event tells the live stream');
+    }
   }
-  return { id: row.id, type: row.type === 'release.published' ? 'release.published' : 'release.updated', project: p.project, tag: p.tag, release: toPageRelease(visible) };
+  return view;
 }
 
 /**

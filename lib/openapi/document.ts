@@ -278,7 +278,8 @@ export const StreamEvent = z
   .strictObject({
     project: z.string().meta({ example: 'acme/rocket' }),
     tag: z.string().meta({ example: 'v2.3.0' }),
-    release: StreamRelease.nullable().meta({ description: 'The release as it is now; null for `release.deleted`.' }),
+    previousTag: z.string().optional().meta({ description: 'The tag the release was public under before this edit renamed it (only then).' }),
+    release: StreamRelease.nullable().meta({ description: 'The release as it was when the event happened (a replay says the same); null for `release.deleted`.' }),
   })
   .meta({
     id: 'StreamEvent',
@@ -1159,7 +1160,7 @@ function streamPaths(ctx: Ctx): ZodOpenApiPathsObject {
       get: op(ctx, 'stream', 'StreamEvents', {
         summary: 'Live release events (Server-Sent Events)',
         description:
-          'A `text/event-stream` that stays open: one event per change to a public release, as it commits (on any instance). Each event has an `id` (increasing), an `event` type — `release.published` (a release became public), `release.updated` (a public release changed), `release.deleted` (gone from public view: deleted, made a draft or hidden; also sent when a release that is not public changes) — and `data`, a JSON [StreamEvent](#/components/schemas/StreamEvent): `{ project, tag, release }`, with the release as it is when the event is sent (null for `release.deleted`). ' +
+          'A `text/event-stream` that stays open: one event per change to a public release, as it commits (on any instance). Each event has an `id` (increasing), an `event` type — `release.published` (a release became public), `release.updated` (a public release changed), `release.deleted` (gone from public view: deleted, made a draft or hidden) — and `data`, a JSON [StreamEvent](#/components/schemas/StreamEvent): `{ project, tag, release }`, with the release as it was when the event happened (null for `release.deleted`). Drafts and hidden releases that were never public produce no event at all. An id always means the same event: a replay sends what was sent live. ' +
           'The stream starts with `retry: 3000`; a comment (`: heartbeat …`) every 15 seconds keeps proxies from closing it. `?project=owner/repo[,…]` keeps only those projects. To resume, send `Last-Event-ID` (EventSource does on reconnect) or `?lastEventId=`: the events after it are sent first (at most 1000; after a longer absence, reload what you show instead). Public events only, so no token is needed. No ETag: every response is new.',
         parameters: [projectFilter, streamLastEventId, lastEventIdHeader],
         responses: {

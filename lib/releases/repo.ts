@@ -10,6 +10,7 @@ import { ApiError } from '../http/errors';
 import type { Cursor, SortTerm } from '../http/collection';
 import { sortString } from '../http/collection';
 import { renderMarkdown } from '../markdown';
+import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
 
 export const RELEASE_SORT_KEYS = ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'] as const;
@@ -194,6 +195,39 @@ export async function neighboursOf(
 
 export const isPublic = (r: Pick<ReleaseRow, 'draft' | 'hidden' | 'publishedAt'>) => !r.draft && !r.hidden && r.publishedAt !== null;
 
+/** What the anonymous live stream tells readers about one change (see `publicStreamEvent`). */
+export interface PublicStreamEvent {
+  type: 'release.published' | 'release.updated' | 'release.deleted';
+  project: string;
+  tag: string;
+  /** The tag it was public under, when an edit renamed it. */
+  previousTag?: string;
+  /** The release as pages show it; null when it is gone (from a reader's point of view). */
+  release: PageRelease | null;
+}
+
+/**
+ * A change from `before` to `after` (undefined: no such release) as an anonymous reader sees it: it
+ * appeared, changed or went away, or nothing at all when it was public neither before nor after
+ * (drafts and hidden releases are nobody's business). Computed when the event is written and stored
+ * with it, so a replay of an event id says what it said the first time.
+ */
+export function publicStreamEvent(project: string, before: ReleaseRecord | undefined, after: ReleaseRecord | undefined): PublicStreamEvent | null {
+  const was = before && isPublic(before) ? before : undefined;
+  const now = after && isPublic(after) ? after : undefined;
+  if (now) {
+    return {
+      type: was ? 'release.updated' : 'release.published',
+      project,
+      tag: now.tag,
+      ...(was && was.tag !== now.tag ? { previousTag: was.tag } : {}),
+      release: toPageRelease(now),
+    };
+  }
+  if (was) return { type: 'release.deleted', project, tag: was.tag, release: null };
+  return null;
+}
+
 function columns(w: ReleaseWrite) {
   return {
     tag: w.tag,
@@ -245,8 +279,14 @@ export async function createRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite
     throw err;
   }
   if (!row) throw new Error('insert returned nothing');
-  await emit(tx, { type: isPublic(row) ? 'release.published' : 'release.created', projectId: project.id, payload: eventPayload(project, row) });
-  return { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: {} };
+  const record: ReleaseRecord = { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: {} };
+  await emit(tx, {
+    type: isPublic(row) ? 'release.published' : 'release.created',
+    projectId: project.id,
+    payload: eventPayload(project, row),
+    publicEvent: publicStreamEvent(`${project.owner}/${project.repo}`, undefined, record),
+  });
+  return record;
 }
 
 /** Replaces a release's writable fields. `current` was read in this transaction FOR UPDATE. */
@@ -265,18 +305,25 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
   if (!row) throw new ApiError(412, { detail: 'The release changed while this request ran; GET it again and retry.' });
   const wasPublic = isPublic(current);
   const type = !wasPublic && isPublic(row) ? 'release.published' : 'release.updated';
+  const record: ReleaseRecord = { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: current.reactions };
   await emit(tx, {
     type,
     projectId: project.id,
     payload: eventPayload(project, row, current.tag !== row.tag ? { previousTag: current.tag } : {}),
+    publicEvent: publicStreamEvent(`${project.owner}/${project.repo}`, current, record),
   });
-  return { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: current.reactions };
+  return record;
 }
 
 export async function deleteRelease(tx: Tx, project: ProjectRef, current: ReleaseRecord): Promise<void> {
   const gone = await tx.delete(releases).where(and(eq(releases.id, current.id), eq(releases.version, current.version))).returning({ id: releases.id });
   if (!gone.length) throw new ApiError(412, { detail: 'The release changed while this request ran; GET it again and retry.' });
-  await emit(tx, { type: 'release.deleted', projectId: project.id, payload: eventPayload(project, current) });
+  await emit(tx, {
+    type: 'release.deleted',
+    projectId: project.id,
+    payload: eventPayload(project, current),
+    publicEvent: publicStreamEvent(`${project.owner}/${project.repo}`, current, undefined),
+  });
 }
 
 export async function addReaction(tx: Tx, project: ProjectRef, release: ReleaseRecord, content: ReactionContent): Promise<Record<string, number>> {
@@ -298,13 +345,15 @@ export async function bulkUpdate(
   change: { hidden?: boolean; prerelease?: boolean },
 ): Promise<{ matched: number; changed: number }> {
   const conditions = [eq(releases.projectId, project.id), ...releaseConditions(filters, seeAll)];
-  const matchedIds = await tx
-    .select({ id: releases.id })
+  const matched = await tx
+    .select({ release: releases })
     .from(releases)
     .innerJoin(projects, eq(projects.id, releases.projectId))
     .where(and(...conditions))
     .for('update', { of: releases });
-  const ids = matchedIds.map((r) => r.id);
+  const ids = matched.map((r) => r.release.id);
+  const record = (r: ReleaseRow): ReleaseRecord => ({ ...r, owner: project.owner, repo: project.repo, projectName: project.name, reactions: {} });
+  const before = new Map(matched.map((r) => [r.release.id, record(r.release)]));
   if (!ids.length) return { matched: 0, changed: 0 };
   const differs: SQL[] = [];
   if (change.hidden !== undefined) differs.push(sql`${releases.hidden} is distinct from ${change.hidden}`);
@@ -313,9 +362,14 @@ export async function bulkUpdate(
     .update(releases)
     .set({ ...change, version: sql`${releases.version} + 1`, updatedAt: new Date() })
     .where(and(inArray(releases.id, ids), sql`(${sql.join(differs, sql` or `)})`))
-    .returning({ id: releases.id, tag: releases.tag, draft: releases.draft, hidden: releases.hidden, publishedAt: releases.publishedAt });
+    .returning();
   for (const row of changed) {
-    await emit(tx, { type: 'release.updated', projectId: project.id, payload: eventPayload(project, row, { bulk: true }) });
+    await emit(tx, {
+      type: 'release.updated',
+      projectId: project.id,
+      payload: eventPayload(project, row, { bulk: true }),
+      publicEvent: publicStreamEvent(`${project.owner}/${project.repo}`, before.get(row.id), record(row)),
+    });
   }
   return { matched: ids.length, changed: changed.length };
 }

@@ -2,24 +2,10 @@ import { currentEngine, DatabaseUnavailableError, getDb } from '../db';
 import { isBuildPhase } from '../config';
 import { findProject } from '../projects/repo';
 import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
-import { PAGE_SIZE, projectPagePath, releasePagePath, type PageProject, type PageRelease } from './paths';
+import { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 import { markRendered } from './rendered';
 
-export { PAGE_SIZE, projectPagePath, releasePagePath, type PageProject, type PageRelease } from './paths';
-
-export function toPageRelease(r: ReleaseRecord): PageRelease {
-  return {
-    tag: r.tag,
-    name: r.name,
-    publishedAt: (r.publishedAt ?? r.createdAt).toISOString(),
-    prerelease: r.prerelease,
-    html: r.bodyHtml,
-    url: r.htmlUrl,
-    path: releasePagePath(r.owner, r.repo, r.tag),
-    project: `${r.owner}/${r.repo}`,
-    author: r.authorLogin ? { login: r.authorLogin, avatarUrl: r.authorAvatarUrl, url: r.authorUrl } : null,
-  };
-}
+export { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 
 /** Reader pages never open the embedded database inside `next build`: they render on first request. */
 async function readerDb() {

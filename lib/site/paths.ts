@@ -1,4 +1,5 @@
 // Pure helpers and types for reader pages: safe to import from browser code (no database).
+import type { ReleaseRecord } from '../releases/repo';
 
 /** What reader pages show of a release (the HTML was sanitized once, when the release was stored). */
 export interface PageRelease {
@@ -32,4 +33,19 @@ export function releasePagePath(owner: string, repo: string, tag: string): strin
 
 export function projectPagePath(owner: string, repo: string, page = 1): string {
   return page <= 1 ? `/${owner}/${repo}` : `/${owner}/${repo}/page/${page}`;
+}
+
+/** A release as reader pages (and the live stream) show it. */
+export function toPageRelease(r: ReleaseRecord): PageRelease {
+  return {
+    tag: r.tag,
+    name: r.name,
+    publishedAt: (r.publishedAt ?? r.createdAt).toISOString(),
+    prerelease: r.prerelease,
+    html: r.bodyHtml,
+    url: r.htmlUrl,
+    path: releasePagePath(r.owner, r.repo, r.tag),
+    project: `${r.owner}/${r.repo}`,
+    author: r.authorLogin ? { login: r.authorLogin, avatarUrl: r.authorAvatarUrl, url: r.authorUrl } : null,
+  };
 }

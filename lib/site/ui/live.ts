@@ -5,6 +5,8 @@ export interface LiveEvent {
   type: 'release.published' | 'release.updated' | 'release.deleted';
   project: string;
   tag: string;
+  /** The tag the release was shown under before an edit renamed it. */
+  previousTag?: string;
   release: PageRelease | null;
 }
 
@@ -25,7 +27,7 @@ export function useLiveReleases(initial: PageRelease[], project?: string, option
       const event = JSON.parse(raw.data) as LiveEvent;
       setReleases((current) => {
         // The same release: its tag within its project (another project may have the same tag).
-        const rest = current.filter((r) => !(r.tag === event.tag && r.project === event.project));
+        const rest = current.filter((r) => !(r.project === event.project && (r.tag === event.tag || r.tag === event.previousTag)));
         if (event.type === 'release.deleted' || !event.release) return rest;
         if (event.type === 'release.updated' && rest.length === current.length && options.onlyNew) return current;
         const updated = { ...event.release, project: event.project } as PageRelease;

@@ -30,11 +30,32 @@ export const projects = pgTable(
     homepage: text('homepage'),
     /** Never returned by any API: write-only. */
     webhookSecret: text('webhook_secret'),
+    /** The project's secret before its last change, still accepted while GitHub's hook is being updated. */
+    webhookSecretPrevious: text('webhook_secret_previous'),
+    /** GitHub's `repository.id`: follows renames and transfers (null until a delivery or import names it). */
+    githubRepositoryId: bigint('github_repository_id', { mode: 'number' }),
     /** Row version, bumped on every change; drives ETags and If-Match. */
     version: integer('version').notNull().default(1),
     ...timestamps,
   },
-  (t) => [uniqueIndex('projects_owner_repo_ci').on(sql`lower(${t.owner})`, sql`lower(${t.repo})`)],
+  (t) => [
+    uniqueIndex('projects_owner_repo_ci').on(sql`lower(${t.owner})`, sql`lower(${t.repo})`),
+    uniqueIndex('projects_github_repository_id').on(t.githubRepositoryId),
+  ],
+);
+
+/** Names a project had before a rename: their pages and API URLs answer 308 to the current name. */
+export const projectAliases = pgTable(
+  'project_aliases',
+  {
+    owner: text('owner').notNull(),
+    repo: text('repo').notNull(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('project_aliases_owner_repo_ci').on(sql`lower(${t.owner})`, sql`lower(${t.repo})`), index('project_aliases_project').on(t.projectId)],
 );
 
 export const releaseSources = ['github', 'manual'] as const;
@@ -62,11 +83,17 @@ export const releases = pgTable(
     htmlUrl: text('html_url'),
     source: text('source', { enum: releaseSources }).notNull().default('manual'),
     version: integer('version').notNull().default(1),
+    /**
+     * The newest time evidence of the GitHub payload last applied (repository `updated_at`/`pushed_at`,
+     * release `published_at`/`created_at`): a payload with older evidence never overwrites it.
+     */
+    githubEvidenceAt: timestamp('github_evidence_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('releases_project_tag').on(t.projectId, t.tag),
-    uniqueIndex('releases_github_id').on(t.githubId),
+    // GitHub release ids are one project's (its repository's): another project's secret cannot reach them.
+    uniqueIndex('releases_project_github_id').on(t.projectId, t.githubId),
     index('releases_project_published').on(t.projectId, t.publishedAt.desc()),
     index('releases_published').on(t.publishedAt.desc()),
     // The order every release list, page, feed and export reads in (publishedAt, falling back to createdAt for drafts).
@@ -115,8 +142,14 @@ export const webhookDeliveries = pgTable(
     /** How many more times GitHub (or anyone) sent this delivery id; they are answered `duplicate`. */
     duplicates: integer('duplicates').notNull().default(0),
     replayedAt: timestamp('replayed_at', { withTimezone: true, mode: 'date' }),
+    /** SHA-256 of the signed body: the same body under another delivery id is a replay, never applied twice. */
+    payloadDigest: text('payload_digest'),
   },
-  (t) => [uniqueIndex('webhook_deliveries_guid').on(t.guid), index('webhook_deliveries_received').on(t.receivedAt.desc())],
+  (t) => [
+    uniqueIndex('webhook_deliveries_guid').on(t.guid),
+    index('webhook_deliveries_received').on(t.receivedAt.desc()),
+    index('webhook_deliveries_digest').on(t.payloadDigest),
+  ],
 );
 
 /**
@@ -214,13 +247,20 @@ export const idempotencyKeys = pgTable(
   (t) => [uniqueIndex('idempotency_keys_principal_key').on(t.principal, t.key), index('idempotency_keys_created').on(t.createdAt)],
 );
 
-/** GitHub release ids deleted on GitHub: a late `published`/`edited` for one of them must not resurrect it. */
-export const releaseTombstones = pgTable('release_tombstones', {
-  githubId: bigint('github_id', { mode: 'number' }).primaryKey(),
-  projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
-  tag: text('tag').notNull(),
-  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-});
+/**
+ * GitHub release ids deleted on GitHub, per project (its repository): a late `published`/`edited` for
+ * one of them must not resurrect it, and another project's deliveries cannot tombstone it.
+ */
+export const releaseTombstones = pgTable(
+  'release_tombstones',
+  {
+    githubId: bigint('github_id', { mode: 'number' }).notNull(),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('release_tombstones_project_github').on(t.projectId, t.githubId)],
+);
 
 export const importStates = ['queued', 'running', 'succeeded', 'failed', 'rate_limited'] as const;
 export type ImportState = (typeof importStates)[number];

@@ -87,3 +87,14 @@ describe('deleteGitHubRelease and tombstones', () => {
     expect(await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 505, tag_name: 'v5.0.0' })))).toBe('tombstoned');
   });
 });
+
+describe('release identity is per project (its repository)', () => {
+  it("another project's delivery naming the same GitHub release id neither tombstones nor takes this project's release", async () => {
+    const other = await write((tx) => createProject(tx, { owner: 'evil', repo: 'other', name: 'Other', description: null, homepage: null }));
+    await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 606, tag_name: 'v6.0.0' })));
+    expect(await write((tx) => deleteGitHubRelease(tx, other, { id: 606, tag_name: 'v6.0.0' }))).toBe('already-deleted');
+    expect(await findRelease(t.db(), project.id, 'v6.0.0', false)).toBeDefined();
+    expect(await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 606, tag_name: 'v6.0.0', name: 'edited after' })))).toBe('updated');
+    expect(await write((tx) => upsertGitHubRelease(tx, other, gh({ id: 606, tag_name: 'v6.0.0' })))).toBe('tombstoned');
+  });
+});

@@ -32,7 +32,7 @@ function same(r: ReleaseRecord, w: ReleaseWrite): boolean {
  * delivery. Shiplog's own `hidden` flag survives GitHub's edits. Used by webhooks, replay and imports.
  */
 export async function upsertGitHubRelease(tx: Tx, project: ProjectRef, gh: GitHubRelease, options: { forceDraft?: boolean } = {}): Promise<ApplyOutcome> {
-  const [tomb] = await tx.select().from(releaseTombstones).where(eq(releaseTombstones.githubId, gh.id));
+  const [tomb] = await tx.select().from(releaseTombstones).where(and(eq(releaseTombstones.projectId, project.id), eq(releaseTombstones.githubId, gh.id)));
   if (tomb) return 'tombstoned';
   const source = options.forceDraft ? { ...gh, draft: true } : gh;
   let current = await byGithubId(tx, project, gh.id);

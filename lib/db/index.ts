@@ -183,7 +183,11 @@ async function openPglite(dataDir: string): Promise<Handle> {
     };
   } catch (err) {
     release();
-    throw err;
+    // A data directory that cannot be opened (corrupt, unreadable, not a directory) leaves the
+    // database unavailable: a 503 for requests, with the cause in the log, not a 500.
+    if (err instanceof DatabaseUnavailableError) throw err;
+    const cause = err instanceof Error ? err.message : typeof err === 'object' && err ? JSON.stringify(err) : String(err);
+    throw new DatabaseUnavailableError(`The embedded database at ${dataDir} could not be opened: ${cause}`, { cause: err });
   }
 }
 

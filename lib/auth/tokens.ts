@@ -97,6 +97,22 @@ export async function principalForSecret(secret: string, options: { allowInterna
   return { kind: 'token', tokenId: row.id, name: row.name, scopes };
 }
 
+/**
+ * Whether the request carries SHIPLOG_ADMIN_TOKEN (or the server's internal secret): decided without
+ * the database, so it still works while the database is down (health details for operators).
+ */
+export function hasBootstrapAdminToken(req: IncomingMessage): boolean {
+  let secret: string | undefined;
+  try {
+    secret = bearerOf(req);
+  } catch {
+    return false;
+  }
+  if (!secret) return false;
+  const admin = config().SHIPLOG_ADMIN_TOKEN;
+  return (!!admin && sameSecret(secret, admin)) || (secret.startsWith('int_') && sameSecret(secret, internalSecret()));
+}
+
 /** 401 (with WWW-Authenticate) without a token, 403 when the token lacks the scope. */
 export async function requireScope(req: IncomingMessage, scope: TokenScope): Promise<Principal> {
   const principal = await authenticate(req);

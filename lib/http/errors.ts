@@ -92,6 +92,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * `text` cut to at most `max` characters (an ellipsis marks the cut; a surrogate pair is never split):
+ * error messages quote what the client sent, and must not echo a huge input back at full length.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** The most problem items one document lists, and the longest text any of its members holds. */
+export const PROBLEM_LIMITS = { errors: 20, detail: 1_000, itemDetail: 300, name: 200, instance: 1_000 } as const;
+
 export function isApiError(err: unknown): err is ApiError {
   return err instanceof ApiError || (err instanceof Error && err.name === 'ApiError' && 'status' in err);
 }

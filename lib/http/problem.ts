@@ -3,7 +3,7 @@ import { DatabaseBusyError } from '../db/lock';
 import { DatabaseUnavailableError } from '../db';
 import { sqlState } from '../db/errors';
 import { log } from '../log';
-import { ApiError, isApiError } from './errors';
+import { ApiError, clip, isApiError, PROBLEM_LIMITS, type ProblemItem } from './errors';
 import { requestIdOf } from './request-id';
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -11,10 +11,14 @@ export const PROBLEM_JSON = 'application/problem+json';
 /** Maps anything thrown to the ApiError that describes it to a client (500 for the unexpected). */
 export function toApiError(err: unknown): ApiError {
   if (isApiError(err)) return err;
-  if (err instanceof DatabaseUnavailableError || err instanceof DatabaseBusyError) {
-    return ApiError.unavailable(`The database is unavailable: ${err.message}`);
+  // The reason (a data path, a pid, a host) goes to the log (sendProblem), never to the client.
+  if (err instanceof DatabaseBusyError) {
+    return new ApiError(503, { detail: 'The database is in use by another process; try again shortly.', headers: { 'Retry-After': '5' }, cause: err });
   }
-  if (isConnectionError(err)) return ApiError.unavailable('The database is unavailable; try again shortly.');
+  if (err instanceof DatabaseUnavailableError) {
+    return new ApiError(503, { detail: 'The database is unavailable; try again shortly.', headers: { 'Retry-After': '5' }, cause: err });
+  }
+  if (isConnectionError(err)) return new ApiError(503, { detail: 'The database is unavailable; try again shortly.', headers: { 'Retry-After': '5' }, cause: err });
   const state = sqlState(err);
   // Class 22, data exception: a value from the request the database cannot store or compare (a date
   // out of its range, an invalid byte sequence) that validation let through. The client's to fix.
@@ -50,6 +54,21 @@ export function isConnectionError(err: unknown): boolean {
   return false;
 }
 
+/**
+ * At most PROBLEM_LIMITS.errors items, each member cut to a bounded length: a problem document stays
+ * small whatever the request held (a 14 KB `sort_by` of bad keys once made a 164 KB answer).
+ */
+function cappedItems(errors: ProblemItem[]): { errors: ProblemItem[]; errorsOmitted?: number } {
+  const items = errors.slice(0, PROBLEM_LIMITS.errors).map((e) => {
+    const item: ProblemItem = { detail: clip(e.detail, PROBLEM_LIMITS.itemDetail) };
+    if (e.pointer !== undefined) item.pointer = clip(e.pointer, PROBLEM_LIMITS.name);
+    if (e.parameter !== undefined) item.parameter = clip(e.parameter, PROBLEM_LIMITS.name);
+    if (e.header !== undefined) item.header = clip(e.header, PROBLEM_LIMITS.name);
+    return { ...(item.pointer !== undefined ? { pointer: item.pointer } : {}), ...(item.parameter !== undefined ? { parameter: item.parameter } : {}), ...(item.header !== undefined ? { header: item.header } : {}), detail: item.detail };
+  });
+  return errors.length > items.length ? { errors: items, errorsOmitted: errors.length - items.length } : { errors: items };
+}
+
 /** Renders an error as application/problem+json. The only place errors are rendered. */
 export function sendProblem(req: IncomingMessage, res: ServerResponse, thrown: unknown): void {
   const err = toApiError(thrown);
@@ -58,7 +77,8 @@ export function sendProblem(req: IncomingMessage, res: ServerResponse, thrown: u
     const detail = thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : thrown;
     log().error({ requestId, method: req.method, url: req.url, err: detail }, 'request failed');
   } else if (err.status > 500) {
-    log().warn({ requestId, method: req.method, url: req.url, status: err.status, detail: err.detail }, 'dependency unavailable');
+    const cause = err.cause instanceof Error ? err.cause.message : undefined;
+    log().warn({ requestId, method: req.method, url: req.url, status: err.status, detail: err.detail, ...(cause ? { cause } : {}) }, 'dependency unavailable');
   }
   if (res.headersSent) {
     // Too late for a problem document (a stream was under way): cut the connection so the client sees it failed.
@@ -69,10 +89,10 @@ export function sendProblem(req: IncomingMessage, res: ServerResponse, thrown: u
     type: err.type,
     title: err.title,
     status: err.status,
-    ...(err.detail ? { detail: err.detail } : {}),
-    instance: (req.url ?? '/').split('?')[0],
+    ...(err.detail ? { detail: clip(err.detail, PROBLEM_LIMITS.detail) } : {}),
+    instance: clip((req.url ?? '/').split('?')[0]!, PROBLEM_LIMITS.instance),
     requestId,
-    ...(err.errors ? { errors: err.errors } : {}),
+    ...(err.errors ? cappedItems(err.errors) : {}),
     ...err.extensions,
   };
   const json = JSON.stringify(body);

@@ -104,3 +104,25 @@ describe('notFoundRoute()', () => {
     expect(r.headers['x-request-id']).toBeDefined();
   });
 });
+
+describe('problem documents stay small whatever the request held', () => {
+  const noisy = route({
+    GET: () => {
+      const errors = Array.from({ length: 5_000 }, (_, i) => ({ parameter: `p${i}${'q'.repeat(500)}`, detail: `bad value ${'v'.repeat(2_000)}` }));
+      throw ApiError.badRequest(`Invalid query: ${'x'.repeat(100_000)}`, errors);
+    },
+  });
+
+  it('lists at most 20 problems, each member cut short, says how many were left out, and cuts detail and instance', async () => {
+    const r = await invoke(noisy, { url: `/api/${'long-path/'.repeat(500)}?q=1` });
+    expect(r.status).toBe(400);
+    expect(r.text.length).toBeLessThan(16_000);
+    const body = r.json<{ detail: string; instance: string; errors: { parameter: string; detail: string }[]; errorsOmitted: number }>();
+    expect(body.errors).toHaveLength(20);
+    expect(body.errorsOmitted).toBe(4_980);
+    expect(body.detail.length).toBeLessThanOrEqual(1_000);
+    expect(body.detail.endsWith('…')).toBe(true);
+    expect(body.instance.length).toBeLessThanOrEqual(1_000);
+    for (const e of body.errors) expect(e.detail.length + e.parameter.length).toBeLessThanOrEqual(500);
+  });
+});

@@ -135,3 +135,16 @@ describe('helpers', () => {
     expect(dateParam.safeParse(input).success).toBe(false);
   });
 });
+
+describe('a huge sort_by (14 KB) is not echoed back', () => {
+  it('names the first few bad terms, each cut short, and says there are more', () => {
+    const bad = problems(`sort_by=${encodeURIComponent(Array.from({ length: 2_000 }, (_, i) => `bogus${i}`).join(','))}`);
+    expect(bad.length).toBeLessThanOrEqual(4);
+    expect(JSON.stringify(bad).length).toBeLessThan(1_000);
+    expect(bad.at(-1)).toEqual({ parameter: 'sort_by', detail: 'names more terms that are not sort keys' });
+    const long = problems(`sort_by=${'x'.repeat(14_000)}`);
+    expect(JSON.stringify(long).length).toBeLessThan(300);
+    const twice = problems(`sort_by=${Array.from({ length: 3_000 }, () => 'name').join(',')}`);
+    expect(twice).toEqual([{ parameter: 'sort_by', detail: '"name" is named twice' }]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { ApiError, type ProblemItem } from './errors';
+import { ApiError, clip, type ProblemItem } from './errors';
 import { queryObject, issuesToItems } from './validate';
 import { storableDate } from './schemas';
 
@@ -91,14 +91,19 @@ export function parseCollectionQuery<K extends string, F>(req: IncomingMessage, 
   const sortBy = one('sort_by');
   if (sortBy !== undefined) {
     const terms: SortTerm<K>[] = [];
+    let bad = 0;
+    const twice = new Set<string>();
     for (const part of sortBy.split(',')) {
       const m = /^([A-Za-z_]+)(?:\.(asc|desc))?$/.exec(part.trim());
       if (!m || !(spec.sortKeys as readonly string[]).includes(m[1]!)) {
-        errors.push({ parameter: 'sort_by', detail: `"${part}" is not a sort key; use one of ${spec.sortKeys.join(', ')}, each optionally .asc or .desc` });
+        // The first few bad terms are named (each cut short); a list of thousands is not echoed back.
+        if (++bad <= 3) errors.push({ parameter: 'sort_by', detail: `"${clip(part, 40)}" is not a sort key; use one of ${spec.sortKeys.join(', ')}, each optionally .asc or .desc` });
+        else if (bad === 4) errors.push({ parameter: 'sort_by', detail: 'names more terms that are not sort keys' });
         continue;
       }
       if (terms.some((t) => t.key === m[1])) {
-        errors.push({ parameter: 'sort_by', detail: `"${m[1]}" is named twice` });
+        if (!twice.has(m[1]!)) errors.push({ parameter: 'sort_by', detail: `"${m[1]}" is named twice` });
+        twice.add(m[1]!);
         continue;
       }
       terms.push({ key: m[1] as K, dir: (m[2] as 'asc' | 'desc' | undefined) ?? 'asc' });

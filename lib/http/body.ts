@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import contentType from 'content-type';
 import getRawBody from 'raw-body';
 import { ApiError } from './errors';
-import { assertNoNul } from './pointer';
+import { assertNoNul, pointer } from './pointer';
 
 const LIMIT = Symbol.for('shiplog.bodyLimit');
 
@@ -60,6 +60,28 @@ export function mediaTypeOf(req: IncomingMessage, accepted: readonly string[] = 
   }
 }
 
+/** Member names that address an object's prototype rather than data. */
+const UNSAFE_MEMBERS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A merge patch naming `__proto__` (or `constructor`, `prototype`) at any depth is refused (400
+ * naming the member): merged into a plain object it would change the prototype instead of a field,
+ * and the patch's other members would be silently lost.
+ */
+function refuseUnsafeMembers(value: unknown, path: string[] = []): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) return; // arrays replace the target whole (RFC 7396): nothing is merged into
+  for (const key of Object.keys(value)) {
+    if (UNSAFE_MEMBERS.has(key)) {
+      const at = pointer([...path, key]);
+      throw ApiError.badRequest(`The merge patch names the member "${key}" (at ${at}), which no resource has; remove it.`, [
+        { pointer: at, detail: 'is not an allowed member name' },
+      ], 'unsafe-member');
+    }
+    refuseUnsafeMembers((value as Record<string, unknown>)[key], [...path, key]);
+  }
+}
+
 /**
  * Reads and parses the body with the route's size limit: 413 past it, 415 for a type the route does
  * not take, 400 for a body that does not parse. JSON, urlencoded forms and text are parsed.
@@ -110,6 +132,7 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
       });
     }
     if (!options.allowNul && text.includes('\\u0000')) assertNoNul(value);
+    if (media.type === 'application/merge-patch+json') refuseUnsafeMembers(value);
     return { type: media.type, value, raw };
   }
   if (media.type === 'application/x-www-form-urlencoded') {

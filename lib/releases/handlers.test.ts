@@ -387,6 +387,25 @@ describe('PUT, PATCH, DELETE …/releases/{tag}', () => {
     expect(Date.now() - Date.parse(back.json<Json>().publishedAt)).toBeLessThan(60_000);
   });
 
+  it('PATCH merge patch naming __proto__, constructor or prototype → 400 naming the member, nothing changed', async () => {
+    const before = (await api('GET', `${HELLO}/1.1.0`)).json<Json>();
+    const bodies: [string, string][] = [
+      ['{"__proto__":{"name":"polluted"},"name":"Lost"}', '/__proto__'],
+      ['{"name":"Lost","constructor":{"prototype":{"x":1}}}', '/constructor'],
+      ['{"author":{"prototype":{}},"name":"Lost"}', '/author/prototype'],
+    ];
+    for (const [body, pointer] of bodies) {
+      const r = await api('PATCH', `${HELLO}/1.1.0`, { body, type: 'application/merge-patch+json' });
+      expect([r.status, r.headers['content-type']]).toEqual([400, 'application/problem+json; charset=utf-8']);
+      expect(r.json<Json>().errors).toEqual([{ pointer, detail: expect.any(String) }]);
+      expect(r.json<Json>().detail).toContain(pointer.split('/').pop());
+    }
+    // Bulk PATCH (a merge patch too) refuses it the same way.
+    const bulk = await api('PATCH', `${HELLO}?prerelease=true`, { body: '{"__proto__":{},"hidden":true}', type: 'application/merge-patch+json' });
+    expect([bulk.status, bulk.json<Json>().errors]).toEqual([400, [{ pointer: '/__proto__', detail: expect.any(String) }]]);
+    expect((await api('GET', `${HELLO}/1.1.0`)).json<Json>()).toEqual(before);
+  });
+
   // BUG: RFC 7396 null removes the member from the PUT document, which then fails PUT validation.
   it('PATCH merge patch null clears a nullable field (name, url, author)', async () => {
     const r = await merge(`${HELLO}/1.1.1`, { name: null, url: null, author: null });

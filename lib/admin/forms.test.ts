@@ -116,6 +116,21 @@ describe('signing in (POST /api/session)', () => {
     expect(r.redirect).toBe('/admin');
   });
 
+  it.each<[string, string]>([
+    ['/admin/ā', '/admin/%C4%81'],
+    ['/admin/projects/acme/forms/release?tag=v1.0.0-β', '/admin/projects/acme/forms/release?tag=v1.0.0-%CE%B2'],
+    ['/admin/%ZZ', '/admin'],
+    ['/admin/\u0007bell', '/admin'],
+    ['/admin/../api/health', '/admin'],
+  ])('a non-ASCII or invalid next=%j is sent on percent-encoded, or to /admin (never a 500)', async (next, to) => {
+    const r = await post(routes.session, '/api/session', { token: ADMIN, next }, { cookie: '' });
+    expect([r.status, r.redirect]).toEqual([303, to]);
+    expect(r.redirect).toMatch(/^[\x21-\x7e]+$/); // what a Location header may hold
+    const refused = await post(routes.session, '/api/session', { token: 'shp_not-a-real-token', next }, { cookie: '' });
+    expect(refused.status).toBe(303);
+    expect(refused.redirect).toMatch(/^\/admin\/login(\?next=[\x21-\x7e]+)?$/);
+  });
+
   it('refuses a cross-site sign-in (403 problem+json, no cookie)', async () => {
     const r = await post(routes.session, '/api/session', { token: ADMIN }, { cookie: '', 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' });
     expect([r.status, r.json().type, setCookies(r)]).toEqual([403, '/problems/cross-site-request', []]);
@@ -187,6 +202,12 @@ describe('form endpoints', () => {
     expect((await post(routes.releases, '/api/admin/releases', { ...base, intent: 'unhide', originalTag: 'v1.0.0', etag: current })).status).toBe(303);
     expect((await release())!.hidden).toBe(true); // stale ETag: not unhidden
     await post(routes.releases, '/api/admin/releases', { ...base, intent: 'unhide', originalTag: 'v1.0.0', etag: releaseEtag((await release())!), return: '/admin/projects/acme/forms' });
+    expect((await release())!.hidden).toBe(false);
+
+    // A non-ASCII `return=` goes back percent-encoded (it was a 500 "See Other", the change made and the cookie set).
+    const back = await post(routes.releases, '/api/admin/releases', { ...base, intent: 'hide', originalTag: 'v1.0.0', etag: releaseEtag((await release())!), return: '/admin/projects/acme/forms?q=ā' });
+    expect([back.status, back.redirect]).toEqual([303, '/admin/projects/acme/forms?q=%C4%81']);
+    await post(routes.releases, '/api/admin/releases', { ...base, intent: 'unhide', originalTag: 'v1.0.0', etag: releaseEtag((await release())!), return: '/admin/\u0001' });
     expect((await release())!.hidden).toBe(false);
 
     const gone = await post(routes.releases, '/api/admin/releases', { ...base, intent: 'delete', originalTag: 'v1.0.0', etag: releaseEtag((await release())!) });

@@ -42,10 +42,26 @@ export interface FormSpec {
   handle: (f: FormRequest) => Promise<FormResult>;
 }
 
-/** An /admin path, or /admin: redirect targets never leave the console (no open redirects). */
+/**
+ * An /admin path, or the fallback: redirect targets never leave the console (no open redirects).
+ * What comes back is percent-encoded printable ASCII, fit for a `Location` header: `/admin/ā` becomes
+ * `/admin/%C4%81`; a path with control characters, a broken percent-encoding or one that resolves
+ * outside /admin (`/admin/../api`) is the fallback.
+ */
 export function adminPath(path: string | undefined, fallback = '/admin'): string {
-  if (!path || !/^\/admin(?:[/?#]|$)/.test(path) || /[\\\s]|\/\//.test(path)) return fallback;
-  return path;
+  if (!path || path.length > 2_048 || !/^\/admin(?:[/?#]|$)/.test(path) || /[\\\s]|\/\//.test(path)) return fallback;
+  if (/[\u0000-\u001f\u007f]/.test(path) || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(path)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(path, 'http://console.invalid');
+    decodeURIComponent(url.pathname);
+    decodeURIComponent(url.search.replace(/\+/g, ' '));
+  } catch {
+    return fallback; // e.g. `%ZZ`: the page could not be routed
+  }
+  const target = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== 'http://console.invalid' || !/^\/admin(?:\/|$)/.test(url.pathname) || url.pathname.includes('//') || !/^[\x21-\x7e]+$/.test(target)) return fallback;
+  return target;
 }
 
 export function loginPath(next?: string): string {

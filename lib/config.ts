@@ -12,6 +12,11 @@ const flag = z
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /**
+   * A direct (unpooled) connection to the same database, for LISTEN and migrations, when DATABASE_URL
+   * is a transaction pooler (PgBouncer, Neon's or Supabase's pooled URL). Optional.
+   */
+  DATABASE_DIRECT_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   SHIPLOG_DATA_DIR: z.string().min(1).default('.data/pglite'),

@@ -8,6 +8,7 @@ import { Client, Pool, type PoolClient } from 'pg';
 import { config, isBuildPhase } from '../config';
 import { log } from '../log';
 import { listenPglite, listenPostgres } from './listen';
+import { EVENTS_CHANNEL } from './outbox';
 import { acquireLock } from './lock';
 import * as schema from './schema';
 
@@ -73,23 +74,9 @@ function cutOnQueryTimeout(client: PoolClient): void {
   };
 }
 
-async function openPostgres(url: string): Promise<Handle> {
+async function openPostgres(url: string, directUrl: string | undefined): Promise<Handle> {
   const cfg = config();
-  // Migrations get their own connection with no query deadline (building an index may take a while).
-  const migrator = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  try {
-    await migrator.connect();
-    await migrator.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
-    try {
-      await migratePg(drizzlePg({ client: migrator }), { migrationsFolder: migrationsFolder() });
-    } finally {
-      await migrator.query('select pg_advisory_unlock($1)', [MIGRATIONS_LOCK]);
-    }
-  } catch (err) {
-    throw new DatabaseUnavailableError(`PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
-  } finally {
-    await migrator.end().catch(() => {});
-  }
+  await migrateTo(directUrl ?? url);
   // Every request's queries have deadlines: connecting (waiting for a free client included) and each
   // query. When the database is stopped or unreachable, requests fail within seconds (503) instead of
   // hanging, and the pool reconnects by itself when it is back.
@@ -99,17 +86,20 @@ async function openPostgres(url: string): Promise<Handle> {
     connectionTimeoutMillis: 5_000,
     // The server's requests only: CLIs and tests may run long bulk statements.
     query_timeout: role() === 'server' ? cfg.DATABASE_QUERY_TIMEOUT_MS : undefined,
-    // A write that waits for a lock (the outbox head every write takes, a row another write holds) gives
-    // up on the server before the query deadline: 55P03, answered 503 "busy, retry", not "unavailable",
-    // and no backend is left queued behind a client that stopped waiting.
-    lock_timeout: role() === 'server' ? Math.max(100, Math.floor(cfg.DATABASE_QUERY_TIMEOUT_MS * 0.8)) : undefined,
+    // No startup parameters (statement_timeout, lock_timeout, options): a transaction pooler such as
+    // stock PgBouncer refuses them. Writes set their lock_timeout with SET LOCAL (`writeLockTimeoutMs`).
     idleTimeoutMillis: 30_000,
     keepAlive: true,
   });
   pool.on('error', (err) => log().warn({ err: err.message }, 'idle postgres client failed'));
   pool.on('connect', cutOnQueryTimeout);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-  const unlisten = role() === 'server' ? listenPostgres(url) : async () => {};
+  // LISTEN needs a session of its own: on a transaction pooler it receives nothing, so it goes to the
+  // direct URL when there is one (and proves itself with a NOTIFY either way; see listen.ts).
+  const notify = async (payload: string) => {
+    await pool.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, payload]);
+  };
+  const unlisten = role() === 'server' ? listenPostgres(directUrl ?? url, notify) : async () => {};
   return {
     db,
     engine: 'postgres',
@@ -117,22 +107,52 @@ async function openPostgres(url: string): Promise<Handle> {
       await unlisten();
       await pool.end();
     },
-    // The lock lives as long as the connection: a process that dies (even kill -9) drops it at once.
+    // A transaction-level advisory lock on a connection held for the whole work: it works through a
+    // transaction pooler (which pins the server connection for the transaction; a session lock would
+    // stay behind on whatever server connection took it), and a process that dies (even kill -9)
+    // drops it with its connection.
     exclusive: async (key, id, work) => {
       const client = await pool.connect();
+      let broken = false;
       try {
-        const { rows: got } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [key, id]);
+        await client.query('begin');
+        const { rows: got } = await client.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1, $2) as ok', [key, id]);
         if (!got[0]?.ok) return undefined;
-        try {
-          return await work();
-        } finally {
-          await client.query('select pg_advisory_unlock($1, $2)', [key, id]).catch(() => {});
-        }
+        return await work();
+      } catch (err) {
+        broken = true;
+        throw err;
       } finally {
-        client.release();
+        await client.query(broken ? 'rollback' : 'commit').catch(() => {
+          broken = true;
+        });
+        client.release(broken ? true : undefined);
       }
     },
   };
+}
+
+/**
+ * Applies the migrations once across every instance: a transaction-level advisory lock held on one
+ * connection while another runs the migrations (both work through a transaction pooler, though
+ * DATABASE_DIRECT_URL is the place for them). No query deadline: building an index may take a while.
+ */
+async function migrateTo(url: string): Promise<void> {
+  const locker = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  const migrator = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await locker.connect();
+    await migrator.connect();
+    await locker.query('begin');
+    await locker.query('select pg_advisory_xact_lock($1)', [MIGRATIONS_LOCK]);
+    await migratePg(drizzlePg({ client: migrator }), { migrationsFolder: migrationsFolder() });
+    await locker.query('commit');
+  } catch (err) {
+    throw new DatabaseUnavailableError(`PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await migrator.end().catch(() => {});
+    await locker.end().catch(() => {});
+  }
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {
@@ -193,7 +213,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
 
 async function open(): Promise<Handle> {
   const cfg = config();
-  const handle = cfg.DATABASE_URL ? await openPostgres(cfg.DATABASE_URL) : await openPglite(dataDirFromConfig());
+  const handle = cfg.DATABASE_URL ? await openPostgres(cfg.DATABASE_URL, cfg.DATABASE_DIRECT_URL) : await openPglite(dataDirFromConfig());
   if (role() === 'server') {
     try {
       const { onServerDatabaseOpen } = await import('../startup');
@@ -235,6 +255,18 @@ export async function exclusive<T>(key: number, id: number, work: () => Promise<
 
 export function currentEngine(): Engine {
   return config().DATABASE_URL ? 'postgres' : 'pglite';
+}
+
+/**
+ * How long a server's write may wait for a lock (the outbox head every write takes, a row another
+ * write holds) before PostgreSQL gives up: 80 % of the query deadline, so it fails on the server as
+ * 55P03 (answered 503 "other writes are in progress; retry") rather than as a client-side timeout that
+ * leaves a backend queued. Set per transaction (SET LOCAL), never as a startup parameter.
+ * Undefined for the embedded database and for CLIs and tests (they may wait).
+ */
+export function writeLockTimeoutMs(): number | undefined {
+  if (role() !== 'server' || currentEngine() !== 'postgres') return undefined;
+  return Math.max(100, Math.floor(config().DATABASE_QUERY_TIMEOUT_MS * 0.8));
 }
 
 export async function closeDb(): Promise<void> {

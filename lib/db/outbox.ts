@@ -32,8 +32,15 @@ export const EVENTS_CHANNEL = 'shiplog_events';
  * before any row lock, so writers queue in one order (no deadlock) and commit in the order their
  * event ids were handed out: a reader that has seen id N never later finds a smaller id appear.
  */
-export async function lockOutbox(tx: Executor): Promise<void> {
-  await tx.execute(sql`select last_id from outbox_head where id = 1 for update`);
+export async function lockOutbox(tx: Executor, lockTimeoutMs?: number): Promise<void> {
+  if (lockTimeoutMs === undefined) {
+    await tx.execute(sql`select last_id from outbox_head where id = 1 for update`);
+    return;
+  }
+  // One round trip (a simple-protocol query may hold two statements): the transaction's lock_timeout,
+  // then the head. SET LOCAL, not a startup parameter, so it works through a transaction pooler.
+  const ms = Math.floor(lockTimeoutMs);
+  await tx.execute(sql.raw(`set local lock_timeout = ${ms}; select last_id from outbox_head where id = 1 for update`));
 }
 
 /**

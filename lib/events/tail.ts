@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { getDb } from '../db';
+import { listenProven } from '../db/listen';
 import { events, type EventRow } from '../db/schema';
 import { findRelease, publicStreamEvent, type PublicStreamEvent } from '../releases/repo';
 import { findProject } from '../projects/repo';
@@ -18,14 +19,24 @@ interface TailState {
   subscribers: Set<Subscriber>;
   running: Promise<void> | undefined;
   again: boolean;
+  pumpedAt: number;
+  poller?: NodeJS.Timeout;
   unsubscribe?: () => void;
 }
+
+/**
+ * While someone is subscribed, the tail also reads the outbox on a timer: every 500 ms while LISTEN
+ * is absent or unproven (a transaction pooler, a lost connection: other instances' events still
+ * arrive), every 5 s as a safety net while it works. The timer lives only as long as a stream is open.
+ */
+const POLL_UNPROVEN_MS = 500;
+const POLL_PROVEN_MS = 5_000;
 
 const g = globalThis as typeof globalThis & { __shiplogTail?: TailState };
 
 function state(): TailState {
   if (!g.__shiplogTail) {
-    const s: TailState = { lastId: undefined, subscribers: new Set(), running: undefined, again: false };
+    const s: TailState = { lastId: undefined, subscribers: new Set(), running: undefined, again: false, pumpedAt: 0 };
     s.unsubscribe = onCommittedEvent(() => void pump(s));
     g.__shiplogTail = s;
   }
@@ -103,6 +114,7 @@ async function pump(s: TailState): Promise<void> {
   s.running = (async () => {
     do {
       s.again = false;
+      s.pumpedAt = Date.now();
       try {
         if (s.lastId === undefined) s.lastId = await latestId();
         const db = await getDb();
@@ -132,6 +144,17 @@ export async function subscribe(sub: Subscriber): Promise<{ unsubscribe: () => v
   // While nobody listens the tail does not read: a first subscriber starts from now.
   if (s.lastId === undefined || (!s.subscribers.size && !s.running)) s.lastId = await latestId();
   s.subscribers.add(sub);
+  if (!s.poller) {
+    s.poller = setInterval(() => {
+      if (!s.subscribers.size) {
+        clearInterval(s.poller);
+        s.poller = undefined;
+        return;
+      }
+      if (Date.now() - s.pumpedAt >= (listenProven() ? POLL_PROVEN_MS : POLL_UNPROVEN_MS)) void pump(s);
+    }, 250);
+    s.poller.unref();
+  }
   return { unsubscribe: () => s.subscribers.delete(sub), from: s.lastId };
 }
 

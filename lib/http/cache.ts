@@ -1,13 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { LRUCache } from 'lru-cache';
+import { outboxHeadFresh } from '../db/head';
 import { onCommittedEvent } from '../events/bus';
 import type { Prepared } from './conditional';
 
 /**
  * Hot reads skip the database: prepared responses (JSON, ETag, headers) keyed by version, path,
  * query, representation and visibility. One generation counter, bumped by every committed outbox
- * event (local writes at once, other instances through LISTEN/NOTIFY), retires every entry at once:
- * a response computed before a write can never be served after it.
+ * event, retires every entry at once: local writes bump it at once (a response computed before a
+ * write is never served after it), other instances' writes through LISTEN/NOTIFY when it works and,
+ * whatever happens to LISTEN, through the outbox head read at most once a second (`outboxHeadFresh`):
+ * nothing served from here is more than about a second behind the database.
  */
 interface Entry {
   generation: number;
@@ -58,6 +61,8 @@ export function wantsFresh(req: IncomingMessage): boolean {
  */
 export async function cachedResponse(req: IncomingMessage, key: string, produce: () => Promise<Prepared>): Promise<Prepared> {
   const s = state();
+  const checking = outboxHeadFresh();
+  if (checking) await checking;
   const generation = s.generation;
   const fresh = wantsFresh(req);
   const hit = fresh ? undefined : s.entries.get(key);
@@ -86,6 +91,8 @@ export async function cachedResponse(req: IncomingMessage, key: string, produce:
  */
 export async function cachedCount(key: string, produce: () => Promise<number>, fresh = false): Promise<number> {
   const s = state();
+  const checking = fresh ? undefined : outboxHeadFresh();
+  if (checking) await checking;
   const generation = s.generation;
   const hit = fresh ? undefined : s.values.get(key);
   if (hit && hit.generation === generation) return hit.value;

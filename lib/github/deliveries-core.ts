@@ -94,8 +94,9 @@ export async function prefetch(event: string, payload: unknown): Promise<GitHubR
 
 /**
  * Records and applies a delivery: the log row, the change and its outbox event commit together.
- * A delivery id seen before is answered `duplicate` (and counted) without reprocessing. A failed
- * delivery is still logged (a savepoint undoes only its effects) so it can be replayed.
+ * A delivery id seen before is answered `duplicate` (and counted) without reprocessing, unless that
+ * delivery failed: then it is applied again (GitHub's redelivery is a retry). A failed delivery is
+ * still logged (a savepoint undoes only its effects) so it can be replayed.
  */
 export async function receiveDelivery(input: { guid: string; event: string; action: string | null; payload: unknown; globallySigned: boolean }): Promise<DeliveryOutcome & { deliveryId: number | null; error?: ApiError }> {
   const fresh = await prefetch(input.event, input.payload);
@@ -106,6 +107,21 @@ export async function receiveDelivery(input: { guid: string; event: string; acti
       .onConflictDoNothing()
       .returning({ id: webhookDeliveries.id });
     if (!row) {
+      // A redelivery (same GUID) of a delivery that failed is processed again, as a replay would be:
+      // GitHub's "Redeliver" is how an operator retries once the cause is fixed.
+      const [previous] = await tx
+        .select({ id: webhookDeliveries.id, status: webhookDeliveries.status })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.guid, input.guid))
+        .for('update');
+      if (previous?.status === 'failed') {
+        await tx
+          .update(webhookDeliveries)
+          .set({ duplicates: sql`${webhookDeliveries.duplicates} + 1`, event: input.event, action: input.action, payload: input.payload as object })
+          .where(eq(webhookDeliveries.id, previous.id));
+        const result = await applyRecorded(tx, previous.id, input.event, input.payload, { globallySigned: input.globallySigned, fresh }, true);
+        return { ...result, deliveryId: previous.id };
+      }
       const [dup] = await tx
         .update(webhookDeliveries)
         .set({ duplicates: sql`${webhookDeliveries.duplicates} + 1` })

@@ -101,18 +101,33 @@ describe('idempotentWrite()', () => {
     return { settledEarly, first: await first, duplicate: await duplicate, retry: await post({ name: 'a' }, headers) };
   }
 
-  (process.env.TEST_DATABASE_URL ? it : it.skip)('PostgreSQL: a concurrent duplicate gets 409 + Retry-After while the first runs; a later retry replays', async () => {
+  // The claim is part of the write's transaction: the duplicate's claim waits for the first to commit,
+  // then finds it done (on PostgreSQL across instances too; PGlite has one connection anyway).
+  it('a concurrent duplicate waits for the first and gets its replay; the write ran once', async () => {
     const { settledEarly, first, duplicate, retry } = await concurrentDuplicate();
-    expect(settledEarly).toBe(true);
-    expect([duplicate.status, duplicate.headers['retry-after'], duplicate.json().type]).toEqual([409, '1', '/problems/idempotency-in-progress']);
-    expect([first.status, retry.status, retry.headers['idempotent-replayed'], retry.text, runs]).toEqual([201, 201, 'true', first.text, 1]);
-  });
-
-  // PGlite has one connection: the duplicate's claim waits for the first transaction, then finds it done.
-  (process.env.TEST_DATABASE_URL ? it.skip : it)('PGlite: a concurrent duplicate waits for the first and gets its replay', async () => {
-    const { settledEarly, first, duplicate } = await concurrentDuplicate();
     expect(settledEarly).toBe(false);
     expect([first.status, duplicate.status, duplicate.headers['idempotent-replayed'], duplicate.text, runs]).toEqual([201, 201, 'true', first.text, 1]);
+    expect([retry.status, retry.headers['idempotent-replayed'], retry.text]).toEqual([201, 'true', first.text]);
+  });
+
+  it('no claim exists before the write commits, and a claim an older release left running is taken over once abandoned', async () => {
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const first = post({ name: 'a' }, { 'idempotency-key': 'key-in-tx' });
+    while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (process.env.TEST_DATABASE_URL) expect(await stored('alice', 'key-in-tx')).toEqual([]);
+    open();
+    expect((await first).status).toBe(201);
+    // An older release claimed before its transaction; its process died and left the row `running`.
+    await t.db().insert(idempotencyKeys).values({ principal: 'alice', key: 'key-legacy', requestHash: 'x', state: 'running' });
+    const hash = (await t.db().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'key-in-tx')))[0]!.requestHash;
+    await t.db().update(idempotencyKeys).set({ requestHash: hash }).where(eq(idempotencyKeys.key, 'key-legacy'));
+    const young = await post({ name: 'a' }, { 'idempotency-key': 'key-legacy' });
+    expect([young.status, young.json().type]).toEqual([409, '/problems/idempotency-in-progress']);
+    await t.db().update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 60_000) }).where(eq(idempotencyKeys.key, 'key-legacy'));
+    const taken = await post({ name: 'a' }, { 'idempotency-key': 'key-legacy' });
+    expect([taken.status, taken.headers['idempotent-replayed']]).toEqual([201, undefined]);
+    expect(await stored('alice', 'key-legacy')).toEqual([expect.objectContaining({ state: 'done', responseStatus: 201 })]);
   });
 
   it.each([

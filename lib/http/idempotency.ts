@@ -30,11 +30,19 @@ function send(req: IncomingMessage, res: ServerResponse, result: { status: numbe
   res.end(req.method === 'HEAD' ? undefined : result.json);
 }
 
+/** A `running` claim older than this was left by a process that died (older releases claimed before the write). */
+const ABANDONED_AFTER_SECONDS = 30;
+
+type Outcome = { replay: false; result: WriteResult } | { replay: true; status: number; json: string; contentType: string; headers: Record<string, string> };
+
 /**
- * Runs a POST's write in one transaction and answers it, honouring `Idempotency-Key`: the first
- * request's response is stored in the same transaction as its effect and replayed to a retry with
- * the same key and body (`Idempotent-Replayed: true`); the same key with another body → 422; while
- * the first is still running → 409. Keys are scoped to the caller and kept for 24 hours.
+ * Runs a POST's write in one transaction and answers it, honouring `Idempotency-Key`: the key is
+ * claimed inside the write's own transaction, with the response stored there too, so a claim exists
+ * only together with its effect. A process that dies (even kill -9) between claim and commit leaves
+ * nothing behind: the transaction rolls back and a retry runs afresh within seconds. A concurrent
+ * duplicate (any instance) waits for the first's transaction, then gets its stored response
+ * (`Idempotent-Replayed: true`); the same key with another body → 422. Keys are scoped to the caller
+ * and kept for 24 hours.
  */
 export async function idempotentWrite(
   req: IncomingMessage,
@@ -54,59 +62,71 @@ export async function idempotentWrite(
     ]);
   }
   const requestHash = createHash('sha256').update(`${req.method} ${(req.url ?? '').split('?')[0]}\n`).update(rawBody).digest('hex');
-  const db = await getDb();
-  const [claimed] = await db
-    .insert(idempotencyKeys)
-    .values({ principal, key, requestHash, state: 'running' })
-    .onConflictDoNothing()
-    .returning({ id: idempotencyKeys.id });
-  if (!claimed) {
-    const [existing] = await db
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)));
-    if (!existing) throw new ApiError(409, { detail: 'That Idempotency-Key was just released; retry.', headers: { 'Retry-After': '1' } });
-    if (existing.requestHash !== requestHash) {
-      throw new ApiError(422, {
-        type: 'idempotency-key-reused',
-        detail: 'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
-        errors: [{ header: 'Idempotency-Key', detail: 'already used with another body or path' }],
-      });
+  // Every write holds the outbox head from its first statement (write()), so a duplicate's claim is
+  // tried only once the first transaction has committed (its row is then `done`) or rolled back (gone).
+  const outcome = await write(async (tx): Promise<Outcome> => {
+    let [claimed] = await tx
+      .insert(idempotencyKeys)
+      .values({ principal, key, requestHash, state: 'running' })
+      .onConflictDoNothing()
+      .returning({ id: idempotencyKeys.id });
+    if (!claimed) {
+      const [existing] = await tx
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)))
+        .for('update');
+      if (!existing) throw new ApiError(409, { detail: 'That Idempotency-Key was just released; retry.', headers: { 'Retry-After': '1' } });
+      if (existing.requestHash !== requestHash) {
+        throw new ApiError(422, {
+          type: 'idempotency-key-reused',
+          detail: 'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+          errors: [{ header: 'Idempotency-Key', detail: 'already used with another body or path' }],
+        });
+      }
+      if (existing.state === 'running') {
+        // Only an older release claims outside the write transaction: a claim it left running this
+        // long belongs to a process that died; take it over.
+        const [taken] = await tx
+          .update(idempotencyKeys)
+          .set({ createdAt: sql`now()` })
+          .where(and(eq(idempotencyKeys.id, existing.id), lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`)))
+          .returning({ id: idempotencyKeys.id });
+        if (!taken) {
+          throw new ApiError(409, {
+            type: 'idempotency-in-progress',
+            detail: 'The first request with this Idempotency-Key is still being processed. Retry shortly.',
+            headers: { 'Retry-After': '1' },
+          });
+        }
+        claimed = taken;
+      } else {
+        const headers = { ...(existing.responseHeaders ?? {}) };
+        const contentType = headers['content-type'] ?? 'application/json';
+        delete headers['content-type'];
+        return { replay: true, status: existing.responseStatus ?? 200, json: existing.responseBody ?? '', contentType, headers };
+      }
     }
-    if (existing.state === 'running') {
-      throw new ApiError(409, {
-        type: 'idempotency-in-progress',
-        detail: 'The first request with this Idempotency-Key is still being processed. Retry shortly.',
-        headers: { 'Retry-After': '1' },
-      });
-    }
+    const result = await run(tx);
+    await tx
+      .update(idempotencyKeys)
+      .set({
+        state: 'done',
+        responseStatus: result.status,
+        responseHeaders: { ...result.headers, 'content-type': result.contentType },
+        responseBody: JSON.stringify(result.replayBody ?? result.body),
+      })
+      .where(eq(idempotencyKeys.id, claimed.id));
+    return { replay: false, result };
+  });
+  if (outcome.replay) {
     res.setHeader('Idempotent-Replayed', 'true');
-    const headers = { ...(existing.responseHeaders ?? {}) };
-    const contentType = headers['content-type'] ?? 'application/json';
-    delete headers['content-type'];
-    return send(req, res, { status: existing.responseStatus ?? 200, json: existing.responseBody ?? '', contentType, headers });
-  }
-  try {
-    const result = await write(async (tx) => {
-      const r = await run(tx);
-      await tx
-        .update(idempotencyKeys)
-        .set({
-          state: 'done',
-          responseStatus: r.status,
-          responseHeaders: { ...r.headers, 'content-type': r.contentType },
-          responseBody: JSON.stringify(r.replayBody ?? r.body),
-        })
-        .where(eq(idempotencyKeys.id, claimed.id));
-      return r;
-    });
-    send(req, res, { ...result, json: JSON.stringify(result.body) });
-  } catch (err) {
-    // The request had no effect: free the key so a corrected retry can use it.
-    await db.delete(idempotencyKeys).where(eq(idempotencyKeys.id, claimed.id)).catch(() => {});
-    throw err;
+    send(req, res, outcome);
+  } else {
+    send(req, res, { ...outcome.result, json: JSON.stringify(outcome.result.body) });
   }
   if (Math.random() < 0.01) {
+    const db = await getDb();
     await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${RETENTION_HOURS})`)).catch(() => {});
   }
 }

@@ -2,10 +2,10 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { launchBrowser, screenshot as saveScreenshot } from './browser';
 
 /**
- * The admin console's browser-test helpers, on top of the shared launcher in ./browser (Debian's
- * Chromium driven by playwright-core; nothing is downloaded). Screenshots: e2e/artifacts/admin-*.png.
+ * The admin console's browser-test helpers, on top of the shared launcher in ./browser (a Chromium
+ * found by ./chromium, driven by playwright-core). Screenshots: e2e/artifacts/admin-*.png.
  */
-export { ARTIFACTS, CHROMIUM } from './browser';
+export { ARTIFACTS } from './browser';
 
 export const launchChromium: () => Promise<Browser> = launchBrowser;
 

@@ -1,15 +1,17 @@
-// Real-browser helpers for the integration tests: Debian's Chromium driven by playwright-core.
+// Real-browser helpers for the integration tests: a Chromium (see ./chromium: Debian's, else the one the
+// npm package @sparticuz/chromium ships) driven by playwright-core.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { resolveChromium } from './chromium';
 
-export const CHROMIUM = process.env.SHIPLOG_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots land here (git-ignored). */
 export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 
-export function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
+  const { executablePath } = await resolveChromium();
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }

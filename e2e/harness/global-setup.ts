@@ -1,4 +1,5 @@
 import { createTestDatabase } from '../../lib/test/db';
+import { resolveChromium } from './chromium';
 import { buildOnce, startServer, waitForFreshHome, type RunningServer } from './server';
 
 declare global {
@@ -12,6 +13,9 @@ declare global {
  * database that teardown drops. Tests read SHIPLOG_TEST_URL and SHIPLOG_TEST_ADMIN_TOKEN.
  */
 export default async function globalSetup(): Promise<void> {
+  // Unpacks the browser tests' Chromium once, before the workers start (see ./chromium); when there
+  // is none, say so once here; the browser tests then fail with the same line (never skipped).
+  await resolveChromium().catch((err: Error) => process.stderr.write(`\n${err.message}\n`));
   buildOnce();
   let databaseUrl: string | undefined;
   if (process.env.TEST_DATABASE_URL) {

@@ -2,58 +2,152 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * Every environment variable Shiplog reads, validated in one place.
- * Read lazily (tests and CLIs change the environment before first use).
+ * Every environment variable Shiplog reads, validated in one place (platform variables such as
+ * NODE_ENV, VERCEL and CI excepted). Read lazily, once per process: CLIs change the environment before
+ * first use; unit tests (SHIPLOG_ROLE=test) change it between calls, so there it is read every time.
+ * An empty variable counts as unset.
+ *
+ * To add a setting: one line in EnvSchema, with the rule in the schema's messages and an example in
+ * `.meta({ example })`; `npm start` then refuses a bad value at once, naming the variable, the rule
+ * and the example (see `configProblems`).
  */
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+const FLAG_RULE = 'must be 1 or 0 (true/false and yes/no work too)';
+const flagValue = z.enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: FLAG_RULE });
+/** On/off; unset is off. */
+const flag = flagValue.optional().transform((v) => v === '1' || v === 'true' || v === 'yes');
+/** On/off; unset stays undefined (the caller picks the default). */
+const optionalFlag = flagValue.optional().transform((v) => (v === undefined ? undefined : v === '1' || v === 'true' || v === 'yes'));
+const int = (min: number, max: number) => {
+  const rule = `must be a whole number from ${min} to ${max}`;
+  // (z.coerce turns an empty or blank value into 0: empty values are dropped before parsing, see `known`.)
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+};
+const url = (what = 'an http(s) URL') => z.url({ protocol: /^https?$/, error: `must be ${what}` });
+const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`);
+const list = z
+  .string()
   .optional()
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
 const EnvSchema = z.object({
-  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  // --- database
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL' })
+    .optional()
+    .meta({ example: 'postgres://user:password@db.example.com:5432/shiplog' }),
   /**
    * A direct (unpooled) connection to the same database, for LISTEN and migrations, when DATABASE_URL
    * is a transaction pooler (PgBouncer, Neon's or Supabase's pooled URL). Optional.
    */
-  DATABASE_DIRECT_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-  SHIPLOG_DATA_DIR: z.string().min(1).default('.data/pglite'),
-  SHIPLOG_SEED_DEMO: flag,
-  SHIPLOG_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
-  SHIPLOG_INTERNAL_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
-  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
-  GITHUB_WEBHOOK_SECRETS_PREVIOUS: z
-    .string()
+  DATABASE_DIRECT_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL' })
     .optional()
-    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
-  SHIPLOG_AUTO_REGISTER: flag,
-  GITHUB_TOKEN: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
-  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+    .meta({ example: 'postgres://user:password@db.example.com:5432/shiplog' }),
+  DATABASE_POOL_MAX: int(1, 200).default(10).meta({ example: '10' }),
+  DATABASE_QUERY_TIMEOUT_MS: int(100, 600_000).default(5_000).meta({ example: '5000' }),
+  SHIPLOG_DATA_DIR: z.string().default('.data/pglite').meta({ example: '.data/pglite' }),
+  SHIPLOG_SEED_DEMO: flag.meta({ example: '1' }),
+  // --- the server
+  PORT: int(0, 65_535).default(3000).meta({ example: '3000' }),
+  SHIPLOG_HOST: z.string().optional().meta({ example: '0.0.0.0' }),
+  SHIPLOG_PUBLIC_URL: url().optional().meta({ example: 'https://changelog.example.com' }),
+  SHIPLOG_INTERNAL_URL: url().optional().meta({ example: 'http://10.0.0.5:3000' }),
+  SHIPLOG_TRUST_PROXY: flag.meta({ example: '1' }),
+  SHIPLOG_CORS_ORIGINS: list.meta({ example: 'https://admin.example.com,https://ops.example.com' }),
+  SHIPLOG_RATE_LIMIT_READ: int(0, 1_000_000_000).default(3000).meta({ example: '3000' }),
+  SHIPLOG_RATE_LIMIT_WRITE: int(0, 1_000_000_000).default(600).meta({ example: '600' }),
+  SHIPLOG_SSE_HEARTBEAT_MS: int(100, 300_000).default(15_000).meta({ example: '15000' }),
+  SHIPLOG_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+    .optional()
+    .meta({ example: 'info' }),
+  // --- the admin console and tokens
+  SHIPLOG_ADMIN_TOKEN: secret(16).optional().meta({ example: '"$(openssl rand -hex 24)"' }),
   /** Key for signing admin console sessions; unset: derived from SHIPLOG_ADMIN_TOKEN, else generated once and kept in the database. */
-  SHIPLOG_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
-  SHIPLOG_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SHIPLOG_SESSION_SECRET: secret(32).optional().meta({ example: '"$(openssl rand -hex 32)"' }),
+  SHIPLOG_SESSION_HOURS: z.coerce
+    .number({ error: 'must be a number of hours from 0.1 to 720' })
+    .min(0.1, 'must be a number of hours from 0.1 to 720')
+    .max(24 * 30, 'must be a number of hours from 0.1 to 720')
+    .default(12)
+    .meta({ example: '12' }),
   /** Session cookies carry `Secure`: default on in production (NODE_ENV=production). */
-  SHIPLOG_SESSION_SECURE: z
-    .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
-    .optional()
-    .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true' || v === 'yes')),
-  SHIPLOG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHIPLOG_SESSION_SECURE: optionalFlag.meta({ example: '0' }),
+  // --- GitHub
+  GITHUB_WEBHOOK_SECRET: z.string().optional().meta({ example: '"$(openssl rand -hex 32)"' }),
+  GITHUB_WEBHOOK_SECRETS_PREVIOUS: list.meta({ example: 'old-secret-1,old-secret-2' }),
+  SHIPLOG_AUTO_REGISTER: flag.meta({ example: '1' }),
+  GITHUB_TOKEN: z.string().optional().meta({ example: 'github_pat_…' }),
+  GITHUB_API_URL: url().default('https://api.github.com').meta({ example: 'https://github.example.com/api/v3' }),
+  SHIPLOG_IMPORT_MAX_WAIT_MS: int(0, 3_600_000).default(60_000).meta({ example: '60000' }),
+  // --- command-line tools (npm run import / token): which server to talk to, with which token
+  SHIPLOG_URL: url().optional().meta({ example: 'http://127.0.0.1:3000' }),
+  SHIPLOG_TOKEN: z.string().optional().meta({ example: 'shp_…' }),
+  // --- internal: set by Shiplog's own launchers and benchmarks, not by operators
+  SHIPLOG_ROLE: z.enum(['server', 'cli', 'test'], { error: 'must be server, cli or test' }).default('server').meta({ example: 'server' }),
+  SHIPLOG_LAUNCH_KEY: secret(32).optional().meta({ example: '(set by npm start)' }),
+  SHIPLOG_BENCH: flag.meta({ example: '1' }),
+  SHIPLOG_BENCH_BODY: z.string().optional().meta({ example: 'bench/.tmp/releases.json' }),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { dataDir: string; engine: 'pglite' | 'postgres' };
+export type Env = z.infer<typeof EnvSchema>;
+export type Config = Env & { dataDir: string; engine: 'pglite' | 'postgres' };
+
+/** One bad setting: the variable, the rule it breaks and an example of a good value. */
+export interface ConfigProblem {
+  variable: string;
+  rule: string;
+  example?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblems(problems: ConfigProblem[]): string {
+  const lines = problems.map((p) => `  ${p.variable} ${p.rule}${p.example ? `, for example ${p.variable}=${p.example}` : ''}`);
+  return `Invalid Shiplog settings (environment variables):\n${lines.join('\n')}`;
+}
+
+/** The variables EnvSchema knows, from `env` with empty values dropped (an empty variable counts as unset). */
+function known(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+function parse(env: Readonly<Record<string, string | undefined>>): { ok: true; env: Env } | { ok: false; problems: ConfigProblem[] } {
+  const parsed = EnvSchema.safeParse(known(env));
+  if (parsed.success) return { ok: true, env: parsed.data };
+  const problems = parsed.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '');
+    const field = EnvSchema.shape[variable as keyof typeof EnvSchema.shape] as z.ZodType | undefined;
+    const example = (field?.meta() as { example?: string } | undefined)?.example;
+    return { variable, rule: issue.message, ...(example ? { example } : {}) };
+  });
+  return { ok: false, problems };
+}
+
+/** What is wrong with `env` (empty when every setting is valid): for `npm start`'s check before it starts anything. */
+export function configProblems(env: Readonly<Record<string, string | undefined>> = process.env): ConfigProblem[] {
+  const result = parse(env);
+  return result.ok ? [] : result.problems;
+}
 
 let cached: Config | undefined;
 
+/** The validated settings; throws a ConfigError naming every bad variable. */
 export function config(): Config {
-  if (cached) return cached;
-  const parsed = EnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid Shiplog configuration:\n${lines.join('\n')}`);
-  }
-  const env = parsed.data;
+  if (cached && process.env.SHIPLOG_ROLE !== 'test') return cached;
+  const result = parse(process.env);
+  if (!result.ok) throw new ConfigError(result.problems);
+  const env = result.env;
   cached = {
     ...env,
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.SHIPLOG_DATA_DIR),
@@ -67,6 +161,7 @@ export function resetConfig(): void {
   cached = undefined;
 }
 
+/** Inlined at build time (next.config.js `env`). */
 export const VERSION: string = process.env.SHIPLOG_VERSION ?? '0.0.0-dev';
 
 /** True inside `next build` (static generation workers), where the embedded database is never opened. */

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { config } from './config';
 
 type Logger = pino.Logger;
 const g = globalThis as typeof globalThis & { __shiplogLog?: Logger };
@@ -6,7 +7,13 @@ const g = globalThis as typeof globalThis & { __shiplogLog?: Logger };
 /** One structured (JSON lines) logger per process. Secrets are redacted by key. */
 export function log(): Logger {
   if (!g.__shiplogLog) {
-    const level = process.env.SHIPLOG_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+    let configured: string | undefined;
+    try {
+      configured = config().SHIPLOG_LOG_LEVEL;
+    } catch {
+      // Invalid settings are reported by whoever reads them; logging still works meanwhile.
+    }
+    const level = configured ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
     g.__shiplogLog = pino({
       level,
       base: { app: 'shiplog' },

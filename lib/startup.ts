@@ -1,3 +1,4 @@
+import { config } from './config';
 import type { Db, Engine } from './db';
 import { seedDemo } from './db/seed';
 import { log } from './log';
@@ -9,7 +10,7 @@ import { log } from './log';
  * and resumes imports a crash or restart interrupted.
  */
 export async function onServerDatabaseOpen(db: Db, engine: Engine): Promise<void> {
-  if (process.env.SHIPLOG_SEED_DEMO === '1' || process.env.SHIPLOG_SEED_DEMO === 'true') {
+  if (config().SHIPLOG_SEED_DEMO) {
     const result = await seedDemo(db, { ifEmpty: true });
     if (!result.skipped) log().info({ engine, ...result }, 'seeded the empty database with demo data');
   }

@@ -2,6 +2,7 @@
 // On the embedded database it refuses to run while the server has the data directory open.
 process.env.SHIPLOG_ROLE = 'cli';
 
+import { config } from '../lib/config';
 import { closeDb, currentEngine, getDb } from '../lib/db';
 import { seedDemo } from '../lib/db/seed';
 
@@ -11,7 +12,7 @@ async function main(): Promise<number> {
     console.error('usage: tsx scripts/db.ts <migrate|seed> [--if-empty]');
     return 2;
   }
-  const where = currentEngine() === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite (${process.env.SHIPLOG_DATA_DIR ?? '.data/pglite'})`;
+  const where = currentEngine() === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite (${config().SHIPLOG_DATA_DIR})`;
   const db = await getDb(); // opening runs the migrations
   if (command === 'migrate') {
     console.log(`migrations are up to date on ${where}`);

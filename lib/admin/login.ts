@@ -1,8 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { z } from 'zod';
-import { hasScope, principalForSecret, requireScope } from '../auth/tokens';
+import { hasScope, principalForSecret, requireScope, type Principal } from '../auth/tokens';
+import { config } from '../config';
+import { write } from '../db/write';
 import { readBody } from '../http/body';
-import { isApiError } from '../http/errors';
+import { ApiError, isApiError } from '../http/errors';
 import { sendJson } from '../http/route';
 import { validateBody } from '../http/validate';
 import { renderMarkdown } from '../markdown';
@@ -10,6 +13,7 @@ import { setFlash } from './flash';
 import { adminPath, field, loginPath, type FormValues } from './forms';
 import { requireSameOrigin } from './same-origin';
 import { endSession, startSession } from './session';
+import { issueSignInLink, redeemSignInLink } from './sign-in-link';
 
 /**
  * POST /api/session (urlencoded `token`, `next`): a token with the `write` or `admin` scope opens a
@@ -28,6 +32,19 @@ export async function postSession(req: NextApiRequest, res: NextApiResponse): Pr
     await setFlash(res, back, { kind: 'error', message });
     res.redirect(303, back);
   };
+  const link = field(form, 'link').trim();
+  if (link) {
+    const row = await write((tx) => redeemSignInLink(tx, link));
+    if (!row) return refuse('That sign-in link was already used or has expired. Restart `npm start` for a new one (it prints one while no admin token exists), or sign in with a token.');
+    const principal: Principal = { kind: 'token', tokenId: row.id, name: row.name, scopes: ['admin'] };
+    await startSession(res, principal);
+    await setFlash(res, '/admin/tokens', {
+      kind: 'success',
+      message: 'You are signed in with the one-time link. Create a token with the admin scope here to sign in again later (the link works only once).',
+    });
+    res.redirect(303, '/admin/tokens');
+    return;
+  }
   if (!token) return refuse('Enter a token to sign in.');
   if (!/^[A-Za-z0-9._~+/=-]{1,512}$/.test(token)) return refuse('That token is not valid: it is unknown or was revoked.');
   let principal;
@@ -42,6 +59,26 @@ export async function postSession(req: NextApiRequest, res: NextApiResponse): Pr
   }
   await startSession(res, principal);
   res.redirect(303, next);
+}
+
+/**
+ * POST /api/session/link, for `npm start` only (Authorization: Bearer <the SHIPLOG_LAUNCH_KEY it gave
+ * this server>): 200 `{ path, expiresAt }` with a new one-time sign-in link while the server has no
+ * admin credential, else 204. Without the launch key the route does not exist (404).
+ */
+export async function postSignInLink(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  res.setHeader('Cache-Control', 'no-store');
+  const key = config().SHIPLOG_LAUNCH_KEY;
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!key || !timingSafeEqual(digest(given), digest(key))) throw ApiError.notFound('There is no such route.');
+  const link = await write((tx) => issueSignInLink(tx));
+  if (!link) {
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
+  sendJson(req, res, 200, { path: `/admin/login?link=${link.code}`, expiresAt: link.expiresAt.toISOString() });
 }
 
 /** POST /api/session/logout: clears the session cookie and returns to the sign-in page. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { config } from '../config';
 
 const g = globalThis as typeof globalThis & { __shiplogInternalSecret?: string };
 
@@ -13,8 +14,8 @@ export function internalSecret(): string {
 /** Where this server can reach itself: SHIPLOG_INTERNAL_URL, else the origin `next start` listens on. */
 export function selfOrigin(): string {
   return (
-    process.env.SHIPLOG_INTERNAL_URL ??
-    process.env.__NEXT_PRIVATE_ORIGIN ??
-    `http://127.0.0.1:${process.env.PORT ?? '3000'}`
+    config().SHIPLOG_INTERNAL_URL ??
+    process.env.__NEXT_PRIVATE_ORIGIN ?? // set by `next start` itself
+    `http://127.0.0.1:${config().PORT}`
   ).replace(/\/$/, '');
 }

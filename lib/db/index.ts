@@ -46,8 +46,7 @@ export function migrationsFolder(): string {
 }
 
 export function role(): Role {
-  const r = process.env.SHIPLOG_ROLE;
-  return r === 'cli' || r === 'test' ? r : 'server';
+  return config().SHIPLOG_ROLE;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { z } from 'zod';
+import { config } from '../config';
 import { parseQuery } from '../http/validate';
 import { eventsAfter, subscribe, type StreamEvent } from './tail';
 
@@ -11,7 +12,6 @@ const Query = z.strictObject({
   lastEventId: z.string().regex(/^\d+$/).optional(),
 });
 
-const HEARTBEAT_MS = Number(process.env.SHIPLOG_SSE_HEARTBEAT_MS ?? 15_000);
 
 function frame(e: StreamEvent): string {
   const data = { project: e.project, tag: e.tag, ...(e.previousTag ? { previousTag: e.previousTag } : {}), release: e.release };
@@ -54,7 +54,7 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
   }
   res.write('retry: 3000\n\n');
 
-  const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), config().SHIPLOG_SSE_HEARTBEAT_MS);
   const close = () => {
     clearInterval(heartbeat);
     unsubscribe();

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { exclusive, getDb } from '../db';
 import { githubEtags, imports, type ImportRow } from '../db/schema';
 import { write } from '../db/write';
+import { config } from '../config';
 import { ApiError } from '../http/errors';
 import { log } from '../log';
 import type { ProjectRef } from '../releases/repo';
@@ -10,7 +11,7 @@ import { fetchReleasesPage, releasesUrl } from './client';
 import { GitHubRelease } from './payload';
 
 /** Longest wait for a rate-limit reset before stopping with a "retry after" message. */
-const maxWaitMs = () => Number(process.env.SHIPLOG_IMPORT_MAX_WAIT_MS ?? 60_000);
+const maxWaitMs = () => config().SHIPLOG_IMPORT_MAX_WAIT_MS;
 const g = globalThis as typeof globalThis & { __shiplogImports?: Map<number, Promise<ImportRow>> };
 const running = (g.__shiplogImports ??= new Map());
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { NextApiHandler } from 'next';
+import { config } from '../config';
 import { notFoundRoute } from './route';
 
 /**
@@ -13,7 +14,7 @@ let body: Buffer | undefined;
 
 function constant(): Buffer {
   if (!body) {
-    const file = process.env.SHIPLOG_BENCH_BODY;
+    const file = config().SHIPLOG_BENCH_BODY;
     body = file ? fs.readFileSync(file) : Buffer.from('[]');
   }
   return body;
@@ -22,7 +23,7 @@ function constant(): Buffer {
 export function benchBareRoute(): NextApiHandler {
   const notFound = notFoundRoute();
   return (req, res) => {
-    if (process.env.SHIPLOG_BENCH !== '1') return notFound(req, res);
+    if (!config().SHIPLOG_BENCH) return notFound(req, res);
     const answer = () => {
       const json = constant();
       res.statusCode = 200;

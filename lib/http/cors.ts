@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors, { type CorsOptions } from 'cors';
+import { config } from '../config';
 import type { Method } from './route';
 
 export const EXPOSED_HEADERS = [
@@ -13,10 +14,7 @@ export const ALLOWED_HEADERS = [
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function allowedOrigins(): string[] {
-  return (process.env.SHIPLOG_CORS_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim().replace(/\/$/, ''))
-    .filter(Boolean);
+  return config().SHIPLOG_CORS_ORIGINS.map((o) => o.replace(/\/$/, ''));
 }
 
 function run(options: CorsOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { config } from '../config';
 
 const first = (v: string | string[] | undefined) => String(Array.isArray(v) ? v[0] : (v ?? '')).split(',')[0]!.trim();
 
@@ -7,7 +8,7 @@ const first = (v: string | string[] | undefined) => String(Array.isArray(v) ? v[
  * trusted proxy, SHIPLOG_TRUST_PROXY=1).
  */
 export function requestOrigin(req: IncomingMessage): string {
-  const trust = process.env.SHIPLOG_TRUST_PROXY === '1';
+  const trust = config().SHIPLOG_TRUST_PROXY;
   const host = (trust && first(req.headers['x-forwarded-host'])) || first(req.headers.host) || 'localhost';
   const proto = (trust && first(req.headers['x-forwarded-proto'])) || ((req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http');
   return `${proto}://${/^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'}`;
@@ -18,7 +19,7 @@ export function requestOrigin(req: IncomingMessage): string {
  * the request's own origin (see requestOrigin).
  */
 export function publicOrigin(req: IncomingMessage): string {
-  const configured = process.env.SHIPLOG_PUBLIC_URL;
+  const configured = config().SHIPLOG_PUBLIC_URL;
   if (configured) return configured.replace(/\/$/, '');
   return requestOrigin(req);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { config } from '../config';
 import { ApiError } from './errors';
 
 /**
@@ -19,8 +20,7 @@ const WINDOW = 60;
 const g = globalThis as typeof globalThis & { __shiplogLimits?: { key: string; read: Policy; write: Policy }; __shiplogVerifiedTokens?: LRUCache<string, true> };
 
 function policies(): { read: Policy; write: Policy } {
-  const read = Number(process.env.SHIPLOG_RATE_LIMIT_READ ?? 3000);
-  const write = Number(process.env.SHIPLOG_RATE_LIMIT_WRITE ?? 600);
+  const { SHIPLOG_RATE_LIMIT_READ: read, SHIPLOG_RATE_LIMIT_WRITE: write } = config();
   const key = `${read}/${write}`;
   if (!g.__shiplogLimits || g.__shiplogLimits.key !== key) {
     const make = (name: 'read' | 'write', points: number): Policy => ({
@@ -57,7 +57,7 @@ export function clientKey(req: IncomingMessage): string {
     const key = tokenKey(bearer);
     if (verifiedTokens().has(key)) return `t:${key}`;
   }
-  const forwarded = process.env.SHIPLOG_TRUST_PROXY === '1' ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  const forwarded = config().SHIPLOG_TRUST_PROXY ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
   return `${bearer ? 'u' : 'a'}:${forwarded || req.socket?.remoteAddress || 'unknown'}`;
 }
 

@@ -9,6 +9,7 @@ import {
   type ZodOpenApiResponseObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
+import { VERSION } from '../config';
 import { deliveryStatuses, importStates, releaseSources, tokenScopes } from '../db/schema';
 import { FEED_FORMATS } from '../feed/feeds';
 import type { ApplyOutcome } from '../github/apply';
@@ -1434,7 +1435,7 @@ function buildDocument(): oas31.OpenAPIObject {
       openapi: '3.1.0',
       info: {
         title: 'Shiplog API',
-        version: process.env.SHIPLOG_VERSION ?? '0.0.0-dev',
+        version: VERSION,
         description: DESCRIPTION,
         license: { name: 'MIT', identifier: 'MIT' },
       },

@@ -1,4 +1,5 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
+import { VERSION } from '../config';
 import { contentHash, isNotModified } from '../http/conditional';
 import { widget } from './widget';
 
@@ -23,7 +24,7 @@ let prepared: { body: string; etag: string; length: number } | undefined;
 /** The script as served (computed once per process). */
 export function widgetScript(): { body: string; etag: string; length: number } {
   if (!prepared) {
-    const body = `/*! Shiplog widget ${process.env.SHIPLOG_VERSION ?? ''} */\n(${compact(widget.toString())})(document.currentScript);\n`;
+    const body = `/*! Shiplog widget ${VERSION} */\n(${compact(widget.toString())})(document.currentScript);\n`;
     prepared = { body, etag: `"w-${contentHash(body)}"`, length: Buffer.byteLength(body) };
   }
   return prepared;

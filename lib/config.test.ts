@@ -1,0 +1,51 @@
+import { config, ConfigError, configProblems } from './config';
+
+describe('settings (lib/config)', () => {
+  it('names the variable, the rule and an example for a bad value (SHIPLOG_ADMIN_TOKEN=secret)', () => {
+    expect(configProblems({ SHIPLOG_ADMIN_TOKEN: 'secret' })).toEqual([
+      { variable: 'SHIPLOG_ADMIN_TOKEN', rule: 'must be at least 16 characters', example: '"$(openssl rand -hex 24)"' },
+    ]);
+  });
+
+  it('refuses what used to pass silently: a rate limit that is not a number, a port out of range, a flag that is not one', () => {
+    const problems = configProblems({ SHIPLOG_RATE_LIMIT_READ: 'abc', PORT: '70000', SHIPLOG_TRUST_PROXY: 'maybe', SHIPLOG_PUBLIC_URL: 'changelog.example.com', DATABASE_URL: 'mysql://db/x' });
+    expect(Object.fromEntries(problems.map((p) => [p.variable, p.rule]))).toEqual({
+      SHIPLOG_RATE_LIMIT_READ: 'must be a whole number from 0 to 1000000000',
+      PORT: 'must be a whole number from 0 to 65535',
+      SHIPLOG_TRUST_PROXY: 'must be 1 or 0 (true/false and yes/no work too)',
+      SHIPLOG_PUBLIC_URL: 'must be an http(s) URL',
+      DATABASE_URL: 'must be a PostgreSQL URL',
+    });
+    expect(problems.every((p) => p.example)).toBe(true);
+  });
+
+  it('treats an empty variable as unset and accepts good values', () => {
+    expect(configProblems({ SHIPLOG_RATE_LIMIT_READ: '', GITHUB_TOKEN: '', SHIPLOG_ADMIN_TOKEN: '' })).toEqual([]);
+    expect(configProblems({ DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', PORT: '3411', SHIPLOG_TRUST_PROXY: 'yes', SHIPLOG_SESSION_HOURS: '0.5' })).toEqual([]);
+  });
+
+  it('config() reads the environment and throws one error listing every bad variable', () => {
+    const saved = { ...process.env };
+    try {
+      process.env.SHIPLOG_RATE_LIMIT_READ = '';
+      process.env.SHIPLOG_RATE_LIMIT_WRITE = '7';
+      expect([config().SHIPLOG_RATE_LIMIT_READ, config().SHIPLOG_RATE_LIMIT_WRITE]).toEqual([3000, 7]);
+      process.env.SHIPLOG_RATE_LIMIT_READ = 'abc';
+      process.env.SHIPLOG_SESSION_SECRET = 'short';
+      let error: unknown;
+      try {
+        config();
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe(
+        'Invalid Shiplog settings (environment variables):\n' +
+          '  SHIPLOG_RATE_LIMIT_READ must be a whole number from 0 to 1000000000, for example SHIPLOG_RATE_LIMIT_READ=3000\n' +
+          '  SHIPLOG_SESSION_SECRET must be at least 32 characters, for example SHIPLOG_SESSION_SECRET="$(openssl rand -hex 32)"',
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+});

@@ -4,6 +4,7 @@
 process.env.SHIPLOG_ROLE = 'cli';
 
 import { SingleBar, Presets } from 'cli-progress';
+import { config } from '../lib/config';
 
 interface ImportView {
   state: string;
@@ -49,12 +50,22 @@ function finish(v: ImportView): number {
 }
 
 async function viaServer(base: string, owner: string, repo: string): Promise<number> {
-  const token = process.env.SHIPLOG_TOKEN ?? process.env.SHIPLOG_ADMIN_TOKEN;
+  const token = config().SHIPLOG_TOKEN ?? config().SHIPLOG_ADMIN_TOKEN;
   if (!token) {
     console.error(`A Shiplog server is running at ${base}; the import goes through its API. Set SHIPLOG_ADMIN_TOKEN (or SHIPLOG_TOKEN, a token with the write scope).`);
     return 1;
   }
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  let createdHere = false;
+  // A project this command created and the import filled with nothing (no network, no such repository,
+  // the rate limit) is removed again rather than left on the home page empty.
+  const undo = async (state: string): Promise<void> => {
+    if (!createdHere || state === 'succeeded') return;
+    const project = await fetch(`${base}/api/v1/projects/${owner}/${repo}`, { headers });
+    if (!project.ok || ((await project.json()) as { releaseCount?: number }).releaseCount !== 0) return;
+    const gone = await fetch(`${base}/api/v1/projects/${owner}/${repo}`, { method: 'DELETE', headers: { ...headers, 'if-match': project.headers.get('etag') ?? '*' } });
+    if (gone.status === 204) console.log(`removed the project ${owner}/${repo} again: the import brought no releases`);
+  };
   let res = await fetch(`${base}/api/v1/projects/${owner}/${repo}/imports`, { method: 'POST', headers });
   if (res.status === 404) {
     const created = await fetch(`${base}/api/v1/projects`, { method: 'POST', headers, body: JSON.stringify({ owner, repo }) });
@@ -63,6 +74,7 @@ async function viaServer(base: string, owner: string, repo: string): Promise<num
       return 1;
     }
     console.log(`created project ${owner}/${repo}`);
+    createdHere = true;
     res = await fetch(`${base}/api/v1/projects/${owner}/${repo}/imports`, { method: 'POST', headers });
   }
   if (res.status !== 202) {
@@ -77,7 +89,9 @@ async function viaServer(base: string, owner: string, repo: string): Promise<num
     bar.update(view);
     if (TERMINAL.has(view.state)) {
       bar.stop();
-      return finish(view);
+      const code = finish(view);
+      await undo(view.state);
+      return code;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -86,21 +100,34 @@ async function viaServer(base: string, owner: string, repo: string): Promise<num
 async function inProcess(owner: string, repo: string): Promise<number> {
   const { closeDb, getDb } = await import('../lib/db');
   const { write } = await import('../lib/db/write');
-  const { createProject, findProject } = await import('../lib/projects/repo');
+  const { createProject, deleteProject, findProject } = await import('../lib/projects/repo');
   const { startImport } = await import('../lib/github/imports');
   try {
     const db = await getDb();
     let project = await findProject(db, owner, repo, { seeAll: true });
+    let createdHere = false;
     if (!project) {
       project = await write((tx) => createProject(tx, { owner, repo, name: repo, description: null, homepage: null }));
       console.log(`created project ${owner}/${repo}`);
+      createdHere = true;
     }
     const bar = progress();
     const { done, resumed } = await startImport(project, (row) => bar.update(row));
     if (resumed) console.log('resuming the unfinished import');
     const result = await done;
     bar.stop();
-    return finish(result);
+    const code = finish(result);
+    if (createdHere && result.state !== 'succeeded') {
+      // Nothing fetched: remove the project this command created rather than leave it on the home page empty.
+      const removed = await write(async (tx) => {
+        const current = await findProject(tx, owner, repo, { seeAll: true, forUpdate: true });
+        if (!current || current.releaseCount !== 0) return false;
+        await deleteProject(tx, current);
+        return true;
+      });
+      if (removed) console.log(`removed the project ${owner}/${repo} again: the import brought no releases`);
+    }
+    return code;
   } finally {
     await closeDb();
   }
@@ -113,9 +140,16 @@ async function main(): Promise<number> {
     console.error('usage: npm run import -- owner/repo');
     return 2;
   }
-  const base = (process.env.SHIPLOG_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+  const base = (config().SHIPLOG_URL ?? `http://127.0.0.1:${config().PORT}`).replace(/\/$/, '');
   const up = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(1_500) }).then((r) => r.ok, () => false);
-  return up ? viaServer(base, m[1]!, m[2]!) : inProcess(m[1]!, m[2]!);
+  if (up) return viaServer(base, m[1]!, m[2]!);
+  if (!config().GITHUB_TOKEN) {
+    console.error(
+      'warning: GITHUB_TOKEN is not set: GitHub allows 60 API requests an hour without one (5,000 with one), so a large import stops at the rate limit.\n' +
+        '  Set one (no scopes needed for public repositories): GITHUB_TOKEN=github_pat_… npm run import -- owner/repo',
+    );
+  }
+  return inProcess(m[1]!, m[2]!);
 }
 
 main().then(

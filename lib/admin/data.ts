@@ -5,6 +5,8 @@ import { imports, projects, type ImportRow } from '../db/schema';
 import { DeliveryFilters, findDelivery, queryDeliveries, type DeliveryView } from '../github/deliveries';
 import { presentImport } from '../github/import-handlers';
 import { resourceEtag } from '../http/conditional';
+import { config } from '../config';
+import { listRefusals, type Refusal } from '../github/refusals';
 import { publicOrigin } from '../http/origin';
 import { renderMarkdown } from '../markdown';
 import { findProject } from '../projects/repo';
@@ -23,8 +25,26 @@ import { releasePagePath } from '../site/paths';
 
 const iso = (d: Date | string | null | undefined) => (d ? (d instanceof Date ? d : new Date(d)).toISOString() : null);
 
-export interface WebhookSetup {
+/** Where GitHub should send deliveries, and whether that address is one GitHub can reach. */
+export interface PayloadUrl {
   payloadUrl: string;
+  /** From SHIPLOG_PUBLIC_URL; otherwise built from the address the console was opened at. */
+  payloadUrlConfigured: boolean;
+  /** A loopback or private address (localhost, 127.x, 10.x, 192.168.x, …): GitHub cannot reach it. */
+  payloadUrlLocal: boolean;
+  /** The server has a GITHUB_WEBHOOK_SECRET (projects without their own secret use it). */
+  globalSecret: boolean;
+}
+
+function payloadUrlOf(req: IncomingMessage): PayloadUrl {
+  const origin = publicOrigin(req);
+  const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+  const local = /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|f[cd][0-9a-f]{2}:.*|fe80:.*)$/i.test(host);
+  const cfg = config();
+  return { payloadUrl: `${origin}/api/webhooks/github`, payloadUrlConfigured: !!cfg.SHIPLOG_PUBLIC_URL, payloadUrlLocal: local, globalSecret: !!cfg.GITHUB_WEBHOOK_SECRET };
+}
+
+export interface WebhookSetup extends PayloadUrl {
   contentType: 'application/json';
   /** Shown only right after it was set (a new project, a new secret); else null. */
   secret: string | null;
@@ -35,7 +55,7 @@ export interface WebhookSetup {
 
 export function webhookSetup(req: IncomingMessage, p: { owner: string; repo: string; webhookSecret: string | null }, reveal: boolean): WebhookSetup {
   return {
-    payloadUrl: `${publicOrigin(req)}/api/webhooks/github`,
+    ...payloadUrlOf(req),
     contentType: 'application/json',
     secret: reveal ? p.webhookSecret : null,
     hasSecret: !!p.webhookSecret,
@@ -66,12 +86,11 @@ export interface DashboardProject {
   lastDelivery: LastDelivery | null;
 }
 
-export interface DashboardData {
+export interface DashboardData extends PayloadUrl {
   projects: DashboardProject[];
   failedDeliveries: number;
   /** A fresh secret for the "add project" form. */
   newSecret: string;
-  payloadUrl: string;
 }
 
 export async function loadDashboard(req: IncomingMessage): Promise<DashboardData> {
@@ -128,7 +147,7 @@ export async function loadDashboard(req: IncomingMessage): Promise<DashboardData
     })),
     failedDeliveries: Number(failed?.n ?? 0),
     newSecret: newWebhookSecret(),
-    payloadUrl: `${publicOrigin(req)}/api/webhooks/github`,
+    ...payloadUrlOf(req),
   };
 }
 
@@ -315,6 +334,8 @@ export interface DeliveriesData {
   offset: number;
   limit: number;
   projects: string[];
+  /** Deliveries refused unverified (bad or missing signature), newest first: lib/github/refusals. */
+  refusals: Refusal[];
 }
 
 export async function loadDeliveries(query: Record<string, string>): Promise<DeliveriesData> {
@@ -331,7 +352,8 @@ export async function loadDeliveries(query: Record<string, string>): Promise<Del
   const offset = /^\d{1,6}$/.test(query.offset ?? '') ? Number(query.offset) : 0;
   const page = await queryDeliveries(db, { filters, sort: [{ key: 'receivedAt', dir: 'desc' }], offset, limit: DELIVERY_PAGE_SIZE, count: true });
   const names = await db.select({ owner: projects.owner, repo: projects.repo }).from(projects).orderBy(sql`lower(${projects.owner})`, sql`lower(${projects.repo})`);
-  return { filters: raw, invalid, items: page.items, total: page.total ?? 0, offset, limit: DELIVERY_PAGE_SIZE, projects: names.map((p) => `${p.owner}/${p.repo}`) };
+  const refusals = await listRefusals(db);
+  return { filters: raw, invalid, items: page.items, total: page.total ?? 0, offset, limit: DELIVERY_PAGE_SIZE, projects: names.map((p) => `${p.owner}/${p.repo}`), refusals };
 }
 
 export interface DeliveryDetail extends Omit<DeliveryView, 'payload'> {

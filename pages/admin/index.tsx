@@ -5,6 +5,7 @@ import { adminPage, type AdminProps } from '@/lib/admin/page';
 import { projectAdminPath, deliveryAdminPath } from '@/lib/admin/paths';
 import { DataTable } from '@/lib/admin/ui/DataTable';
 import { FieldError, Flash } from '@/lib/admin/ui/Flash';
+import { payloadUrlHint } from '@/lib/admin/ui/WebhookSetupPanel';
 import { StatusBadge } from '@/lib/admin/ui/StatusBadge';
 import { formatDateTime, plural } from '@/lib/admin/ui/format';
 import { field } from '@/lib/admin/form-values';
@@ -12,7 +13,7 @@ import { field } from '@/lib/admin/form-values';
 export const getServerSideProps = adminPage<DashboardData>('write', async (ctx) => loadDashboard(ctx.req));
 
 /** Projects with their counts and last webhook delivery, and a form to add one. */
-export default function Dashboard({ projects, failedDeliveries, newSecret, payloadUrl, flash, session }: AdminProps<DashboardData>) {
+export default function Dashboard({ projects, failedDeliveries, newSecret, flash, session, ...webhook }: AdminProps<DashboardData>) {
   const form = flash?.kind === 'error' ? flash.form : undefined;
   const value = (name: string, fallback = '') => (form ? field(form, name) : fallback);
   const invalid = (name: string) => (flash?.errors?.some((e) => e.field === name) ? true : undefined);
@@ -63,7 +64,9 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, paylo
                 <span className="muted">none yet</span>
               )}
             </td>
-            <td>{p.hasSecret ? 'own secret' : <span className="muted">global secret</span>}</td>
+            <td data-secret={p.hasSecret ? 'own' : webhook.globalSecret ? 'global' : 'none'}>
+              {p.hasSecret ? 'own secret' : webhook.globalSecret ? <span className="muted">global secret</span> : <span className="field-error">none: deliveries are refused</span>}
+            </td>
           </tr>
         )}
       />
@@ -90,7 +93,7 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, paylo
             <label htmlFor="webhookSecret">Webhook secret</label>
             <input id="webhookSecret" name="webhookSecret" className="mono" defaultValue={value('webhookSecret', newSecret)} spellCheck={false} autoComplete="off" aria-invalid={invalid('webhookSecret')} aria-describedby="secret-hint webhookSecret-error" />
             <p className="hint" id="secret-hint">
-              Generated for you. GitHub signs each delivery with it; after adding the project you get everything to paste into GitHub (payload URL <code>{payloadUrl}</code>).
+              Generated for you. GitHub signs each delivery with it; after adding the project you get everything to paste into GitHub (payload URL <code>{webhook.payloadUrl}</code>). {payloadUrlHint(webhook)}
             </p>
             <FieldError id="webhookSecret-error" errors={flash?.errors} field="webhookSecret" />
           </div>

@@ -193,6 +193,44 @@ export function DeliveriesView({ data, flash: initialFlash }: { data: Deliveries
           {offset + data.limit < total ? <a href={page(offset + data.limit)}>Older →</a> : <span />}
         </nav>
       ) : null}
+      <RefusedDeliveries refusals={data.refusals} />
     </>
+  );
+}
+
+/** Deliveries refused before verification: kept apart (no payload), so a wrong secret can be diagnosed. */
+function RefusedDeliveries({ refusals }: { refusals: DeliveriesData['refusals'] }) {
+  return (
+    <section className="panel" aria-labelledby="refused-heading" data-refusals={refusals.length}>
+      <h2 id="refused-heading">Refused deliveries</h2>
+      <p className="hint">
+        Requests to the webhook URL that were answered 401 without being stored: a missing or wrong <code>X-Hub-Signature-256</code>, or no secret for the repository.
+        Many of these from GitHub&apos;s addresses usually mean the secret in GitHub differs from the project&apos;s (or GITHUB_WEBHOOK_SECRET). The last 100 are kept, at most 30 a minute; payloads never.
+      </p>
+      <DataTable
+        label="Refused deliveries"
+        columns={['Refused', 'From', 'Event', 'Reason']}
+        rows={refusals}
+        empty="None refused."
+        row={(r) => (
+          <tr key={`${r.at}-${r.guid ?? ''}-${r.address}`} data-refusal={r.guid ?? ''}>
+            <td>
+              {formatDateTime(r.at)}
+              {r.guid ? (
+                <div className="muted mono" title="X-GitHub-Delivery">
+                  {r.guid}
+                </div>
+              ) : null}
+            </td>
+            <td className="mono">{r.address}</td>
+            <td className="mono">{r.event ?? <span className="muted">—</span>}</td>
+            <td>
+              {r.reason}
+              {r.skippedBefore ? <div className="muted">{r.skippedBefore} more refused just before, not recorded (rate limit)</div> : null}
+            </td>
+          </tr>
+        )}
+      />
+    </section>
   );
 }

@@ -19,25 +19,41 @@ function percent(i: ImportView): number | undefined {
   return Math.min(100, Math.round((i.pagesDone / i.pagesTotal) * 100));
 }
 
-/** A live progress bar: pages done of pages total (indeterminate until GitHub says how many). */
+/** What the bar's label says: one state, never "Done" beside "failed". */
+export function progressText(run: ImportView): string {
+  const of = run.pagesTotal ? ` of ${run.pagesTotal}` : '';
+  switch (run.state) {
+    case 'succeeded':
+      return `Page ${run.pagesDone} of ${Math.max(run.pagesTotal ?? 0, run.pagesDone)}, done`;
+    case 'failed':
+      return run.pagesDone ? `Failed after page ${run.pagesDone}${of}` : 'Failed before the first page';
+    case 'rate_limited':
+      return run.pagesDone ? `Paused by GitHub's rate limit after page ${run.pagesDone}${of}` : "Paused by GitHub's rate limit before the first page";
+    default:
+      return run.pagesTotal ? `Page ${run.pagesDone} of ${run.pagesTotal}` : run.pagesDone ? `Page ${run.pagesDone}` : 'Starting…';
+  }
+}
+
+/**
+ * A progress bar: pages done of pages total. Indeterminate (animated) only while the import runs and
+ * GitHub has not said how many pages there are; once it ends the bar stands still where it stopped.
+ */
 export function ImportProgress({ run }: { run: ImportView }) {
   const pct = percent(run);
   const done = TERMINAL.includes(run.state);
-  const max = run.state === 'succeeded' ? Math.max(run.pagesTotal ?? 0, run.pagesDone, 1) : (run.pagesTotal ?? undefined);
-  const value = run.state === 'succeeded' ? max : run.pagesTotal ? run.pagesDone : undefined;
+  const max = done ? Math.max(run.pagesTotal ?? 0, run.pagesDone, 1) : (run.pagesTotal ?? undefined);
+  const value = run.state === 'succeeded' ? max : done || run.pagesTotal ? run.pagesDone : undefined;
   return (
     <section className="panel progress" aria-labelledby="progress-heading" data-import={run.id} data-state={run.state}>
       <h2 id="progress-heading">
         Import of {run.project} <StatusBadge status={run.state} />
       </h2>
       <progress id="import-progress" max={max} value={value} aria-describedby="progress-text" data-percent={pct ?? ''}>
-        {pct !== undefined ? `${pct} %` : 'in progress'}
+        {pct !== undefined ? `${pct} %` : done ? run.state : 'in progress'}
       </progress>
       <div className="progress-label" id="progress-text" aria-live="polite">
-        <span data-progress-pages>
-          {run.pagesTotal ? `Page ${run.pagesDone} of ${run.pagesTotal}` : run.pagesDone ? `Page ${run.pagesDone}` : done ? 'Done' : 'Starting…'}
-        </span>
-        <strong data-progress-percent>{pct !== undefined ? `${pct} %` : '…'}</strong>
+        <span data-progress-pages>{progressText(run)}</span>
+        <strong data-progress-percent>{pct !== undefined ? `${pct} %` : done ? '' : '…'}</strong>
       </div>
       <p>
         {run.created} created · {run.updated} updated · {run.skipped} unchanged

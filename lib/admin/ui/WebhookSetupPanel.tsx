@@ -1,5 +1,17 @@
-import type { WebhookSetup } from '../data';
+import type { PayloadUrl, WebhookSetup } from '../data';
 import { CopyField } from './CopyField';
+
+/** Whether GitHub can reach the payload URL, and where it comes from (SHIPLOG_PUBLIC_URL or this request). */
+export function payloadUrlHint(p: PayloadUrl): string {
+  if (p.payloadUrlConfigured) {
+    return p.payloadUrlLocal
+      ? 'From SHIPLOG_PUBLIC_URL, but a local address: GitHub cannot reach it. Set SHIPLOG_PUBLIC_URL to the address GitHub can reach.'
+      : 'From SHIPLOG_PUBLIC_URL.';
+  }
+  return p.payloadUrlLocal
+    ? "Built from the address you opened this console at, a local one GitHub cannot reach. Set SHIPLOG_PUBLIC_URL to this server's public address (e.g. https://changelog.example.com) and restart; the URL here follows it."
+    : "Built from the address you opened this console at. If GitHub reaches this server at another address, set SHIPLOG_PUBLIC_URL to it.";
+}
 
 /** Exactly what to enter in GitHub's "Add webhook" form for this repository. */
 export function WebhookSetupPanel({ fullName, setup }: { fullName: string; setup: WebhookSetup }) {
@@ -10,7 +22,7 @@ export function WebhookSetupPanel({ fullName, setup }: { fullName: string; setup
         In <a href={setup.settingsUrl} rel="noopener noreferrer" target="_blank">{fullName} → Settings → Webhooks → Add webhook</a>, enter:
       </p>
       <div className="form">
-        <CopyField id="payload-url" label="Payload URL" value={setup.payloadUrl} />
+        <CopyField id="payload-url" label="Payload URL" value={setup.payloadUrl} hint={payloadUrlHint(setup)} />
         <CopyField id="content-type" label="Content type" value={setup.contentType} hint="Choose application/json in GitHub's Content type menu." />
         {setup.secret ? (
           <CopyField id="webhook-secret" label="Secret" value={setup.secret} hint="Shown now only: it is stored for verifying deliveries but never displayed again." />
@@ -22,7 +34,9 @@ export function WebhookSetupPanel({ fullName, setup }: { fullName: string; setup
             <p className="hint">
               {setup.hasSecret
                 ? 'This project has its own secret (shown only when it is set). Lost it? Generate a new one and paste that into GitHub.'
-                : 'This project has no secret of its own: deliveries must be signed with the server-wide GITHUB_WEBHOOK_SECRET. Generate one to give it its own.'}
+                : setup.globalSecret
+                  ? 'This project has no secret of its own: deliveries must be signed with the server-wide GITHUB_WEBHOOK_SECRET. Generate one to give it its own.'
+                  : 'This project has no secret, and the server has no GITHUB_WEBHOOK_SECRET: every delivery is refused until you generate one here.'}
             </p>
           </div>
         )}

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { acceptRequestId } from './lib/http/request-id';
 import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/versions';
+import { vercelBodyTooLarge } from './lib/http/vercel';
 
 /**
  * Unversioned API paths (`/api/projects/...`, `/api/releases`, `/api/tokens/...`, `/api/deliveries/...`,
@@ -10,6 +11,7 @@ import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/versi
  * path (`/api/v1/...`, `/api/v2/...`) and every page never run middleware.
  */
 export function middleware(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith('/api/webhooks/')) return webhookOnVercel(request);
   const choice = chooseVersion(request.headers);
   if (!choice.ok) {
     const requestId = acceptRequestId(request.headers.get('x-request-id'));
@@ -40,6 +42,20 @@ export function middleware(request: NextRequest) {
   return NextResponse.rewrite(url, { request: { headers } });
 }
 
+/**
+ * On Vercel, a webhook body over the platform's 4.5 MB is answered 413 problem+json here, before the
+ * platform refuses it in plain text; elsewhere (and under the limit) the request goes on untouched.
+ */
+function webhookOnVercel(request: NextRequest) {
+  const requestId = acceptRequestId(request.headers.get('x-request-id'));
+  const problem = vercelBodyTooLarge(request.headers.get('content-length'), request.nextUrl.pathname, requestId);
+  if (!problem) return NextResponse.next();
+  return new NextResponse(JSON.stringify(problem), {
+    status: 413,
+    headers: { 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Request-Id': requestId, Connection: 'close' },
+  });
+}
+
 export const config = {
-  matcher: ['/api/projects/:path*', '/api/releases/:path*', '/api/tokens/:path*', '/api/deliveries/:path*', '/api/stream'],
+  matcher: ['/api/projects/:path*', '/api/releases/:path*', '/api/tokens/:path*', '/api/deliveries/:path*', '/api/stream', '/api/webhooks/:path*'],
 };

@@ -1,8 +1,29 @@
 // @ts-check
+const { PHASE_PRODUCTION_SERVER } = require('next/constants');
 const { version } = require('./package.json');
 
-/** @type {import('next').NextConfig} */
-const nextConfig = {
+/**
+ * Several instances on one PostgreSQL share regenerated pages (lib/isr/cache-handler.cjs, over the
+ * database): decided when `next start` reads this file, from its
+ * environment. Never inside `next build` (the build opens no database) nor on Vercel (which keeps its
+ * own ISR cache); the embedded database (one process) keeps Next.js's in-memory cache.
+ * @param {string} phase
+ */
+function sharedPageCache(phase) {
+  const on = phase === PHASE_PRODUCTION_SERVER && Boolean(process.env.DATABASE_URL) && !process.env.VERCEL;
+  return on
+    ? {
+        cacheHandler: require.resolve('./lib/isr/cache-handler.cjs'),
+        // Reads go to the shared store (the handler keeps each page for at most a second), not to a
+        // per-instance copy that another instance's revalidation cannot reach.
+        cacheMaxMemorySize: 0,
+      }
+    : {};
+}
+
+/** @param {string} phase @returns {import('next').NextConfig} */
+module.exports = (phase) => ({
+  ...sharedPageCache(phase),
   reactStrictMode: true,
   // Where `next build` writes and `next start` reads: `.next`, unless SHIPLOG_DIST_DIR names another
   // folder inside the project (e2e/soak/secrets-build.soak.ts builds into its own, leaving `.next` alone).
@@ -15,10 +36,14 @@ const nextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
   // Migrations are read from disk at run time; make sure serverless tracing ships them.
   outputFileTracingIncludes: { '/api/**': ['./drizzle/**'], '/': ['./drizzle/**'] },
+  // With DATABASE_URL (as on Vercel, where the build sees the project's variables) the embedded
+  // database is never opened: its WASM and data files (27 MB installed) stay out of every function bundle.
+  ...(process.env.DATABASE_URL ? { outputFileTracingExcludes: { '*': ['node_modules/@electric-sql/pglite/**'] } } : {}),
   env: { SHIPLOG_VERSION: version },
   experimental: {
-    // Regenerated pages live in this process's memory, not in .next/server/pages: a restart (or another
-    // process on the same build, on another database) never serves a page an earlier process wrote.
+    // Regenerated pages live in this process's memory (or, with DATABASE_URL, in the database: see
+    // sharedPageCache), not in .next/server/pages: a restart (or another process on the same build, on
+    // another database) never serves a page an earlier process wrote.
     // Pages render on first request (fallback: 'blocking') and the revalidator keeps them current.
     isrFlushToDisk: false,
   },
@@ -32,6 +57,4 @@ const nextConfig = {
       { source: '/widget.js', destination: '/api/widget' },
     ];
   },
-};
-
-module.exports = nextConfig;
+});

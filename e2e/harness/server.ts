@@ -54,6 +54,8 @@ export interface ServerOptions {
   waitHealthy?: boolean;
   /** A fixed port; by default the OS assigns one (`-p 0`), so concurrent runs can never collide. */
   port?: number;
+  /** Another checkout to serve (already built there), e.g. an earlier release's code; default: this one. */
+  cwd?: string;
 }
 
 export interface RunningServer {
@@ -88,7 +90,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     env.SHIPLOG_DATA_DIR = options.dataDir ?? tempDataDir();
   }
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin(), 'start', '-p', String(options.port ?? 0), '-H', '127.0.0.1'], {
-    cwd: root,
+    cwd: options.cwd ?? root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -155,9 +155,6 @@ async function migrateTo(url: string): Promise<void> {
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {
-  if (isBuildPhase()) {
-    throw new DatabaseUnavailableError('The embedded database is not opened during `next build`');
-  }
   const memory = dataDir === 'memory://' || dataDir.startsWith('memory://');
   let release = () => {};
   if (!memory) {
@@ -211,6 +208,9 @@ async function openPglite(dataDir: string): Promise<Handle> {
 }
 
 async function open(): Promise<Handle> {
+  // `next build` renders the home page without data and never opens a database: no migration runs
+  // inside a build (`npm run db:migrate` is the release step), and no database is baked into it.
+  if (isBuildPhase()) throw new DatabaseUnavailableError('The database is not opened during `next build`');
   const cfg = config();
   const handle = cfg.DATABASE_URL ? await openPostgres(cfg.DATABASE_URL, cfg.DATABASE_DIRECT_URL) : await openPglite(dataDirFromConfig());
   if (role() === 'server') {

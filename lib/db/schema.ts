@@ -318,7 +318,7 @@ export const siteState = pgTable('site_state', {
 
 /**
  * Regenerated pages shared by every instance on this database (lib/isr/cache-handler.cjs, the Next.js
- * `cacheHandler` used when DATABASE_URL is set and REDIS_URL is not). One row per page and build: a
+ * `cacheHandler` used when DATABASE_URL is set). One row per page and build: a
  * build never serves HTML that references another build's scripts. `value` is Next.js's cache entry as
  * JSON (NULL: a cached 404); `last_modified` is when it was rendered (ms since the epoch).
  */

@@ -5,9 +5,11 @@ import { ApiError } from './errors';
 import { assertNoNul, pointer } from './pointer';
 
 const LIMIT = Symbol.for('shiplog.bodyLimit');
+const NOTE = Symbol.for('shiplog.bodyLimitNote');
 
-export function setBodyLimit(req: IncomingMessage, limit: string | number): void {
+export function setBodyLimit(req: IncomingMessage, limit: string | number, note?: string): void {
   (req as unknown as Record<symbol, string | number>)[LIMIT] = limit;
+  if (note) (req as unknown as Record<symbol, string>)[NOTE] = note;
 }
 
 function bodyLimitOf(req: IncomingMessage): string | number {
@@ -113,7 +115,7 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
     const e = err as { type?: string; limit?: number; message?: string };
     if (e.type === 'entity.too.large') {
       throw new ApiError(413, {
-        detail: `The request body is larger than this endpoint accepts (${typeof limit === 'number' ? `${limit} bytes` : limit}).`,
+        detail: `The request body is larger than this endpoint accepts (${typeof limit === 'number' ? `${limit} bytes` : limit}).${(req as unknown as Record<symbol, string | undefined>)[NOTE] ? ` ${(req as unknown as Record<symbol, string>)[NOTE]}` : ''}`,
         extensions: { limit: e.limit },
       });
     }

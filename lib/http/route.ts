@@ -18,6 +18,8 @@ export interface RouteOptions {
    * 413 problem+json rather than Next's plain-text error.
    */
   bodyLimit?: string | number;
+  /** Said after the limit in a 413's detail (e.g. that the platform sets it). */
+  bodyLimitNote?: string;
   /** Cross-cutting steps (CORS, versioning, rate limits), run in order for every method. */
   hooks?: Hook[];
 }
@@ -40,7 +42,7 @@ export function route(methods: MethodMap, options: RouteOptions = {}): NextApiHa
   const hooks = options.hooks ?? [];
   return async function shiplogRoute(req: NextApiRequest, res: NextApiResponse) {
     assignRequestId(req, res);
-    setBodyLimit(req, options.bodyLimit ?? '1mb');
+    setBodyLimit(req, options.bodyLimit ?? '1mb', options.bodyLimitNote);
     try {
       for (const hook of hooks) {
         await hook(req, res, allow);

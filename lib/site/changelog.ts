@@ -1,4 +1,4 @@
-import { currentEngine, DatabaseUnavailableError, getDb } from '../db';
+import { DatabaseUnavailableError, getDb } from '../db';
 import { isBuildPhase } from '../config';
 import { findProject } from '../projects/repo';
 import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
@@ -7,9 +7,9 @@ import { markRendered } from './rendered';
 
 export { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 
-/** Reader pages never open the embedded database inside `next build`: they render on first request. */
+/** Reader pages never open a database inside `next build`: they render on first request. */
 async function readerDb() {
-  if (isBuildPhase() && currentEngine() === 'pglite') throw new DatabaseUnavailableError('not during the build');
+  if (isBuildPhase()) throw new DatabaseUnavailableError('not during the build');
   return getDb();
 }
 

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { currentEngine, DatabaseUnavailableError, getDb, rows } from '../db';
+import { getDb, rows } from '../db';
 import { isBuildPhase } from '../config';
-import { log } from '../log';
 import { listReleases } from '../releases/repo';
 import { toPageRelease, type PageRelease } from './changelog';
 
@@ -19,7 +18,7 @@ export interface HomeProject {
 export interface HomeData {
   projects: HomeProject[];
   recent: PageRelease[];
-  /** True when rendered without data (inside `next build` on the embedded database); refreshed at start. */
+  /** True when rendered without data (inside `next build`, which opens no database); refreshed at start. */
   placeholder: boolean;
   generatedAt: string;
 }
@@ -32,19 +31,10 @@ const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOStr
 /** What the home page shows, read through lib/ (never over HTTP). */
 export async function loadHome(): Promise<HomeData> {
   const generatedAt = new Date().toISOString();
-  if (isBuildPhase() && currentEngine() === 'pglite') {
+  if (isBuildPhase()) {
     return { projects: [], recent: [], placeholder: true, generatedAt };
   }
-  let db;
-  try {
-    db = await getDb();
-  } catch (err) {
-    if (isBuildPhase() && err instanceof DatabaseUnavailableError) {
-      log().warn({ err: err.message }, 'no database during build: the home page is refreshed at start');
-      return { projects: [], recent: [], placeholder: true, generatedAt };
-    }
-    throw err;
-  }
+  const db = await getDb();
   const projectRows = await rows<{
     owner: string;
     repo: string;

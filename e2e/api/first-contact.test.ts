@@ -75,7 +75,7 @@ describe('npm start refuses to start rather than misbehave', () => {
       const s = start(userEnv(undefined, { PORT: String(port) }));
       expect(await s.exited).toBe(1);
       expect(s.output()).toContain(`port ${port} is already in use`);
-      expect(s.output()).not.toContain('ready');
+      expect(s.output()).not.toContain('Shiplog is ready');
     } finally {
       taken.close();
     }

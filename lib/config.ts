@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   SHIPLOG_RATE_LIMIT_READ: int(0, 1_000_000_000).default(3000).meta({ example: '3000' }),
   SHIPLOG_RATE_LIMIT_WRITE: int(0, 1_000_000_000).default(600).meta({ example: '600' }),
   SHIPLOG_SSE_HEARTBEAT_MS: int(100, 300_000).default(15_000).meta({ example: '15000' }),
+  /** Longest one live-stream response lasts before it ends itself (clients resume with Last-Event-ID). Unset: unlimited; on Vercel 285 s. */
+  SHIPLOG_STREAM_MAX_SECONDS: int(1, 86_400).optional().meta({ example: '285' }),
   SHIPLOG_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
     .optional()

@@ -2,6 +2,7 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import { z } from 'zod';
 import { config } from '../config';
 import { parseQuery } from '../http/validate';
+import { onVercel } from '../http/vercel';
 import { eventsAfter, subscribe, type StreamEvent } from './tail';
 
 const Query = z.strictObject({
@@ -12,6 +13,20 @@ const Query = z.strictObject({
   lastEventId: z.string().regex(/^\d+$/).optional(),
 });
 
+
+/** The stream route's `maxDuration` (pages/api/[version]/stream.ts states the same number). */
+export const STREAM_MAX_DURATION_SECONDS = 300;
+
+/**
+ * How long one stream response lasts before it ends itself, cleanly, for the client to resume with
+ * Last-Event-ID (EventSource does so after `retry`): SHIPLOG_STREAM_MAX_SECONDS; else on Vercel 15 s
+ * short of the route's maxDuration, where the platform would cut it; else unlimited.
+ */
+function lifetimeMs(): number | undefined {
+  const set = config().SHIPLOG_STREAM_MAX_SECONDS;
+  if (set) return set * 1000;
+  return onVercel() ? (STREAM_MAX_DURATION_SECONDS - 15) * 1000 : undefined;
+}
 
 function frame(e: StreamEvent): string {
   const data = { project: e.project, tag: e.tag, ...(e.previousTag ? { previousTag: e.previousTag } : {}), release: e.release };
@@ -55,23 +70,35 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
   res.write('retry: 3000\n\n');
 
   const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), config().SHIPLOG_SSE_HEARTBEAT_MS);
+  let closed = false;
   const close = () => {
+    if (closed) return;
+    closed = true;
     clearInterval(heartbeat);
+    clearTimeout(ending);
     unsubscribe();
   };
+  const lifetime = lifetimeMs();
+  const ending = lifetime
+    ? setTimeout(() => {
+        close();
+        res.end(': this stream ends here; resume with Last-Event-ID\n\n');
+      }, lifetime)
+    : undefined;
   req.on('close', close);
   res.on('error', close);
   try {
     // Everything the client missed up to the subscription point, in batches (however much it is).
     let after = Number.isFinite(lastEventId) ? lastEventId : from;
-    while (after < from && !res.destroyed) {
+    while (after < from && !res.destroyed && !res.writableEnded) {
       const batch = await eventsAfter(after, 1000, from);
+      if (res.writableEnded) break; // its lifetime ran out meanwhile: the client resumes from what it got
       for (const e of batch.events) if (wanted(e)) res.write(frame(e));
       if (batch.lastId === undefined) break;
       after = batch.lastId;
     }
   } finally {
-    for (const e of pending) if (e.id > from) res.write(frame(e));
+    if (!res.writableEnded) for (const e of pending) if (e.id > from) res.write(frame(e));
     pending.length = 0;
     live = true;
   }

@@ -1,7 +1,9 @@
 import { getStream } from '@/lib/events/sse';
 import { apiRoute } from '@/lib/http/api-route';
 
-// A long-lived response: no body parsing, no response-size warning, not resolved by Next.
-export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
+// A long-lived response: no body parsing, no response-size warning, not resolved by Next. On Vercel it
+// may last 300 s (lib/events/sse.ts STREAM_MAX_DURATION_SECONDS); it ends itself 15 s before that and
+// clients resume with Last-Event-ID.
+export const config = { maxDuration: 300, api: { bodyParser: false, responseLimit: false, externalResolver: true } };
 
 export default apiRoute({ GET: getStream });

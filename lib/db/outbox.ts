@@ -59,3 +59,17 @@ export async function emit(tx: Executor, event: OutboxEvent): Promise<number> {
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`);
   return Number(row.id);
 }
+
+/**
+ * When the newest event that can change what readers see was committed: of one project, or of any
+ * (releases and projects; reactions and tokens aside). undefined before the first.
+ */
+export async function lastChangeAt(db: Executor, projectId?: number): Promise<Date | undefined> {
+  const [row] = await rows<{ created_at: string | Date }>(
+    db,
+    projectId === undefined
+      ? sql`select created_at from ${events} where type <> 'release.reacted' and type not like 'token.%' order by id desc limit 1`
+      : sql`select created_at from ${events} where project_id = ${projectId} and type <> 'release.reacted' order by id desc limit 1`,
+  );
+  return row ? new Date(row.created_at) : undefined;
+}

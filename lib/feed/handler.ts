@@ -9,7 +9,8 @@ import { boolParam } from '../http/collection';
 import { collectionEtag, sendPrepared, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { notAcceptable } from '../http/negotiate';
-import { publicOrigin } from '../http/origin';
+import { lastChangeAt } from '../db/outbox';
+import { originVary, publicOrigin } from '../http/origin';
 import { parseQuery } from '../http/validate';
 import { findProject } from '../projects/repo';
 import { listReleases } from '../releases/repo';
@@ -57,6 +58,7 @@ export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promis
     let title = 'All releases · Shiplog';
     let description = 'The newest releases of every project on this Shiplog.';
     let pagePath = '/';
+    let author = 'Shiplog';
     let projectId: number | undefined;
     let ownerFilter: string | undefined;
     if (owner && repo) {
@@ -66,6 +68,7 @@ export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promis
       title = `${project.name} releases`;
       description = project.description ?? `Release notes of ${project.owner}/${project.repo}.`;
       pagePath = `/${project.owner}/${project.repo}`;
+      author = project.owner;
     } else if (owner) {
       const [found] = await db.select({ owner: projects.owner }).from(projects).where(and(sql`lower(${projects.owner}) = lower(${owner})`)).limit(1);
       if (!found) throw ApiError.notFound(`There is no project owned by ${owner}.`);
@@ -73,6 +76,7 @@ export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promis
       title = `${found.owner} releases`;
       description = `The newest releases of ${found.owner}'s projects.`;
       pagePath = `/${found.owner}`;
+      author = found.owner;
     }
     const page = await listReleases(db, {
       projectId,
@@ -83,17 +87,22 @@ export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promis
       limit: q.limit ?? FEED_SIZE,
       count: false,
     });
-    const updated = page.items.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), new Date(0));
+    // The newest change that could alter this feed (a release edited, hidden or deleted; a project
+    // renamed), and never older than its newest entry.
+    const changed = await lastChangeAt(db, projectId);
+    const updated = page.items.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), changed ?? new Date(0));
     const body = renderFeed(format, {
       origin,
       pagePath,
       feedPath: pagePath === '/' ? '/feed' : `${pagePath}/feed`,
       title,
       description,
+      author,
       releases: page.items,
-      updated: page.items.length ? updated : new Date(0),
+      updated,
     });
-    return { status: 200, json: body, etag: collectionEtag(body), contentType: FEED_FORMATS[format], cacheControl: PUBLIC_CACHE, headers: { Vary: 'Accept', 'Access-Control-Allow-Origin': '*' } };
+    const vary = ['Accept', ...originVary()].join(', ');
+    return { status: 200, json: body, etag: collectionEtag(body), lastModified: updated, contentType: FEED_FORMATS[format], cacheControl: PUBLIC_CACHE, headers: { Vary: vary, 'Access-Control-Allow-Origin': '*' } };
   });
   sendPrepared(req, res, prepared);
 }

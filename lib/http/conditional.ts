@@ -98,6 +98,20 @@ export interface Prepared {
   contentType: string;
   cacheControl: string;
   headers: Record<string, string>;
+  /** When the representation last changed: sent as `Last-Modified`, checked against If-Modified-Since. */
+  lastModified?: Date;
+}
+
+/**
+ * If-Modified-Since, for a GET or HEAD without If-None-Match (which takes precedence, RFC 9110
+ * §13.1.3): not modified when the last change is no later than the date given (whole seconds).
+ */
+export function isNotModifiedSince(req: IncomingMessage, lastModified: Date): boolean {
+  if (req.headers['if-none-match'] !== undefined || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  const header = req.headers['if-modified-since'];
+  const since = header ? Date.parse(header) : NaN;
+  if (Number.isNaN(since)) return false;
+  return Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
 
 export function sendPrepared(req: IncomingMessage, res: ServerResponse, p: Prepared): void {
@@ -110,8 +124,9 @@ export function sendPrepared(req: IncomingMessage, res: ServerResponse, p: Prepa
   }
   res.setHeader('ETag', p.etag);
   res.setHeader('Cache-Control', p.cacheControl);
+  if (p.lastModified) res.setHeader('Last-Modified', p.lastModified.toUTCString());
   appendVary(res, 'Accept');
-  if (p.status === 200 && isNotModified(req, p.etag)) {
+  if (p.status === 200 && (isNotModified(req, p.etag) || (p.lastModified && isNotModifiedSince(req, p.lastModified)))) {
     res.statusCode = 304;
     res.end();
     return;

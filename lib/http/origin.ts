@@ -23,3 +23,12 @@ export function publicOrigin(req: IncomingMessage): string {
   if (configured) return configured.replace(/\/$/, '');
   return requestOrigin(req);
 }
+
+/**
+ * The request headers `publicOrigin` reads, for `Vary`: none when SHIPLOG_PUBLIC_URL fixes the origin,
+ * else Host (and X-Forwarded-Host/Proto behind a trusted proxy).
+ */
+export function originVary(): string[] {
+  if (process.env.SHIPLOG_PUBLIC_URL) return [];
+  return process.env.SHIPLOG_TRUST_PROXY === '1' ? ['Host', 'X-Forwarded-Host', 'X-Forwarded-Proto'] : ['Host'];
+}

@@ -26,9 +26,14 @@ export interface PageProject {
 
 export const PAGE_SIZE = 20;
 
-/** Site path of a release page: each tag segment percent-encoded, slashes kept (one canonical form). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Site path of a release page: each tag segment percent-encoded, slashes kept (one canonical form).
+ * A lone surrogate (no stored text has one: the database keeps U+FFFD) encodes as U+FFFD, never throws.
+ */
 export function releasePagePath(owner: string, repo: string, tag: string): string {
-  return `/${owner}/${repo}/releases/${tag.split('/').map(encodeURIComponent).join('/')}`;
+  return `/${owner}/${repo}/releases/${tag.replace(LONE_SURROGATE, '\uFFFD').split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export function projectPagePath(owner: string, repo: string, page = 1): string {

@@ -9,6 +9,7 @@ import { useTestDatabase } from '../test/db';
 import { eventsAfter, type StreamEvent } from './tail';
 
 const t = useTestDatabase();
+jest.setTimeout(120_000); // property runs and database writes on a loaded machine
 
 const release = (tag: string, o: Partial<ReleaseWrite> = {}): ReleaseWrite => ({
   tag, name: null, body: `notes of ${tag}`, url: null, publishedAt: null, prerelease: false, draft: false, hidden: false, author: null, ...o,

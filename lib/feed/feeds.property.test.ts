@@ -20,6 +20,7 @@ import { getFeed } from './handler';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 const t = useTestDatabase();
+jest.setTimeout(120_000); // property runs and database writes on a loaded machine
 const RUNS = Number(process.env.SHIPLOG_FEED_RUNS ?? 0);
 
 const NASTY = [

@@ -12,6 +12,7 @@ import { getFeed } from './handler';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 useTestDatabase();
+jest.setTimeout(120_000); // property runs and database writes on a loaded machine
 const app = route({ GET: getFeed });
 
 const release = (tag: string, o: Partial<ReleaseWrite> = {}): ReleaseWrite => ({

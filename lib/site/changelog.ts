@@ -1,6 +1,6 @@
 import { DatabaseUnavailableError, getDb } from '../db';
 import { isBuildPhase } from '../config';
-import { findProject } from '../projects/repo';
+import { findProject, listProjects } from '../projects/repo';
 import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
 import { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 import { markRendered } from './rendered';
@@ -73,5 +73,48 @@ export async function loadReleasePage(owner: string, repo: string, tag: string):
     release: toPageRelease(release),
     previous: around?.previous ? toPageRelease(around.previous) : null,
     next: around?.next ? toPageRelease(around.next) : null,
+  };
+}
+
+export interface OwnerPageData {
+  owner: string;
+  projects: (PageProject & { releaseCount: number; latest: { tag: string; name: string | null; publishedAt: string } | null })[];
+  releases: PageRelease[];
+}
+
+/** How many of an owner's newest releases its page shows. */
+const OWNER_RECENT = 20;
+
+/**
+ * An owner's page (`/{owner}`, where owner feeds link): its projects and its newest public releases.
+ * undefined (404) when it owns no project. `owner` as written in the URL, matched case-insensitively.
+ */
+export async function loadOwnerPage(owner: string): Promise<OwnerPageData | undefined> {
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(owner)) return undefined;
+  const db = await readerDb();
+  const found = await listProjects(db, { filters: { owner }, seeAll: false, sort: [{ key: 'fullName', dir: 'asc' }], offset: 0, limit: 500, count: false });
+  const first = found.items[0];
+  if (!first) return undefined;
+  const recent = await listReleases(db, {
+    filters: { owner: first.owner },
+    seeAll: false,
+    sort: [{ key: 'publishedAt', dir: 'desc' }],
+    offset: 0,
+    limit: OWNER_RECENT,
+    count: false,
+  });
+  return {
+    owner: first.owner,
+    projects: found.items.map((p) => ({
+      owner: p.owner,
+      repo: p.repo,
+      fullName: `${p.owner}/${p.repo}`,
+      name: p.name,
+      description: p.description,
+      homepage: p.homepage,
+      releaseCount: p.releaseCount,
+      latest: p.latest ? { tag: p.latest.tag, name: p.latest.name, publishedAt: p.latest.publishedAt.toISOString() } : null,
+    })),
+    releases: recent.items.map(toPageRelease),
   };
 }

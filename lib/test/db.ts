@@ -34,6 +34,9 @@ export async function dropTestDatabase(adminUrl: string, url: string): Promise<v
  * A fresh, migrated database for the current test file: in-memory PGlite, or (TEST_DATABASE_URL set)
  * a new PostgreSQL database dropped afterwards. Call at the top level of a test file.
  */
+/** Opening and migrating a database takes seconds on a loaded 2-core machine, not jest's default 5. */
+const SETUP_MS = 120_000;
+
 export function useTestDatabase(): { db: () => Db } {
   let db: Db | undefined;
   let url: string | undefined;
@@ -48,13 +51,13 @@ export function useTestDatabase(): { db: () => Db } {
     }
     resetConfig();
     db = await getDb();
-  });
+  }, SETUP_MS);
   afterAll(async () => {
     await closeDb();
     if (adminUrl && url) await dropTestDatabase(adminUrl, url);
     delete process.env.DATABASE_URL;
     resetConfig();
-  });
+  }, SETUP_MS);
   return {
     db: () => {
       if (!db) throw new Error('the test database is not open yet (use it inside a test)');

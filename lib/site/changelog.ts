@@ -5,7 +5,7 @@ import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../
 import { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 import { markRendered } from './rendered';
 
-export { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
+export { ownerPagePath, PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 
 /** Reader pages never open a database inside `next build`: they render on first request. */
 async function readerDb() {

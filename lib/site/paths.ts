@@ -36,6 +36,10 @@ export function releasePagePath(owner: string, repo: string, tag: string): strin
   return `/${owner}/${repo}/releases/${tag.replace(LONE_SURROGATE, '\uFFFD').split('/').map(encodeURIComponent).join('/')}`;
 }
 
+export function ownerPagePath(owner: string): string {
+  return `/${owner}`;
+}
+
 export function projectPagePath(owner: string, repo: string, page = 1): string {
   return page <= 1 ? `/${owner}/${repo}` : `/${owner}/${repo}/page/${page}`;
 }

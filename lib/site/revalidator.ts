@@ -4,7 +4,7 @@ import { events, projects, releases, type EventRow } from '../db/schema';
 import { onCommittedEvent } from '../events/bus';
 import { log } from '../log';
 import { publicRelease } from '../releases/repo';
-import { PAGE_SIZE, projectPagePath, releasePagePath } from './changelog';
+import { ownerPagePath, PAGE_SIZE, projectPagePath, releasePagePath } from './changelog';
 import { revalidateSelf } from './revalidate';
 import { wasRendered } from './rendered';
 
@@ -73,6 +73,7 @@ export async function pathsFor(rows: EventRow[]): Promise<string[]> {
       continue;
     }
     paths.add('/');
+    paths.add(ownerPagePath(owner));
     if (!projectsSeen.has(p.project)) {
       projectsSeen.add(p.project);
       for (const x of await projectPaths(owner, repo)) paths.add(x);
@@ -80,6 +81,7 @@ export async function pathsFor(rows: EventRow[]): Promise<string[]> {
     if (p.previousProject) {
       const [o, r] = p.previousProject.split('/') as [string, string];
       paths.add(projectPagePath(o, r));
+      paths.add(ownerPagePath(o));
     }
     if (p.tag) {
       paths.add(releasePagePath(owner, repo, p.tag));

@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   SHIPLOG_SSE_HEARTBEAT_MS: int(100, 300_000).default(15_000).meta({ example: '15000' }),
   /** Longest one live-stream response lasts before it ends itself (clients resume with Last-Event-ID). Unset: unlimited; on Vercel 285 s. */
   SHIPLOG_STREAM_MAX_SECONDS: int(1, 86_400).optional().meta({ example: '285' }),
+  /** Open live streams one client address may hold per instance (one more: 429). */
+  SHIPLOG_STREAMS_PER_CLIENT: int(1, 100_000).default(20).meta({ example: '20' }),
   SHIPLOG_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
     .optional()

@@ -1,6 +1,8 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { z } from 'zod';
 import { config } from '../config';
+import { ApiError } from '../http/errors';
+import { clientAddress } from '../http/rate-limit';
 import { parseQuery } from '../http/validate';
 import { onVercel } from '../http/vercel';
 import { eventsAfter, subscribe, type StreamEvent } from './tail';
@@ -13,6 +15,32 @@ const Query = z.strictObject({
   lastEventId: z.string().regex(/^\d+$/).optional(),
 });
 
+const maxPerClient = () => config().SHIPLOG_STREAMS_PER_CLIENT;
+const RETRY_AFTER_S = 30;
+
+const g = globalThis as typeof globalThis & { __shiplogStreams?: Map<string, number> };
+const open = (g.__shiplogStreams ??= new Map<string, number>());
+
+/** Takes one of the address's stream slots (429 when it holds them all); the returned function gives it back, once. */
+function takeSlot(address: string): () => void {
+  const held = open.get(address) ?? 0;
+  if (held >= maxPerClient()) {
+    throw new ApiError(429, {
+      type: 'too-many-streams',
+      detail: `This client address already holds ${held} open streams, the most it may hold at once. Close one (one stream can follow several projects: ?project=a/b,c/d), or retry after ${RETRY_AFTER_S} seconds.`,
+      headers: { 'Retry-After': String(RETRY_AFTER_S) },
+    });
+  }
+  open.set(address, held + 1);
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    const left = (open.get(address) ?? 1) - 1;
+    if (left > 0) open.set(address, left);
+    else open.delete(address);
+  };
+}
 
 /** The stream route's `maxDuration` (pages/api/[version]/stream.ts states the same number). */
 export const STREAM_MAX_DURATION_SECONDS = 300;
@@ -37,7 +65,8 @@ function frame(e: StreamEvent): string {
  * GET /api/v1/stream — Server-Sent Events: release.published, release.updated, release.deleted, ids
  * from the outbox. `Last-Event-ID` (or ?lastEventId=) resumes with nothing lost; a heartbeat comment
  * every 15 s; `no-transform` keeps `next start` from gzip-buffering it. Events from other instances
- * arrive through Postgres LISTEN/NOTIFY.
+ * arrive through Postgres LISTEN/NOTIFY. At most SHIPLOG_STREAMS_PER_CLIENT (20) open streams per
+ * client address and instance; one more is a 429 with Retry-After.
  */
 export async function getStream(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const q = parseQuery(req, Query);
@@ -54,8 +83,16 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
     if (!live) pending.push(e);
     else res.write(frame(e));
   };
+  const giveBack = req.method === 'HEAD' ? () => {} : takeSlot(clientAddress(req));
   // Subscribe before anything is sent: once the client sees the stream open, no event can fall in a gap.
-  const { unsubscribe, from } = await subscribe(send);
+  let subscription: Awaited<ReturnType<typeof subscribe>>;
+  try {
+    subscription = await subscribe(send);
+  } catch (err) {
+    giveBack();
+    throw err;
+  }
+  const { unsubscribe, from } = subscription;
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -77,6 +114,7 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
     clearInterval(heartbeat);
     clearTimeout(ending);
     unsubscribe();
+    giveBack();
   };
   const lifetime = lifetimeMs();
   const ending = lifetime
@@ -86,7 +124,9 @@ export async function getStream(req: NextApiRequest, res: NextApiResponse): Prom
       }, lifetime)
     : undefined;
   req.on('close', close);
+  res.on('close', close);
   res.on('error', close);
+  if (res.destroyed) close();
   try {
     // Everything the client missed up to the subscription point, in batches (however much it is).
     let after = Number.isFinite(lastEventId) ? lastEventId : from;

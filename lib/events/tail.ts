@@ -155,6 +155,14 @@ export async function subscribe(sub: Subscriber): Promise<{ unsubscribe: () => v
     }, 250);
     s.poller.unref();
   }
-  return { unsubscribe: () => s.subscribers.delete(sub), from: s.lastId };
+  const unsubscribe = () => {
+    s.subscribers.delete(sub);
+    // The last one out stops the timer at once (no timer outlives the streams it served).
+    if (!s.subscribers.size && s.poller) {
+      clearInterval(s.poller);
+      s.poller = undefined;
+    }
+  };
+  return { unsubscribe, from: s.lastId };
 }
 

@@ -29,6 +29,6 @@ export function publicOrigin(req: IncomingMessage): string {
  * else Host (and X-Forwarded-Host/Proto behind a trusted proxy).
  */
 export function originVary(): string[] {
-  if (process.env.SHIPLOG_PUBLIC_URL) return [];
-  return process.env.SHIPLOG_TRUST_PROXY === '1' ? ['Host', 'X-Forwarded-Host', 'X-Forwarded-Proto'] : ['Host'];
+  if (config().SHIPLOG_PUBLIC_URL) return [];
+  return config().SHIPLOG_TRUST_PROXY ? ['Host', 'X-Forwarded-Host', 'X-Forwarded-Proto'] : ['Host'];
 }

@@ -57,8 +57,13 @@ export function clientKey(req: IncomingMessage): string {
     const key = tokenKey(bearer);
     if (verifiedTokens().has(key)) return `t:${key}`;
   }
+  return `${bearer ? 'u' : 'a'}:${clientAddress(req)}`;
+}
+
+/** The client's address: the socket's, or X-Forwarded-For's first behind a trusted proxy. */
+export function clientAddress(req: IncomingMessage): string {
   const forwarded = config().SHIPLOG_TRUST_PROXY ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-  return `${bearer ? 'u' : 'a'}:${forwarded || req.socket?.remoteAddress || 'unknown'}`;
+  return forwarded || req.socket?.remoteAddress || 'unknown';
 }
 
 function headers(res: ServerResponse, policy: Policy, state: RateLimiterRes): number {

@@ -1,37 +1,39 @@
-import dynamic from 'next/dynamic';
 import Head from 'next/head';
-import 'swagger-ui-react/swagger-ui.css';
-
-interface SwaggerUIProps {
-  url: string;
-  docExpansion?: 'list' | 'full' | 'none';
-  deepLinking?: boolean;
-  defaultModelsExpandDepth?: number;
-  displayOperationId?: boolean;
-  filter?: boolean | string;
-  persistAuthorization?: boolean;
-  tryItOutEnabled?: boolean;
-}
+import { useEffect, useState } from 'react';
+import { ApiReference, referenceTheme, type ReferenceTheme } from '@/lib/site/ui/ApiReference';
 
 /**
- * Swagger UI touches `window` and the DOM as it loads: render it in the browser only. Everything it
- * needs (scripts, styles, icons) is bundled from node_modules, so the page works offline.
+ * /docs/api — the API reference, rendered in the browser from the OpenAPI document the API serves
+ * (/api/openapi.json) by RapiDoc, a framework-free web component: it does not depend on React's
+ * internals, so React upgrades cannot break it. Its script is bundled from node_modules and served
+ * by this server, and its web fonts are off (the site's own font stack is used): the page loads
+ * nothing from another origin. "Try" sends requests to this same origin.
  */
-const SwaggerUI = dynamic<SwaggerUIProps>(
-  // @ts-expect-error -- swagger-ui-react ships no type declarations (its props are typed above)
-  () => import('swagger-ui-react'),
-  { ssr: false, loading: () => <p>Loading the API reference…</p> },
-);
-
-/** /docs/api — the API reference, rendered from the OpenAPI document the API serves. */
 export default function ApiReferencePage() {
+  const [theme, setTheme] = useState<ReferenceTheme | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    const follow = () => setTheme(referenceTheme(dark.matches));
+    // Registers <rapi-doc>; the element is rendered only once it is defined, with the site's colours.
+    void import('rapidoc').then(() => {
+      if (live) follow();
+    });
+    dark.addEventListener('change', follow);
+    return () => {
+      live = false;
+      dark.removeEventListener('change', follow);
+    };
+  }, []);
   return (
     <>
       <Head>
         <title>API reference · Shiplog</title>
-        <meta name="description" content="Shiplog REST API reference (OpenAPI 3.1): projects, releases and tokens, v1 and v2." />
+        <meta name="description" content="Shiplog REST API reference (OpenAPI 3.1): projects, releases, imports, deliveries and tokens; v2 and the deprecated v1." />
       </Head>
-      <SwaggerUI url="/api/openapi.json" docExpansion="list" deepLinking filter persistAuthorization displayOperationId={false} />
+      <div className="api-reference">
+        {theme ? <ApiReference specUrl="/api/openapi.json" theme={theme} /> : <p className="muted" data-loading="true">Loading the API reference…</p>}
+      </div>
     </>
   );
 }

@@ -1,0 +1,2 @@
+// RapiDoc ships no type declarations: importing it only registers the <rapi-doc> custom element.
+declare module 'rapidoc';

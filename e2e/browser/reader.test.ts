@@ -20,11 +20,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(path: string, options: Parameters<typeof openContext>[1] = {}): Promise<WatchedPage & { status: number | undefined }> {
+async function open(path: string, options: Parameters<typeof openContext>[1] = {}): Promise<WatchedPage & { status: number | undefined; requested: string[] }> {
   const w = await openContext(browser, options);
   opened.push(w);
+  const requested: string[] = [];
+  w.page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   const res = await w.page.goto(`${base()}${path}`, { waitUntil: 'load' });
-  return { ...w, status: res?.status() };
+  return { ...w, status: res?.status(), requested };
 }
 afterEach(async () => {
   for (const w of opened.splice(0)) await w.context.close();
@@ -113,8 +115,10 @@ describe('live publishing', () => {
   beforeAll(() => createProject(owner, repo, { name: 'Live test' }));
 
   it('a webhook release appears on an open page without reload and in the static page within 2 s', async () => {
-    const { page, errors } = await open(`/${owner}/${repo}`);
+    const { page, errors, requested } = await open(`/${owner}/${repo}`);
     await page.locator('.live[data-live="on"]').waitFor({ state: 'attached', timeout: 15_000 });
+    // The page listens on the current API version's stream (v1 is deprecated).
+    expect(requested.filter((p) => p.endsWith('/stream'))).toEqual(['/api/v2/stream']);
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     const timings: string[] = [];
     for (const tag of ['v1.0.0', 'v1.1.0']) {

@@ -148,6 +148,10 @@ describe('the widget on another origin', () => {
     const other = await w.context.newPage();
     const watched = { errors: [] as string[] };
     other.on('pageerror', (e) => watched.errors.push(e.message));
+    const streams: string[] = [];
+    other.on('request', (r) => {
+      if (new URL(r.url()).pathname.endsWith('/stream')) streams.push(new URL(r.url()).pathname);
+    });
     await visit(other, `project=${owner}/${repo}`);
     expect(await hostAttr(other, 'data-unread')).toBe('1');
     await other.locator('shiplog-widget button').click();
@@ -155,6 +159,7 @@ describe('the widget on another origin', () => {
     expect(await hostAttr(other, 'data-unread')).toBe('0');
     await other.locator('shiplog-widget[data-live="on"]').waitFor({ state: 'attached', timeout: 10_000 });
     await w.page.locator('shiplog-widget[data-live="on"]').waitFor({ state: 'attached', timeout: 10_000 });
+    expect(streams).toEqual(['/api/v2/stream']); // the current API version's stream (v1 is deprecated)
 
     const sent = Date.now();
     await publishViaWebhook(owner, repo, 'v1.1.0');

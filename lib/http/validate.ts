@@ -14,15 +14,24 @@ const friendly = (issue: { code: string; input?: unknown; message?: string }) =>
   return undefined; // zod's own message
 };
 
+/**
+ * What to say about a body member the schema does not know, by JSON Pointer, instead of "is not a known
+ * field": e.g. a v1 member sent to v2, with what v2 takes instead.
+ */
+export type UnknownMemberHints = Readonly<Record<string, string>>;
+
 /** Turns zod issues into problem items addressed the way the client sent the data. */
-export function issuesToItems(issues: readonly z.core.$ZodIssue[], where: Where): ProblemItem[] {
+export function issuesToItems(issues: readonly z.core.$ZodIssue[], where: Where, hints?: UnknownMemberHints): ProblemItem[] {
   const items: ProblemItem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         if (where === 'query') items.push({ parameter: key, detail: 'is not a known parameter' });
         else if (where === 'headers') items.push({ header: key, detail: 'is not a known header' });
-        else items.push({ pointer: pointer([...issue.path, key]), detail: 'is not a known field' });
+        else {
+          const at = pointer([...issue.path, key]);
+          items.push({ pointer: at, detail: hints?.[at] ?? 'is not a known field' });
+        }
       }
       continue;
     }
@@ -33,10 +42,10 @@ export function issuesToItems(issues: readonly z.core.$ZodIssue[], where: Where)
   return items;
 }
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, where: Where): z.output<S> {
+function parse<S extends z.ZodType>(schema: S, input: unknown, where: Where, hints?: UnknownMemberHints): z.output<S> {
   const result = schema.safeParse(input, { error: friendly });
   if (result.success) return result.data;
-  const errors = issuesToItems(result.error.issues, where);
+  const errors = issuesToItems(result.error.issues, where, hints);
   const summary = errors.map((e) => `${e.pointer ?? e.parameter ?? e.header}: ${e.detail}`).join('; ');
   if (where === 'body') throw ApiError.validation(`The request body is not valid: ${summary}.`, errors);
   throw ApiError.badRequest(`Invalid ${where === 'query' ? 'query parameters' : 'headers'}: ${summary}.`, errors);
@@ -68,9 +77,9 @@ export function parseQuery<S extends z.ZodType>(req: IncomingMessage, schema: S)
   return parse(schema, queryObject(req), 'query');
 }
 
-/** Validates an already-parsed body: 422 with a JSON Pointer per problem. */
-export function validateBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  return parse(schema, value, 'body');
+/** Validates an already-parsed body: 422 with a JSON Pointer per problem (`hints` explain unknown members). */
+export function validateBody<S extends z.ZodType>(schema: S, value: unknown, hints?: UnknownMemberHints): z.output<S> {
+  return parse(schema, value, 'body', hints);
 }
 
 /** Reads (size limit, content type) and validates the body. */

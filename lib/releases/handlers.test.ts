@@ -299,6 +299,28 @@ describe('POST …/releases', () => {
     expect([r.status, r.json<Json>().notes]).toEqual([201, { markdown: '**hi**', html: expect.stringContaining('<strong>hi</strong>') }]);
   });
 
+  it('v2 answers a v1 `body` (POST, PUT, merge PATCH) with a 422 that points at notes.markdown, and changes nothing', async () => {
+    const V2 = '/api/v2/projects/octo-org/hello-api/releases';
+    const hint = { pointer: '/body', detail: expect.stringContaining('notes.markdown') };
+    const post = await api('POST', V2, { body: { tag: 'v2-body', body: '**hi**' } });
+    expect([post.status, post.json<Json>().errors]).toEqual([422, [hint]]);
+    expect(post.json<Json>().detail).toContain('/body: is the v1 name of the notes; v2 takes the Markdown as notes.markdown');
+    expect((await api('GET', `${V2}/v2-body`, { token: TOKEN })).status).toBe(404);
+    const before = (await api('GET', `${V2}/1.0.1`)).json<Json>();
+    expect(before.notes.markdown).toEqual(expect.any(String));
+    const patch = await merge(`${V2}/1.0.1`, { body: 'changed' });
+    expect([patch.status, patch.json<Json>().errors]).toEqual([422, [hint]]);
+    const put: Json = { body: 'changed' };
+    for (const k of ['tag', 'name', 'url', 'publishedAt', 'prerelease', 'draft', 'hidden', 'author']) put[k] = before[k];
+    const whole = await api('PUT', `${V2}/1.0.1`, { body: put });
+    expect(whole.status).toBe(422);
+    expect(whole.json<Json>().errors).toEqual(expect.arrayContaining([hint, { pointer: '/notes', detail: 'is required' }]));
+    expect((await api('GET', `${V2}/1.0.1`)).json<Json>().notes).toEqual(before.notes);
+    // v1 still takes body; other unknown members stay "not a known field".
+    const v1 = await api('POST', HELLO, { body: { tag: 'v1-body', body: '**hi**', colour: 'red' } });
+    expect([v1.status, v1.json<Json>().errors]).toEqual([422, [{ pointer: '/colour', detail: 'is not a known field' }]]);
+  });
+
   it('answers a duplicate tag with 409 pointing at /tag', async () => {
     const r = await api('POST', HELLO, { body: { tag: '1.0.0' } });
     expect(r.json<Json>()).toMatchObject({ status: 409, type: '/problems/tag-taken', errors: [{ pointer: '/tag' }] });

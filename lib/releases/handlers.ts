@@ -39,6 +39,7 @@ import {
   ReleaseBulkChange,
   ReleaseCreateV1,
   ReleaseCreateV2,
+  RELEASE_V2_UNKNOWN_HINTS,
   ReleasePutV1,
   ReleasePutV2,
   releaseFieldsFor,
@@ -209,13 +210,18 @@ function writeResponse(req: NextApiRequest, res: NextApiResponse, rep: Negotiate
   });
 }
 
+/** v2 writes explain a v1 member (`body`) instead of calling it unknown. */
+function writeHints(version: ApiVersion): Readonly<Record<string, string>> | undefined {
+  return version === '1' ? undefined : RELEASE_V2_UNKNOWN_HINTS;
+}
+
 /** POST /projects/{owner}/{repo}/releases */
 export async function postRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const principal = await requireScope(req, 'write');
   const version = apiVersion(req);
   const rep = negotiate(req, 'release');
   const body = await readBody(req, { types: ['application/json'] });
-  const input = validateBody(version === '1' ? ReleaseCreateV1 : ReleaseCreateV2, body.value);
+  const input = validateBody(version === '1' ? ReleaseCreateV1 : ReleaseCreateV2, body.value, writeHints(version));
   const w = validateDraft(toReleaseWrite(input));
   const owner = routeParam(req, 'owner');
   const repo = routeParam(req, 'repo');
@@ -252,7 +258,7 @@ export async function putRelease(req: NextApiRequest, res: NextApiResponse): Pro
   const version = apiVersion(req);
   const rep = negotiate(req, 'release');
   const body = await readBody(req, { types: ['application/json'] });
-  const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value);
+  const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value, writeHints(version));
   const w = validateDraft(toReleaseWrite(input));
   const { before, after } = await write(async (tx) => {
     const { project, current } = await lockedRelease(tx, req);
@@ -270,7 +276,7 @@ export async function patchRelease(req: NextApiRequest, res: NextApiResponse): P
   const { before, after } = await write(async (tx) => {
     const { project, current } = await lockedRelease(tx, req);
     const patched = patch.apply(writableDocument(current, version));
-    const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, patched);
+    const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, patched, writeHints(version));
     const w = toReleaseWrite(input);
     // Making it a draft takes it off the site (a draft has no publication time); un-drafting without a date publishes it now.
     if (w.draft) w.publishedAt = null;

@@ -111,6 +111,15 @@ export const ReleasePutV2 = z.strictObject({ ...writable, notes: z.strictObject(
 export const ReleaseCreateV1 = ReleasePutV1.partial().required({ tag: true }).meta({ id: 'ReleaseCreateV1' });
 export const ReleaseCreateV2 = ReleasePutV2.partial().required({ tag: true }).meta({ id: 'ReleaseCreateV2' });
 
+/**
+ * v1 members a v2 release write may still carry out of habit, and what v2 takes instead: the detail of
+ * the 422 for each (by JSON Pointer), instead of a bare "is not a known field".
+ */
+export const RELEASE_V2_UNKNOWN_HINTS: Readonly<Record<string, string>> = {
+  '/body': 'is the v1 name of the notes; v2 takes the Markdown as notes.markdown: {"notes":{"markdown":"…"}}',
+  '/bodyHtml': 'is v1 output; v2 reads the rendered notes from notes.html and takes Markdown as notes.markdown',
+};
+
 /** Bulk PATCH on a filtered collection: one change applied to every match. */
 export const ReleaseBulkChange = z
   .strictObject({ hidden: z.boolean().optional(), prerelease: z.boolean().optional() })

@@ -169,7 +169,7 @@ export function widget(script: HTMLScriptElement | null): void {
     });
 
   if (typeof EventSource == 'function') {
-    const source = new EventSource(base + 'v1/stream?project=' + encodeURIComponent(project));
+    const source = new EventSource(base + 'v2/stream?project=' + encodeURIComponent(project));
     const live = (on: boolean) => () => host.setAttribute('data-live', on ? 'on' : 'off');
     source.onopen = live(true);
     source.onerror = live(false);

@@ -21,7 +21,7 @@ export function useLiveReleases(initial: PageRelease[], project?: string, option
   useEffect(() => setReleases(initial), [initial]);
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
-    const url = `/api/v1/stream${project ? `?project=${encodeURIComponent(project)}` : ''}`;
+    const url = `/api/v2/stream${project ? `?project=${encodeURIComponent(project)}` : ''}`;
     const source = new EventSource(url);
     const apply = (raw: MessageEvent<string>) => {
       const event = JSON.parse(raw.data) as LiveEvent;

@@ -4,7 +4,7 @@ const { version } = require('./package.json');
 
 /**
  * Several instances on one PostgreSQL share regenerated pages (lib/isr/cache-handler.cjs, over the
- * database): decided when `next start` reads this file, from its
+ * database, or Redis when REDIS_URL is set): decided when `next start` reads this file, from its
  * environment. Never inside `next build` (the build opens no database) nor on Vercel (which keeps its
  * own ISR cache); the embedded database (one process) keeps Next.js's in-memory cache.
  * @param {string} phase

@@ -43,6 +43,11 @@ const EnvSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL' })
     .optional()
     .meta({ example: 'postgres://user:password@db.example.com:5432/shiplog' }),
+  /** Redis for the page cache several instances share (lib/isr/cache-handler.cjs reads it); unset: the database. */
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional()
+    .meta({ example: 'redis://127.0.0.1:6379' }),
   DATABASE_POOL_MAX: int(1, 200).default(10).meta({ example: '10' }),
   DATABASE_QUERY_TIMEOUT_MS: int(100, 600_000).default(5_000).meta({ example: '5000' }),
   SHIPLOG_DATA_DIR: z.string().default('.data/pglite').meta({ example: '.data/pglite' }),

@@ -1,11 +1,13 @@
 // Several instances on one PostgreSQL database share regenerated pages (lib/isr/cache-handler.cjs):
 // a change written on instance A and regenerated there is what instance B serves, in serverless mode
-// (no LISTEN connection, no background loop on B), over the database.
+// (no LISTEN connection, no background loop on B), over the database or over Redis; two databases
+// sharing one Redis never see each other's pages.
 import { Client } from 'pg';
 import { startServer, type RunningServer } from '../harness/server';
 import { newStorage, type Storage } from '../harness/storage';
 
 const pg = process.env.TEST_DATABASE_URL;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The props a page was rendered with: equal `generatedAt` means the very same render. */
@@ -50,7 +52,10 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
   }
 }
 
-(pg ? describe : describe.skip).each([['the database', {}]] as const)('two instances share regenerated pages through %s', (_store, storeEnv) => {
+(pg ? describe : describe.skip).each([
+  ['the database', {}],
+  ['Redis', { REDIS_URL }],
+] as const)('two instances share regenerated pages through %s', (_store, storeEnv) => {
   let storage: Storage;
   let a: RunningServer;
   let b: RunningServer;
@@ -87,10 +92,15 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
   });
 
   it('keeps the pages in the shared store, per build', async () => {
-    const rows = await withClient(storage.databaseUrl!, async (c) => (await c.query<{ key: string; build_id: string }>('select key, build_id from isr_cache')).rows);
-    expect(rows.some((r) => r.key.endsWith('$/acme/shared'))).toBe(true);
-    expect(rows.some((r) => r.key.endsWith('$/index'))).toBe(true);
-    expect(new Set(rows.map((r) => r.build_id)).size).toBe(1);
+    if ('REDIS_URL' in storeEnv) {
+      const namespace = await withClient(storage.databaseUrl!, async (c) => (await c.query(`select value #>> '{}' as id from site_state where key = 'isr_namespace'`)).rows[0]?.id);
+      expect(namespace).toMatch(/^[0-9a-f]{32}$/);
+    } else {
+      const rows = await withClient(storage.databaseUrl!, async (c) => (await c.query<{ key: string; build_id: string }>('select key, build_id from isr_cache')).rows);
+      expect(rows.some((r) => r.key.endsWith('$/acme/shared'))).toBe(true);
+      expect(rows.some((r) => r.key.endsWith('$/index'))).toBe(true);
+      expect(new Set(rows.map((r) => r.build_id)).size).toBe(1);
+    }
   });
 
   it('a restarted instance serves the stored pages of its database', async () => {
@@ -101,4 +111,25 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
     expect(after.html).toContain('v2.0.0');
     await poll('A and B serve the same home page', async () => [await page(`${a.url}/`), await page(`${b.url}/`)] as const, ([onA, onB]) => nextData(onA.html).generatedAt === nextData(onB.html).generatedAt);
   });
+});
+
+(pg ? it : it.skip)('two databases sharing one Redis never serve each other’s pages', async () => {
+  const first = await newStorage('postgres', 'redis_ns');
+  const second = await newStorage('postgres', 'redis_ns');
+  const env = { REDIS_URL, SHIPLOG_SEED_DEMO: '0', SHIPLOG_SERVERLESS: '1' };
+  let one: RunningServer | undefined;
+  let two: RunningServer | undefined;
+  try {
+    one = await startServer({ ...first, env });
+    await write(one, '/api/v1/projects', { owner: 'only', repo: 'first' });
+    await poll('the first database’s home lists only/first', () => page(`${one!.url}/`), (p) => p.html.includes('only/first'));
+    two = await startServer({ ...second, env });
+    const other = await page(`${two.url}/`);
+    expect(other.status).toBe(200);
+    expect(nextData(other.html).projects ?? []).toEqual([]);
+    expect(other.html).not.toContain('only/first');
+  } finally {
+    await Promise.all([one?.stop(), two?.stop()]);
+    await Promise.all([first.dispose(), second.dispose()]);
+  }
 });

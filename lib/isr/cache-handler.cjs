@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The page cache every instance shares (Next.js `cacheHandler`, see next.config.js): regenerated pages
- * live in the database (table `isr_cache`, migration 0007). A page
+ * live in the database (table `isr_cache`, migration 0007) or, when REDIS_URL is set, in Redis. A page
  * regenerated on one instance (`res.revalidate` after a write, or a stale page refreshed in the
  * background) is served by every instance, within FRESH_MS.
  *
@@ -15,15 +15,16 @@
  * - Each instance keeps what it read for FRESH_MS and then asks the store whether the entry changed
  *   (one small query per page and second; the page body travels only when it changed).
  * - When the store cannot be reached, an instance keeps serving what it has and renders what it lacks.
- * - Pages live in the database they were rendered from: a restart on another database never serves a
- *   page that an earlier process wrote for the first.
+ * - Redis keys are prefixed with an id stored in the database (site_state), so two databases sharing
+ *   one Redis never see each other's pages: a restart on another database never serves a page that an
+ *   earlier process wrote for the first.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const { LRUCache } = require('lru-cache');
 
 /** How long an instance serves an entry before asking the store whether it changed. */
-const FRESH_MS = Number(process.env.SHIPLOG_ISR_FRESH_MS) > 0 ? Number(process.env.SHIPLOG_ISR_FRESH_MS) : 1_000;
+const FRESH_MS = 1_000;
 /** Rows of builds that stopped writing this long ago are removed. */
 const OLD_BUILD_DAYS = 7;
 const REVALIDATE_HEADER = 'x-prerender-revalidate';
@@ -114,6 +115,70 @@ function postgresStore(url, buildId) {
   };
 }
 
+/** @param {string} redisUrl @param {string} databaseUrl @param {string} buildId @returns {Store} */
+function redisStore(redisUrl, databaseUrl, buildId) {
+  const Redis = require('ioredis');
+  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: 5_000, enableOfflineQueue: true });
+  redis.on('error', () => {});
+  const TTL_SECONDS = OLD_BUILD_DAYS * 24 * 3600;
+  /** @type {Promise<string> | undefined} */
+  let prefixPromise;
+  // The database's own id (kept in site_state): Redis entries belong to one database.
+  const prefix = () =>
+    (prefixPromise ??= (async () => {
+      const { Client } = require('pg');
+      const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          `with made as (
+             insert into site_state (key, value) values ('isr_namespace', to_jsonb(md5(random()::text || clock_timestamp()::text)))
+             on conflict (key) do nothing returning value)
+           select value #>> '{}' as id from made union all select value #>> '{}' from site_state where key = 'isr_namespace' limit 1`,
+        );
+        return `shiplog:isr:${rows[0].id}:`;
+      } finally {
+        await client.end().catch(() => {});
+      }
+    })().catch((err) => {
+      prefixPromise = undefined;
+      throw err;
+    }));
+  return {
+    name: 'redis',
+    async get(key, known) {
+      const k = (await prefix()) + key;
+      const [lm, tags] = await redis.hmget(k, `${buildId}:lm`, `${buildId}:tags`);
+      if (lm == null) return null;
+      const lastModified = Number(lm);
+      if (known !== undefined && lastModified === known) return 'unchanged';
+      const json = await redis.hget(k, `${buildId}:v`);
+      return { lastModified, json: json === '\u0000' ? null : json, tags: tags ? JSON.parse(tags) : [] };
+    },
+    async set(key, json, lastModified, tags, dropOtherBuilds) {
+      const p = await prefix();
+      const k = p + key;
+      const tx = redis.multi();
+      if (dropOtherBuilds) tx.del(k);
+      tx.hset(k, `${buildId}:lm`, String(lastModified), `${buildId}:v`, json ?? '\u0000', `${buildId}:tags`, JSON.stringify(tags));
+      tx.expire(k, TTL_SECONDS);
+      for (const tag of tags) {
+        tx.sadd(`${p}tag:${tag}`, key);
+        tx.expire(`${p}tag:${tag}`, TTL_SECONDS);
+      }
+      await tx.exec();
+    },
+    async dropTags(tags) {
+      const p = await prefix();
+      for (const tag of tags) {
+        const keys = await redis.smembers(`${p}tag:${tag}`);
+        if (keys.length) await redis.del(...keys.map((key) => p + key));
+        await redis.del(`${p}tag:${tag}`);
+      }
+    },
+  };
+}
+
 // ---- Process-wide state (Next.js makes one handler per request) -------------------------------------
 
 /** @type {{ store?: Store, buildId?: string, memory?: LRUCache<string, Held>, reading: Map<string, Promise<Held | null>>, warned: number }} */
@@ -137,7 +202,7 @@ function init(serverDistDir) {
   const buildId = readBuildId(serverDistDir);
   state.buildId = buildId;
   state.memory = new LRUCache({ maxSize: 64 * 1024 * 1024, sizeCalculation: (held) => Math.max(1, held.size) });
-  state.store = postgresStore(databaseUrl, buildId);
+  state.store = process.env.REDIS_URL ? redisStore(process.env.REDIS_URL, databaseUrl, buildId) : postgresStore(databaseUrl, buildId);
   return state.store;
 }
 

@@ -43,7 +43,7 @@ const EnvSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL' })
     .optional()
     .meta({ example: 'postgres://user:password@db.example.com:5432/shiplog' }),
-  /** Redis for the page cache several instances share (lib/isr/cache-handler.cjs reads it); unset: the database. */
+  /** Redis shared by every instance: rate-limit budgets and the page cache (lib/isr/cache-handler.cjs reads it); unset: the database. */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
     .optional()

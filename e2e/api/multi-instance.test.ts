@@ -2,8 +2,12 @@
 // PgBouncer in transaction mode (where LISTEN receives nothing): a write on A is visible on B's API
 // (B's response cache is bounded to about a second behind the database, LISTEN or not), SSE clients
 // on B get A's events, concurrent If-Match writers across A and B lose nothing, and every request
-// through PgBouncer succeeds (no startup parameters). PostgreSQL only: the embedded database serves
+// through PgBouncer succeeds (no startup parameters), the same Idempotency-Key sent to both creates one
+// release, one rate-limit budget spans both, and a kill -9 between an Idempotency-Key's claim and its
+// commit leaves a key a retry can use within seconds. PostgreSQL only: the embedded database serves
 // one process.
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { pgbouncerAvailable } from '../harness/pgbouncer';
 import { startInstances, type Instances, type Route } from '../harness/instances';
 import type { RunningServer } from '../harness/server';
@@ -164,5 +168,111 @@ function openStream(url: string) {
       ),
     );
     expect(results.filter((s) => s !== 200 && s !== 201)).toEqual([]);
+  });
+
+  it('the same Idempotency-Key sent to A and B at once creates one release', async () => {
+    const key = `multi-${randomBytes(8).toString('hex')}`;
+    const post = (server: RunningServer) =>
+      call(server, inst.adminToken, `${base}/releases`, { method: 'POST', json: { tag: 'v4.0.0', body: 'once' }, headers: { 'idempotency-key': key } });
+    const answers = await Promise.all([post(a), post(b)]);
+    expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    expect(answers.map((r) => r.res.headers.get('idempotent-replayed')).sort()).toEqual(['true', null].sort());
+    expect(answers[0]!.json().id ?? answers[0]!.text).toEqual(answers[1]!.json().id ?? answers[1]!.text);
+    const list = (await call(b, inst.adminToken, `${base}/releases?limit=100`, { headers: { 'cache-control': 'no-cache' } })).json() as unknown as Json[];
+    expect(list.filter((r) => r.tag === 'v4.0.0')).toHaveLength(1);
+  });
+});
+
+(routes.length ? describe.each(routes) : describe.skip.each(['direct'] as Route[]))('shared limits and keys across two instances (%s)', (route) => {
+  let inst: Instances;
+  let c: RunningServer;
+  let d: RunningServer;
+  const project = { owner: 'keys', repo: `r-${route}` };
+  const base = `/api/v1/projects/${project.owner}/${project.repo}`;
+
+  beforeAll(async () => {
+    inst = await startInstances({
+      route,
+      label: `shiplog_keys_${route}`,
+      // A small read budget to exhaust; clients told apart by X-Forwarded-For; lock waits long enough
+      // to kill a server in the middle of a write.
+      env: { SHIPLOG_RATE_LIMIT_READ: '40', SHIPLOG_TRUST_PROXY: '1', DATABASE_QUERY_TIMEOUT_MS: '60000' },
+    });
+    [c, d] = inst.servers as [RunningServer, RunningServer];
+    expect((await call(c, inst.adminToken, '/api/v1/projects', { method: 'POST', json: project })).status).toBe(201);
+  }, 240_000);
+  afterAll(() => inst?.stop(), 60_000);
+
+  it('one rate-limit budget across both, with truthful headers; invented tokens share the anonymous budget', async () => {
+    const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+    const remaining: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const server = i % 2 ? d : c;
+      const headers: Record<string, string> = { 'x-forwarded-for': address };
+      if (i % 5 === 4) headers.authorization = `Bearer invented-${i}`; // charged to the address, not a budget of its own
+      const res = await fetch(`${server.url}/api/v1/projects`, { headers });
+      await res.arrayBuffer();
+      expect([i, res.status === 200 || res.status === 401]).toEqual([i, true]);
+      expect(res.headers.get('ratelimit-policy')).toBe('"read";q=40;w=60');
+      remaining.push(Number(/r=(\d+)/.exec(res.headers.get('ratelimit') ?? '')?.[1]));
+    }
+    // Counted once, in the shared store: 39, 38, …, 0 whichever instance answered.
+    expect(remaining).toEqual(Array.from({ length: 40 }, (_, i) => 39 - i));
+    for (const server of [c, d]) {
+      for (const headers of [{}, { authorization: 'Bearer invented-again' }] as Record<string, string>[]) {
+        const res = await fetch(`${server.url}/api/v1/projects`, { headers: { 'x-forwarded-for': address, ...headers } });
+        expect(res.status).toBe(429);
+        expect(res.headers.get('ratelimit')).toMatch(/^"read";r=0;t=\d+$/);
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        await res.arrayBuffer();
+      }
+    }
+    // Another client keeps its own budget.
+    expect((await fetch(`${d.url}/api/v1/projects`, { headers: { 'x-forwarded-for': '203.0.113.77' } })).status).toBe(200);
+  });
+
+  it('kill -9 between an Idempotency-Key claim and its commit: a retry on the other instance succeeds within seconds', async () => {
+    const key = `crash-${randomBytes(8).toString('hex')}`;
+    const release = { tag: 'v-crash', body: 'after a crash' };
+    const db = new Client({ connectionString: inst.databaseUrl });
+    await db.connect();
+    try {
+      // Hold writes to releases: C's write claims the key, then waits on releases.
+      await db.query('begin');
+      await db.query('lock table releases in exclusive mode');
+      const doomed = call(c, inst.adminToken, `${base}/releases`, { method: 'POST', json: release, headers: { 'idempotency-key': key } }).catch(() => undefined);
+      await until(
+        async () => {
+          // Past the claim: the write (which took the outbox head, then claimed the key) waits on releases.
+          // (pg_locks, not pg_stat_activity: that one is a snapshot frozen for this open transaction.)
+          const { rows } = await db.query(`select count(*)::int as n from pg_locks where relation = 'releases'::regclass and not granted`);
+          return rows[0].n > 0;
+        },
+        30_000,
+        "C's write waiting on releases",
+      );
+      await c.stop('SIGKILL');
+      await doomed;
+      await db.query('rollback');
+      const retried = await until(
+        async () => {
+          const r = await call(d, inst.adminToken, `${base}/releases`, { method: 'POST', json: release, headers: { 'idempotency-key': key } });
+          if (r.status === 201) return r;
+          expect([409, 503]).toContain(r.status); // only "busy, retry" while the dead write is being rolled back
+          return undefined;
+        },
+        20_000,
+        'a retry with the same key creates the release',
+      );
+      expect(retried.ms).toBeLessThan(15_000);
+      expect(retried.value.res.headers.get('idempotent-replayed')).toBeNull();
+      const again = await call(d, inst.adminToken, `${base}/releases`, { method: 'POST', json: release, headers: { 'idempotency-key': key } });
+      expect([again.status, again.res.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+      const { rows } = await db.query(`select count(*)::int as n from releases where tag = 'v-crash'`);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await db.query('rollback').catch(() => {});
+      await db.end();
+    }
   });
 });

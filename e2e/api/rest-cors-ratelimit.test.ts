@@ -118,22 +118,25 @@ describe('rate limits', () => {
 
   describe('with SHIPLOG_RATE_LIMIT_READ=5 (dedicated server)', () => {
     let server: RunningServer;
+    // Budgets live in the shared store (on PostgreSQL the database every test server uses): this
+    // client is an address of its own (behind a trusted proxy), so other tests' reads do not count.
+    const client = { 'x-forwarded-for': `192.0.2.${1 + Math.floor(Math.random() * 250)}` };
     beforeAll(async () => {
-      server = await dedicated({ SHIPLOG_RATE_LIMIT_READ: '5' });
+      server = await dedicated({ SHIPLOG_RATE_LIMIT_READ: '5', SHIPLOG_TRUST_PROXY: '1' });
     });
     afterAll(() => stop(server));
 
     it('five reads pass counting down, the sixth within the minute is a 429 problem with Retry-After', async () => {
       const remaining: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await api(i % 2 ? `${REL}?limit=1` : `${REL}/v3.4.1`, { url: server.url, method: i === 4 ? 'HEAD' : 'GET' });
+        const res = await api(i % 2 ? `${REL}?limit=1` : `${REL}/v3.4.1`, { url: server.url, method: i === 4 ? 'HEAD' : 'GET', headers: client });
         expect(res.status).toBe(200);
         expect(res.headers.get('ratelimit-policy')).toBe('"read";q=5;w=60');
         remaining.push(/r=(\d+)/.exec(res.headers.get('ratelimit')!)![1]!);
         await res.arrayBuffer();
       }
       expect(remaining).toEqual(['4', '3', '2', '1', '0']);
-      const limited = await api(`${REL}?limit=1`, { url: server.url });
+      const limited = await api(`${REL}?limit=1`, { url: server.url, headers: client });
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
@@ -142,12 +145,12 @@ describe('rate limits', () => {
     });
 
     it('the budget is per client: another bearer has its own, and preflights are not counted', async () => {
-      const own = await api(`${REL}?limit=1`, { url: server.url, token: server.adminToken });
+      const own = await api(`${REL}?limit=1`, { url: server.url, token: server.adminToken, headers: client });
       expect(own.status).toBe(200);
       expect(own.headers.get('ratelimit')).toMatch(/^"read";r=4;/);
       const pre = await preflight(REL, 'https://reader.example', 'GET', server.url);
       expect(pre.status).toBe(204);
-      const stillLimited = await api(`${REL}/v3.4.1`, { url: server.url });
+      const stillLimited = await api(`${REL}/v3.4.1`, { url: server.url, headers: client });
       await problem(stillLimited, 429);
     });
   });

@@ -334,3 +334,18 @@ export const isrCache = pgTable(
   },
   (t) => [primaryKey({ columns: [t.buildId, t.key] }), index('isr_cache_key').on(t.key)],
 );
+
+/**
+ * Rate-limit counters shared by every instance on this database (lib/http/rate-limit.ts, through
+ * rate-limiter-flexible's Drizzle store; Redis instead when REDIS_URL is set). One row per budget
+ * and client: points used in the current window, and when the window ends.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull().default(0),
+    expire: timestamp('expire', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('rate_limits_expire').on(t.expire)],
+);

@@ -1,3 +1,5 @@
+import { resetConfig } from '../config';
+import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { apiRoute } from './api-route';
 import { clientKey, tokenVerified } from './rate-limit';
@@ -6,6 +8,9 @@ import { sendJson } from './route';
 // Limits per minute and client; read once per request, so they must be set before the first one.
 process.env.SHIPLOG_RATE_LIMIT_READ = '3';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '2';
+
+// Over budget, a token not yet seen authenticating is looked up once (api_tokens): a real database.
+useTestDatabase();
 
 const handler = jest.fn((req, res) => sendJson(req, res, 200, { ok: true }));
 const endpoint = apiRoute({ GET: handler, POST: handler });
@@ -57,11 +62,29 @@ describe('rate limits', () => {
     expect((await call('GET', { authorization: 'Bearer client-d' })).status).toBe(200);
   });
 
-  it('charges tokens it has not seen authenticate to one bucket per address: inventing tokens does not escape the limit', async () => {
+  it("charges tokens it has not seen authenticate to their address's anonymous budget: inventing tokens neither escapes the limit nor buys a second one", async () => {
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await call('GET', { authorization: `Bearer invented-${i}` })).status);
-    expect(statuses).toEqual([200, 200, 200, 429]);
+    statuses.push((await call('GET')).status); // anonymous
+    for (let i = 0; i < 3; i++) statuses.push((await call('GET', { authorization: `Bearer invented-${i}` })).status);
+    statuses.push((await call('GET')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(clientKey({ headers: { authorization: 'Bearer invented-9' }, socket: { remoteAddress: '10.0.0.1' } } as never)).toBe('a:10.0.0.1');
     expect((await call('GET', { authorization: 'Bearer client-d' })).status).toBe(200); // a verified token keeps its own
+  });
+
+  it('a valid token this instance has not seen yet is not refused for its address\'s spent budget: it gets its own', async () => {
+    process.env.SHIPLOG_ADMIN_TOKEN = 'rate-limit-admin-token-0123456789';
+    resetConfig();
+    try {
+      for (let i = 0; i < 3; i++) await call('GET');
+      expect((await call('GET')).status).toBe(429);
+      const fresh = await call('GET', { authorization: 'Bearer rate-limit-admin-token-0123456789' });
+      expect([fresh.status, fresh.headers.ratelimit]).toEqual([200, expect.stringMatching(/^"read";r=2;/)]);
+      expect((await call('GET', { authorization: 'Bearer still-invented' })).status).toBe(429);
+    } finally {
+      delete process.env.SHIPLOG_ADMIN_TOKEN;
+      resetConfig();
+    }
   });
 
   it('never limits OPTIONS (preflights)', async () => {
@@ -88,7 +111,7 @@ describe('clientKey()', () => {
   afterEach(() => delete process.env.SHIPLOG_TRUST_PROXY);
 
   it('is the hashed token once it has authenticated (never the token itself), the same from any address', () => {
-    expect(clientKey(req({ authorization: 'Bearer secret-token' }, '10.0.0.1'))).toBe('u:10.0.0.1');
+    expect(clientKey(req({ authorization: 'Bearer secret-token' }, '10.0.0.1'))).toBe('a:10.0.0.1');
     tokenVerified('secret-token');
     const key = clientKey(req({ authorization: 'Bearer secret-token' }, '10.0.0.1'));
     expect(key).toMatch(/^t:[0-9a-f]{24}$/);

@@ -1,34 +1,74 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { config } from '../config';
+import { getDb } from '../db';
+import { rateLimits } from '../db/schema';
+import { log } from '../log';
 import { ApiError } from './errors';
 
 /**
  * Per-client rate limits (per verified bearer token, else per client address), separately for reads and
  * writes, with the IETF draft headers `RateLimit-Policy` and `RateLimit`; 429 + Retry-After past them.
- * Per instance (in memory). Limits are per minute: SHIPLOG_RATE_LIMIT_READ / SHIPLOG_RATE_LIMIT_WRITE (0 = off).
+ * Counted where every instance counts (rate-limiter-flexible): in Redis when REDIS_URL is set, else
+ * in PostgreSQL (table `rate_limits`) when DATABASE_URL is set, so two instances share one budget and
+ * the headers say what is really left; in memory on the embedded database (one process). Should the
+ * shared store fail, an in-memory limiter stands in until it answers again. Limits are per minute:
+ * SHIPLOG_RATE_LIMIT_READ / SHIPLOG_RATE_LIMIT_WRITE (0 = off).
  */
 interface Policy {
   name: 'read' | 'write';
   points: number;
-  limiter: RateLimiterMemory | undefined;
+  limiter: RateLimiterAbstract | undefined;
 }
 
 const WINDOW = 60;
-const g = globalThis as typeof globalThis & { __shiplogLimits?: { key: string; read: Policy; write: Policy }; __shiplogVerifiedTokens?: LRUCache<string, true> };
+type Store = 'memory' | 'postgres' | 'redis';
+const g = globalThis as typeof globalThis & {
+  __shiplogLimits?: { key: string; read: Policy; write: Policy };
+  __shiplogVerifiedTokens?: LRUCache<string, true>;
+  __shiplogLimitRedis?: { url: string; client: Promise<unknown> };
+};
 
-function policies(): { read: Policy; write: Policy } {
-  const { SHIPLOG_RATE_LIMIT_READ: read, SHIPLOG_RATE_LIMIT_WRITE: write } = config();
-  const key = `${read}/${write}`;
-  if (!g.__shiplogLimits || g.__shiplogLimits.key !== key) {
-    const make = (name: 'read' | 'write', points: number): Policy => ({
-      name,
-      points,
-      limiter: points > 0 ? new RateLimiterMemory({ keyPrefix: name, points, duration: WINDOW }) : undefined,
+function store(): Store {
+  const cfg = config();
+  if (cfg.REDIS_URL) return 'redis';
+  return cfg.DATABASE_URL ? 'postgres' : 'memory';
+}
+
+async function redisClient(url: string): Promise<unknown> {
+  if (g.__shiplogLimitRedis?.url !== url) {
+    const client = import('ioredis').then(({ Redis }) => {
+      const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+      redis.on('error', (err: Error) => log().warn({ err: err.message }, 'rate-limit Redis connection failed'));
+      return redis;
     });
-    g.__shiplogLimits = { key, read: make('read', read), write: make('write', write) };
+    g.__shiplogLimitRedis = { url, client };
+  }
+  return g.__shiplogLimitRedis.client;
+}
+
+async function policies(): Promise<{ read: Policy; write: Policy }> {
+  const { SHIPLOG_RATE_LIMIT_READ: read, SHIPLOG_RATE_LIMIT_WRITE: write } = config();
+  const where = store();
+  const key = `${read}/${write}/${where}/${config().DATABASE_URL ?? ''}`;
+  if (!g.__shiplogLimits || g.__shiplogLimits.key !== key) {
+    const db = where === 'postgres' ? await getDb() : undefined;
+    const redis = where === 'redis' ? await redisClient(config().REDIS_URL!) : undefined;
+    const make = (name: 'read' | 'write', points: number): Policy => {
+      if (points <= 0) return { name, points, limiter: undefined };
+      const opts = { keyPrefix: `shiplog:${name}`, points, duration: WINDOW };
+      const insuranceLimiter = new RateLimiterMemory(opts);
+      const limiter =
+        where === 'redis'
+          ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter })
+          : where === 'postgres'
+            ? new RateLimiterDrizzle({ ...opts, storeClient: db, schema: rateLimits, insuranceLimiter })
+            : insuranceLimiter;
+      return { name, points, limiter };
+    };
+    if (!g.__shiplogLimits || g.__shiplogLimits.key !== key) g.__shiplogLimits = { key, read: make('read', read), write: make('write', write) };
   }
   return g.__shiplogLimits;
 }
@@ -36,10 +76,9 @@ function policies(): { read: Policy; write: Policy } {
 const tokenKey = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 24);
 
 /**
- * Tokens that authenticated on this instance get a bucket of their own. Any other bearer token shares
- * one bucket per client address (`u:`), apart from anonymous requests: inventing a token per request
- * (each a 401 and a database lookup) cannot escape the limit, and a new valid token is not charged to
- * its address's anonymous traffic.
+ * Tokens that authenticated on this instance get a bucket of their own (shared by every instance).
+ * Any other bearer token is charged to its address's anonymous budget (`a:`): inventing a token per
+ * request (each a 401 and a database lookup) cannot escape the limit, nor buy a second budget.
  */
 function verifiedTokens(): LRUCache<string, true> {
   g.__shiplogVerifiedTokens ??= new LRUCache<string, true>({ max: 10_000 });
@@ -57,7 +96,7 @@ export function clientKey(req: IncomingMessage): string {
     const key = tokenKey(bearer);
     if (verifiedTokens().has(key)) return `t:${key}`;
   }
-  return `${bearer ? 'u' : 'a'}:${clientAddress(req)}`;
+  return `a:${clientAddress(req)}`;
 }
 
 /** The client's address: the socket's, or X-Forwarded-For's first behind a trusted proxy. */
@@ -73,13 +112,35 @@ function headers(res: ServerResponse, policy: Policy, state: RateLimiterRes): nu
   return reset;
 }
 
+/**
+ * A bearer token this instance has not seen authenticate, on an address whose anonymous budget is
+ * spent: it may be a real token used here for the first time (another instance verified it, or it is
+ * new). It is looked up once (the lookup authentication would make anyway); a valid one gets its own
+ * budget from then on, an invented one stays charged to the address.
+ */
+async function verifiesNow(req: IncomingMessage): Promise<boolean> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (!bearer || verifiedTokens().has(tokenKey(bearer))) return false;
+  const { principalForSecret } = await import('../auth/tokens');
+  return principalForSecret(bearer, { allowInternal: false }).then(
+    () => verifiedTokens().has(tokenKey(bearer)),
+    () => false,
+  );
+}
+
 export async function rateLimitHook(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method === 'OPTIONS') return;
-  const all = policies();
+  const all = await policies();
   const policy = req.method === 'GET' || req.method === 'HEAD' ? all.read : all.write;
-  if (!policy.limiter) return;
+  const limiter = policy.limiter;
+  if (!limiter) return;
   try {
-    headers(res, policy, await policy.limiter.consume(clientKey(req)));
+    try {
+      headers(res, policy, await limiter.consume(clientKey(req)));
+    } catch (rejected) {
+      if (!(rejected instanceof RateLimiterRes) || !(await verifiesNow(req))) throw rejected;
+      headers(res, policy, await limiter.consume(clientKey(req)));
+    }
   } catch (rejected) {
     if (!(rejected instanceof RateLimiterRes)) throw rejected;
     const retry = headers(res, policy, rejected);

@@ -39,9 +39,18 @@ function store(): Store {
 
 async function redisClient(url: string): Promise<unknown> {
   if (g.__shiplogLimitRedis?.url !== url) {
-    const client = import('ioredis').then(({ Redis }) => {
-      const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    // No offline queue: while Redis is away a request is counted by the in-memory stand-in at once
+    // instead of waiting. The first connection is waited for (briefly), so counting starts in Redis.
+    const client = import('ioredis').then(async ({ Redis }) => {
+      const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       redis.on('error', (err: Error) => log().warn({ err: err.message }, 'rate-limit Redis connection failed'));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2_000);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
       return redis;
     });
     g.__shiplogLimitRedis = { url, client };

@@ -88,6 +88,10 @@ const EnvSchema = z.object({
   SHIPLOG_AUTO_REGISTER: flag.meta({ example: '1' }),
   GITHUB_TOKEN: z.string().optional().meta({ example: 'github_pat_…' }),
   GITHUB_API_URL: url().default('https://api.github.com').meta({ example: 'https://github.example.com/api/v3' }),
+  /** Webhook deliveries per client address and minute (0 = no limit); GitHub's own stay far below. */
+  SHIPLOG_WEBHOOK_RATE_LIMIT: int(0, 1_000_000_000).default(3000).meta({ example: '3000' }),
+  /** Deliveries refused for their signature per client address and minute, past which the address is answered 429 unread (0 = no limit). */
+  SHIPLOG_WEBHOOK_REFUSAL_LIMIT: int(0, 1_000_000_000).default(30).meta({ example: '30' }),
   SHIPLOG_IMPORT_MAX_WAIT_MS: int(0, 3_600_000).default(60_000).meta({ example: '60000' }),
   // --- command-line tools (npm run import / token): which server to talk to, with which token
   SHIPLOG_URL: url().optional().meta({ example: 'http://127.0.0.1:3000' }),

@@ -4,6 +4,7 @@
 import examples from '@octokit/webhooks-examples';
 import { randomUUID } from 'node:crypto';
 import { sign } from '../../lib/github/signature';
+import { repositoryIdFor } from '../harness/releases';
 import { TEST_WEBHOOK_SECRET } from '../harness/server';
 
 const base = () => process.env.SHIPLOG_TEST_URL!;
@@ -19,7 +20,7 @@ const published = (examples as { name: string; examples: Record<string, unknown>
 let nextId = 700_000_000 + Math.floor(Math.random() * 1_000_000);
 function releasePayload(action: string, tag: string, id = nextId++, extra: Record<string, unknown> = {}) {
   const release = { ...(published.release as object), id, tag_name: tag, name: `Release ${tag}`, body: `Notes for **${tag}**`, draft: false, prerelease: false, ...extra };
-  const repository = { ...(published.repository as object), name: repo, full_name: `${owner}/${repo}`, owner: { ...((published.repository as { owner: object }).owner), login: owner } };
+  const repository = { ...(published.repository as object), id: repositoryIdFor(owner, repo), name: repo, full_name: `${owner}/${repo}`, owner: { ...((published.repository as { owner: object }).owner), login: owner } };
   return { ...published, action, release, repository };
 }
 

@@ -1,7 +1,7 @@
 // Writes for browser tests: a project of their own (so demo data other tests read stays untouched),
 // releases through the REST API, and releases published the way GitHub does it (a signed webhook).
 import examples from '@octokit/webhooks-examples';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sign } from '../../lib/github/signature';
 import { TEST_WEBHOOK_SECRET } from './server';
 
@@ -22,6 +22,14 @@ export async function createRelease(owner: string, repo: string, release: { tag:
 const template = (examples as { name: string; examples: Record<string, unknown>[] }[])
   .find((e) => e.name === 'release')!
   .examples.find((e) => e.action === 'published')!;
+/**
+ * A GitHub repository id for owner/repo (stable, distinct per name): GitHub's example payloads all
+ * carry the same repository id, and Shiplog follows that id across renames.
+ */
+export function repositoryIdFor(owner: string, repo: string): number {
+  return 1_000_000_000 + (createHash('sha256').update(`${owner}/${repo}`.toLowerCase()).digest().readUInt32BE(0) % 1_000_000_000);
+}
+
 let githubId = 800_000_000 + Math.floor(Math.random() * 1_000_000);
 
 /** Delivers a signed `release` / `published` webhook for owner/repo; resolves when Shiplog answered 200. */
@@ -31,7 +39,7 @@ export async function publishViaWebhook(owner: string, repo: string, tag: string
     ...template,
     action: 'published',
     release: { ...(template.release as object), id: githubId++, tag_name: tag, name: `Release ${tag}`, body, draft: false, prerelease: false, published_at: new Date().toISOString() },
-    repository: { ...repository, name: repo, full_name: `${owner}/${repo}`, owner: { ...repository.owner, login: owner } },
+    repository: { ...repository, id: repositoryIdFor(owner, repo), name: repo, full_name: `${owner}/${repo}`, owner: { ...repository.owner, login: owner } },
   };
   const raw = JSON.stringify(payload);
   const res = await fetch(`${base()}/api/webhooks/github`, {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { releases, releaseTombstones } from '../db/schema';
-import { createRelease, deleteRelease, findRelease, updateRelease, type ProjectRef, type ReleaseRecord } from '../releases/repo';
+import { cleanReleaseWrite, createRelease, deleteRelease, findRelease, updateRelease, type ProjectRef, type ReleaseRecord } from '../releases/repo';
 import type { ReleaseWrite } from '../releases/schema';
 import { fromGitHub, type GitHubRelease } from './payload';
 
@@ -45,7 +45,7 @@ export async function upsertGitHubRelease(tx: Tx, project: ProjectRef, gh: GitHu
     await createRelease(tx, project, fromGitHub(source), 'github', gh.id);
     return 'created';
   }
-  const w = fromGitHub(source, current.hidden);
+  const w = cleanReleaseWrite(fromGitHub(source, current.hidden));
   if (current.githubId === gh.id && same(current, w)) return 'unchanged';
   if (current.githubId !== gh.id) {
     await tx.update(releases).set({ githubId: gh.id, source: 'github' }).where(eq(releases.id, current.id));

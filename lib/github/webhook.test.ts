@@ -19,10 +19,13 @@ type Example = { action?: string; release?: { id: number; tag_name: string; draf
 const byName = (name: string) => (examples as { name: string; examples: Example[] }[]).find((e) => e.name === name)!.examples;
 const releaseExample = (action: string) => byName('release').find((e) => e.action === action)!;
 let n = 0;
+/** The example with one extra member, so its bytes (and digest) are new: a real new delivery, not a replay. */
+const fresh = <T extends object>(example: T): T => ({ ...example, delivery_nonce: ++n });
 
 function deliver(event: string, payload: unknown, options: { secret?: string | null; guid?: string; signature?: string } = {}) {
   const body = JSON.stringify(payload);
-  const secret = options.secret === undefined ? GLOBAL : options.secret;
+  // Codertocat/Hello-World (every example's repository) has its own secret: only it is accepted.
+  const secret = options.secret === undefined ? PROJECT_SECRET : options.secret;
   return invoke(hook, {
     method: 'POST',
     url: '/api/webhooks/github',
@@ -53,7 +56,7 @@ afterAll(() => {
 describe('POST /api/webhooks/github', () => {
   it('answers ping with the zen', async () => {
     const ping = byName('ping')[0] as { zen: string };
-    const r = await deliver('ping', ping);
+    const r = await deliver('ping', ping, { secret: GLOBAL });
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ status: 'processed', zen: ping.zen });
   });
@@ -70,7 +73,9 @@ describe('POST /api/webhooks/github', () => {
     expect(await t.db().select().from(releases)).toHaveLength(0);
   });
 
-  it("accepts the project's own secret as well as the global one", async () => {
+  it("accepts the project's own secret, and not the global one for it", async () => {
+    const global = await deliver('release', releaseExample('published'), { secret: GLOBAL });
+    expect(global.status).toBe(401);
     const r = await deliver('release', releaseExample('published'), { secret: PROJECT_SECRET });
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ status: 'processed', action: 'published', outcome: 'created', release: { project: 'Codertocat/Hello-World', tag: '0.0.1' } });
@@ -78,7 +83,7 @@ describe('POST /api/webhooks/github', () => {
 
   it.each(['created', 'edited', 'prereleased', 'published', 'released'])('applies every real `%s` example', async (action) => {
     for (const example of byName('release').filter((e) => e.action === action)) {
-      const r = await deliver('release', example);
+      const r = await deliver('release', fresh(example));
       expect(r.status).toBe(200);
       expect(['created', 'updated', 'unchanged', 'tombstoned']).toContain(r.json<{ outcome: string }>().outcome);
     }
@@ -87,7 +92,7 @@ describe('POST /api/webhooks/github', () => {
 
   it('answers a repeated delivery id as a duplicate without reprocessing, and counts it', async () => {
     const guid = 'repeat-me';
-    const first = await deliver('release', releaseExample('edited'), { guid });
+    const first = await deliver('release', fresh(releaseExample('edited')), { guid });
     const again = await deliver('release', releaseExample('deleted'), { guid });
     expect(first.json()).toMatchObject({ status: 'processed' });
     expect(again.status).toBe(200);
@@ -140,13 +145,13 @@ describe('POST /api/webhooks/github', () => {
   });
 
   it('404s an unknown repository (logged as failed, for a later replay) unless auto-registration is on', async () => {
-    const other = { ...releaseExample('published'), repository: { ...releaseExample('published').repository, full_name: 'someone/else', name: 'else', owner: { login: 'someone' } } };
-    const r = await deliver('release', other);
+    const other = { ...releaseExample('published'), repository: { ...releaseExample('published').repository, id: 999_001, full_name: 'someone/else', name: 'else', owner: { login: 'someone' } } };
+    const r = await deliver('release', other, { secret: GLOBAL });
     expect(r.status).toBe(404);
     expect(r.json<{ detail: string }>().detail).toContain('SHIPLOG_AUTO_REGISTER');
     process.env.SHIPLOG_AUTO_REGISTER = 'true';
     resetConfig();
-    const registered = await deliver('release', other);
+    const registered = await deliver('release', other, { secret: GLOBAL });
     expect(registered.status).toBe(200);
     expect(await t.db().select().from(projects).where(eq(projects.owner, 'someone'))).toHaveLength(1);
   });

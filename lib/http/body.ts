@@ -89,6 +89,15 @@ function refuseUnsafeMembers(value: unknown, path: string[] = []): void {
  * not take, 400 for a body that does not parse. JSON, urlencoded forms and text are parsed.
  */
 export async function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<ParsedBody> {
+  const { type, raw } = await readRawBody(req, options);
+  return parseBody(type, raw, options);
+}
+
+/**
+ * Reads the bytes only (the same checks and limit as readBody), for a caller that must authenticate
+ * them before spending any work on parsing (webhook signatures); `parseBody` then parses them.
+ */
+export async function readRawBody(req: IncomingMessage, options: ReadBodyOptions): Promise<{ type: string; raw: Buffer }> {
   if (!hasBody(req)) {
     throw new ApiError(400, {
       type: 'missing-body',
@@ -121,6 +130,12 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
     }
     throw new ApiError(400, { type: 'malformed-body', detail: `The request body could not be read: ${e.message ?? 'aborted'}.` });
   }
+  return { type: media.type, raw };
+}
+
+/** Parses bytes read by readRawBody as `type` (JSON, urlencoded form, text or bytes). */
+export function parseBody(type: string, raw: Buffer, options: Pick<ReadBodyOptions, 'allowNul'>): ParsedBody {
+  const media = { type };
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   if (isJsonType(media.type)) {
     let value: unknown;

@@ -69,6 +69,19 @@ function cappedItems(errors: ProblemItem[]): { errors: ProblemItem[]; errorsOmit
   return errors.length > items.length ? { errors: items, errorsOmitted: errors.length - items.length } : { errors: items };
 }
 
+/**
+ * A renamed project (ApiError 308 with `extensions.renamed = { from, to }`, both `owner/repo`): the
+ * request's own URL with the old name's path segments replaced by the new ones.
+ */
+function movedLocation(req: IncomingMessage, err: ApiError): string | undefined {
+  const renamed = err.extensions.renamed as { from?: string; to?: string } | undefined;
+  if (err.status !== 308 || !renamed?.from || !renamed.to) return undefined;
+  const url = req.url ?? '/';
+  const escaped = renamed.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const replaced = url.replace(new RegExp(`/${escaped}(?=[/?]|$)`, 'i'), `/${renamed.to}`);
+  return replaced === url ? undefined : replaced;
+}
+
 /** Renders an error as application/problem+json. The only place errors are rendered. */
 export function sendProblem(req: IncomingMessage, res: ServerResponse, thrown: unknown): void {
   const err = toApiError(thrown);
@@ -100,6 +113,8 @@ export function sendProblem(req: IncomingMessage, res: ServerResponse, thrown: u
   for (const name of ['etag', 'last-modified', 'location', 'content-encoding', 'content-disposition']) res.removeHeader(name);
   res.statusCode = err.status;
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  const moved = movedLocation(req, err);
+  if (moved) res.setHeader('Location', moved);
   res.setHeader('Content-Type', `${PROBLEM_JSON}; charset=utf-8`);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', Buffer.byteLength(json));

@@ -234,7 +234,7 @@ describe('PUT, PATCH, DELETE /projects/{owner}/{repo}', () => {
     expect(r.json<Json>()).toMatchObject({ description: null, homepage: null });
   });
 
-  it('PUT with another owner/repo moves it: Content-Location, the old path 404s; If-Match is checked', async () => {
+  it('PUT with another owner/repo moves it: Content-Location, the old path redirects (308); If-Match is checked', async () => {
     const etag = String((await api('GET', `${P}/moveco/old`)).headers.etag);
     await merge(`${P}/moveco/old`, { description: 'bump' });
     const body = { owner: 'moveco', repo: 'new', name: 'New', description: null, homepage: null };
@@ -242,7 +242,9 @@ describe('PUT, PATCH, DELETE /projects/{owner}/{repo}', () => {
     const r = await api('PUT', `${P}/moveco/old`, { body, headers: { 'if-match': '*' } });
     expect([r.status, r.headers['content-location']]).toEqual([200, `${P}/moveco/new`]);
     expect(r.json<Json>()).toMatchObject({ fullName: 'moveco/new', name: 'New', description: null });
-    expect((await api('GET', `${P}/moveco/old`)).status).toBe(404);
+    // The old name redirects (308) to the new one, query and all.
+    const old = await api('GET', `${P}/moveco/old?fields=name`);
+    expect([old.status, old.headers.location]).toEqual([308, `${P}/moveco/new?fields=name`]);
     expect((await api('GET', `${P}/moveco/new`)).json<Json>().name).toBe('New');
     expect((await api('PUT', `${P}/moveco/new`, { body: { ...body, owner: 'Acme', repo: 'UI' } })).status).toBe(409);
   });

@@ -3,9 +3,10 @@ import type { Executor, Tx } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { emit } from '../db/outbox';
-import { projects, releases, type ProjectRow } from '../db/schema';
+import { projectAliases, projects, releases, type ProjectRow } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { sortString, type Cursor, type SortTerm } from '../http/collection';
+import { cleanText, webUrlOrNull } from '../http/schemas';
 
 
 export const PROJECT_SORT_KEYS = ['fullName', 'updatedAt', 'latestReleaseAt'] as const;
@@ -134,6 +135,12 @@ export async function findProjectRow(db: Executor, owner: string, repo: string):
   return row;
 }
 
+/** The project following GitHub repository `id` (renames and transfers keep it), as its bare row. */
+export async function findProjectRowByRepositoryId(db: Executor, id: number): Promise<ProjectRow | undefined> {
+  const [row] = await db.select().from(projects).where(eq(projects.githubRepositoryId, id)).limit(1);
+  return row;
+}
+
 export async function findProject(db: Executor, owner: string, repo: string, options: { seeAll?: boolean; forUpdate?: boolean } = {}): Promise<ProjectRecord | undefined> {
   // No project is named with a NUL character, and PostgreSQL could not even compare one.
   if (owner.includes('\0') || repo.includes('\0')) return undefined;
@@ -146,8 +153,36 @@ export async function findProject(db: Executor, owner: string, repo: string, opt
 
 export async function requireProject(db: Executor, owner: string, repo: string, options: { seeAll?: boolean; forUpdate?: boolean } = {}): Promise<ProjectRecord> {
   const project = await findProject(db, owner, repo, options);
-  if (!project) throw ApiError.notFound(`There is no project ${owner}/${repo}.`);
-  return project;
+  if (project) return project;
+  const renamed = await renamedTo(db, owner, repo);
+  if (renamed) {
+    throw new ApiError(308, {
+      type: 'project-renamed',
+      title: 'Permanent Redirect',
+      detail: `${owner}/${repo} is now ${renamed.owner}/${renamed.repo} (renamed or transferred on GitHub).`,
+      extensions: { renamed: { from: `${owner}/${repo}`, to: `${renamed.owner}/${renamed.repo}` } },
+    });
+  }
+  throw ApiError.notFound(`There is no project ${owner}/${repo}.`);
+}
+
+/** The project's current name when owner/repo is a name it had before a rename. */
+export async function renamedTo(db: Executor, owner: string, repo: string): Promise<{ owner: string; repo: string } | undefined> {
+  if (owner.includes('\0') || repo.includes('\0')) return undefined;
+  const [row] = await db
+    .select({ owner: projects.owner, repo: projects.repo })
+    .from(projectAliases)
+    .innerJoin(projects, eq(projects.id, projectAliases.projectId))
+    .where(and(sql`lower(${projectAliases.owner}) = lower(${owner})`, sql`lower(${projectAliases.repo}) = lower(${repo})`))
+    .limit(1);
+  return row;
+}
+
+/** Records a project's previous name (its old URLs redirect) and frees the new one of any alias. */
+async function recordRename(tx: Tx, projectId: number, from: { owner: string; repo: string }, to: { owner: string; repo: string }): Promise<void> {
+  await tx.delete(projectAliases).where(and(sql`lower(${projectAliases.owner}) = lower(${to.owner})`, sql`lower(${projectAliases.repo}) = lower(${to.repo})`));
+  if (from.owner.toLowerCase() === to.owner.toLowerCase() && from.repo.toLowerCase() === to.repo.toLowerCase()) return;
+  await tx.insert(projectAliases).values({ owner: from.owner, repo: from.repo, projectId });
 }
 
 export interface ProjectWrite {
@@ -160,6 +195,11 @@ export interface ProjectWrite {
   webhookSecret?: string | null;
 }
 
+/** The one normalisation of project text at the domain boundary (see cleanReleaseWrite). */
+function cleanProjectWrite(w: ProjectWrite): ProjectWrite {
+  return { ...w, name: cleanText(w.name), description: cleanText(w.description), homepage: webUrlOrNull(w.homepage) };
+}
+
 function taken(w: { owner: string; repo: string }): ApiError {
   return new ApiError(409, {
     type: 'project-exists',
@@ -168,7 +208,8 @@ function taken(w: { owner: string; repo: string }): ApiError {
   });
 }
 
-export async function createProject(tx: Tx, w: ProjectWrite): Promise<ProjectRecord> {
+export async function createProject(tx: Tx, input: ProjectWrite): Promise<ProjectRecord> {
+  const w = cleanProjectWrite(input);
   let row: ProjectRow | undefined;
   try {
     [row] = await tx
@@ -180,12 +221,15 @@ export async function createProject(tx: Tx, w: ProjectWrite): Promise<ProjectRec
     throw err;
   }
   if (!row) throw new Error('insert returned nothing');
+  // A new project under a name another project had before: the name is its own now, no longer a redirect.
+  await tx.delete(projectAliases).where(and(sql`lower(${projectAliases.owner}) = lower(${row.owner})`, sql`lower(${projectAliases.repo}) = lower(${row.repo})`));
   await emit(tx, { type: 'project.created', projectId: row.id, payload: { project: `${row.owner}/${row.repo}` } });
   return { ...row, releaseCount: 0, latest: null };
 }
 
 /** `current` was read FOR UPDATE in this transaction. */
-export async function updateProject(tx: Tx, current: ProjectRecord, w: ProjectWrite): Promise<ProjectRecord> {
+export async function updateProject(tx: Tx, current: ProjectRecord, input: ProjectWrite): Promise<ProjectRecord> {
+  const w = cleanProjectWrite(input);
   let row: ProjectRow | undefined;
   try {
     [row] = await tx
@@ -196,7 +240,8 @@ export async function updateProject(tx: Tx, current: ProjectRecord, w: ProjectWr
         name: w.name,
         description: w.description,
         homepage: w.homepage,
-        ...(w.webhookSecret !== undefined ? { webhookSecret: w.webhookSecret } : {}),
+        // The secret it replaces stays accepted (only it) while GitHub's hook is being updated.
+        ...(w.webhookSecret !== undefined ? { webhookSecret: w.webhookSecret, ...(w.webhookSecret !== current.webhookSecret ? { webhookSecretPrevious: current.webhookSecret } : {}) } : {}),
         version: sql`${projects.version} + 1`,
         updatedAt: new Date(),
       })
@@ -209,6 +254,7 @@ export async function updateProject(tx: Tx, current: ProjectRecord, w: ProjectWr
   if (!row) throw new ApiError(412, { detail: 'The project changed while this request ran; GET it again and retry.' });
   const previous = `${current.owner}/${current.repo}`;
   const now = `${row.owner}/${row.repo}`;
+  if (previous !== now) await recordRename(tx, row.id, current, row);
   await emit(tx, { type: 'project.updated', projectId: row.id, payload: { project: now, ...(previous !== now ? { previousProject: previous } : {}) } });
   return { ...row, releaseCount: current.releaseCount, latest: current.latest };
 }

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { ReleaseBrief } from '../releases/schema';
-import { Timestamp } from '../http/schemas';
+import { Timestamp, WebUrl } from '../http/schemas';
 
 export const Owner = z
   .string()
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub user or organisation name (letters, digits, hyphens; at most 39)' })
   .meta({ example: 'acme' });
+/** GitHub's limits for a repository's description. */
+export const PROJECT_DESCRIPTION_MAX = 2_000;
+export const PROJECT_NAME_MAX = 200;
+
 export const Repo = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,100}$/, { error: 'must be a GitHub repository name (letters, digits, . _ -; at most 100)' })
@@ -52,9 +56,9 @@ const webhookSecret = z
 const writable = {
   owner: Owner,
   repo: Repo,
-  name: z.string().min(1).max(200),
-  description: z.string().max(2_000).nullable(),
-  homepage: z.url().max(2048).nullable(),
+  name: z.string().min(1).max(PROJECT_NAME_MAX),
+  description: z.string().max(PROJECT_DESCRIPTION_MAX).nullable(),
+  homepage: WebUrl.nullable(),
 };
 
 /**

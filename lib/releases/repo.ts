@@ -9,6 +9,7 @@ import { cachedCount } from '../http/cache';
 import { ApiError } from '../http/errors';
 import type { Cursor, SortTerm } from '../http/collection';
 import { sortString } from '../http/collection';
+import { cleanText, webUrlOrNull } from '../http/schemas';
 import { renderMarkdown } from '../markdown';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
@@ -228,7 +229,23 @@ export function publicStreamEvent(project: string, before: ReleaseRecord | undef
   return null;
 }
 
-function columns(w: ReleaseWrite) {
+/**
+ * The one normalisation of release text at the domain boundary, whatever path it came by (API,
+ * webhook, import, console): characters XML 1.0 forbids are removed and links that are not http(s)
+ * become null.
+ */
+export function cleanReleaseWrite(w: ReleaseWrite): ReleaseWrite {
+  return {
+    ...w,
+    name: cleanText(w.name),
+    body: cleanText(w.body),
+    url: webUrlOrNull(w.url),
+    author: w.author ? { login: cleanText(w.author.login), avatarUrl: webUrlOrNull(w.author.avatarUrl), url: webUrlOrNull(w.author.url) } : null,
+  };
+}
+
+function columns(input: ReleaseWrite) {
+  const w = cleanReleaseWrite(input);
   return {
     tag: w.tag,
     name: w.name,

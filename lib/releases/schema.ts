@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reactionContents, releaseSources } from '../db/schema';
-import { Timestamp } from '../http/schemas';
+import { Timestamp, WebUrl } from '../http/schemas';
 
 /**
  * The release resource, in one place: what the API returns (v1, v2; full, brief, extended) and what
@@ -8,6 +8,10 @@ import { Timestamp } from '../http/schemas';
  */
 
 const RESERVED_TAGS = ['latest'];
+
+/** GitHub's own limits, applied to every path (API, webhooks, imports, console). */
+export const RELEASE_BODY_MAX = 125_000;
+export const RELEASE_NAME_MAX = 255;
 
 export const Tag = z
   .string()
@@ -19,6 +23,7 @@ export const Tag = z
     error: 'must not have empty, "." or ".." path segments (such URLs cannot be addressed)',
   })
   .refine((t) => !RESERVED_TAGS.includes(t), { error: '"latest" is reserved: releases/latest always means the newest release' })
+  .refine((t) => !t.endsWith('/reactions'), { error: 'must not end in "/reactions" (that path is the release\'s reactions)' })
   .meta({ description: 'The git tag. May contain slashes and @ (e.g. `@acme/ui@2.0.0`, `release/2026-01`).', example: 'v2.3.0' });
 
 export const Author = z
@@ -86,14 +91,14 @@ export function releaseFieldsFor(version: '1' | '2', representation: 'full' | 'b
 
 const AuthorInput = z.strictObject({
   login: z.string().min(1).max(100),
-  avatarUrl: z.url().nullable(),
-  url: z.url().nullable(),
+  avatarUrl: WebUrl.nullable(),
+  url: WebUrl.nullable(),
 });
 
 const writable = {
   tag: Tag,
-  name: z.string().max(255).nullable(),
-  url: z.url().max(2048).nullable(),
+  name: z.string().max(RELEASE_NAME_MAX).nullable(),
+  url: WebUrl.nullable(),
   publishedAt: Timestamp.nullable().meta({ description: 'Null for a draft; a published release without one gets the current time.' }),
   prerelease: z.boolean(),
   draft: z.boolean(),
@@ -101,7 +106,7 @@ const writable = {
   author: AuthorInput.nullable(),
 };
 
-const body = z.string().max(500_000).meta({ description: 'Markdown notes (GitHub-flavoured).' });
+const body = z.string().max(RELEASE_BODY_MAX).meta({ description: 'Markdown notes (GitHub-flavoured).' });
 
 /** PUT: the whole resource, every writable field required. */
 export const ReleasePutV1 = z.strictObject({ ...writable, body }).meta({ id: 'ReleasePutV1' });

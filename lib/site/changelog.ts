@@ -1,6 +1,7 @@
+import type { GetStaticPropsResult } from 'next';
 import { DatabaseUnavailableError, getDb } from '../db';
 import { isBuildPhase } from '../config';
-import { findProject, listProjects } from '../projects/repo';
+import { findProject, listProjects, renamedTo } from '../projects/repo';
 import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
 import { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 import { markRendered } from './rendered';
@@ -117,4 +118,13 @@ export async function loadOwnerPage(owner: string): Promise<OwnerPageData | unde
     })),
     releases: recent.items.map(toPageRelease),
   };
+}
+
+/**
+ * For a reader page that found nothing: a project renamed (or transferred) on GitHub redirects its old
+ * pages permanently (308) to the same page under the new name; anything else is the 404 page.
+ */
+export async function missingPage(owner: string, repo: string, pathUnder: (owner: string, repo: string) => string, revalidate: number): Promise<GetStaticPropsResult<never>> {
+  const to = await renamedTo(await readerDb(), owner, repo);
+  return to ? { redirect: { destination: pathUnder(to.owner, to.repo), permanent: true }, revalidate } : { notFound: true, revalidate };
 }

@@ -1,5 +1,6 @@
 import type { GetStaticPaths, GetStaticProps } from 'next';
-import { loadReleasePage, type ReleasePageData } from '@/lib/site/changelog';
+import { loadReleasePage, missingPage, type ReleasePageData } from '@/lib/site/changelog';
+import { releasePagePath } from '@/lib/site/paths';
 import { pageProps, READER_REVALIDATE_SECONDS } from '@/lib/site/static';
 import { ReleasePage } from '@/lib/site/ui/ReleasePage';
 
@@ -7,7 +8,9 @@ export const getStaticPaths: GetStaticPaths = async () => ({ paths: [], fallback
 
 export const getStaticProps: GetStaticProps<ReleasePageData> = async ({ params }) => {
   const tag = Array.isArray(params?.tag) ? params.tag.join('/') : String(params?.tag);
-  return pageProps(await loadReleasePage(String(params?.owner), String(params?.repo), tag), READER_REVALIDATE_SECONDS);
+  const [owner, repo] = [String(params?.owner), String(params?.repo)];
+  const data = await loadReleasePage(owner, repo, tag);
+  return data ? pageProps(data, READER_REVALIDATE_SECONDS) : missingPage(owner, repo, (o, r) => releasePagePath(o, r, tag), READER_REVALIDATE_SECONDS);
 };
 
 export default ReleasePage;

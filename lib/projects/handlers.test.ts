@@ -268,3 +268,14 @@ describe('PUT, PATCH, DELETE /projects/{owner}/{repo}', () => {
     expect((await api('DELETE', `${P}/moveco/new`)).status).toBe(404);
   });
 });
+
+describe('one validation for project writes', () => {
+  it('refuses a javascript: homepage with 422 naming /homepage, and removes control characters from names', async () => {
+    const bad = await api('POST', P, { body: { owner: 'valid', repo: 'homepage', homepage: 'javascript:alert(1)' } });
+    expect(bad.status).toBe(422);
+    expect(bad.json<Json>().errors.map((e: Json) => e.pointer)).toContain('/homepage');
+    const ok = await api('POST', P, { body: { owner: 'valid', repo: 'controls', name: 'Name\u0001 here\u000b', description: 'd\fe' } });
+    expect(ok.status).toBe(201);
+    expect(ok.json<Json>()).toMatchObject({ name: 'Name here', description: 'de' });
+  });
+});

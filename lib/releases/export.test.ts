@@ -116,3 +116,11 @@ it('changes its ETag when a reaction is added (reactions are in every NDJSON lin
   expect(after.status).toBe(200);
   expect(after.text).toContain('"heart":1');
 });
+
+it('keeps a repository name stored before names were validated out of the Content-Disposition header', async () => {
+  const [p] = await t.db().insert(projects).values({ owner: 'evil', repo: 'x"; filename=evil.html; a="', name: 'Evil' }).returning();
+  const repo = p!.repo;
+  const res = await invoke(route, { url: `/api/v2/projects/evil/${encodeURIComponent(repo)}/changelog?format=ndjson`, query: { version: 'v2', owner: 'evil', repo, format: 'ndjson' } });
+  expect(res.status).toBe(200);
+  expect(res.headers['content-disposition']).toBe('inline; filename="x___filename_evil.html__a__-releases.ndjson"');
+});

@@ -145,7 +145,8 @@ export async function getChangelogExport(req: NextApiRequest, res: NextApiRespon
   }
   res.statusCode = 200;
   res.setHeader('Content-Type', `${TYPES[format]}; charset=utf-8`);
-  res.setHeader('Content-Disposition', `inline; filename="${format === 'markdown' ? 'CHANGELOG.md' : `${project.repo}-releases.ndjson`}"`);
+  // Names stored before every path validated them may hold quotes or line breaks: only safe characters reach the header.
+  res.setHeader('Content-Disposition', `inline; filename="${format === 'markdown' ? 'CHANGELOG.md' : `${project.repo.replace(/[^A-Za-z0-9._-]/g, '_')}-releases.ndjson`}"`);
   if (req.method === 'HEAD') {
     res.end();
     return;

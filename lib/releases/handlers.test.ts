@@ -507,3 +507,31 @@ describe('bulk PATCH …/releases and reactions', () => {
     expect((await api('POST', `${HELLO}/1.4.0/reactions`, { body: { content: 'eyes' }, token: null })).status).toBe(401);
   });
 });
+
+describe('one validation and one normalisation for API writes', () => {
+  it.each([['x/reactions'], ['latest'], ['a/../b'], ['v1/']])('refuses tag %j with 422 naming /tag', async (tag) => {
+    const r = await api('POST', ROCKET, { body: { tag } });
+    expect(r.status).toBe(422);
+    expect(r.json<Json>().errors.map((e: Json) => e.pointer)).toContain('/tag');
+  });
+
+  it.each([['url', { url: 'javascript:alert(1)' }], ['author.avatarUrl', { author: { login: 'x', avatarUrl: 'data:text/html,x', url: null } }], ['author.url', { author: { login: 'x', avatarUrl: null, url: 'javascript:alert(1)' } }]])(
+    'refuses a non-http(s) %s with 422',
+    async (_field, extra) => {
+      const r = await api('POST', ROCKET, { body: { tag: `v-url-${Math.random().toString(36).slice(2)}`, ...extra } });
+      expect(r.status).toBe(422);
+    },
+  );
+
+  it('refuses notes over 125,000 characters, as webhooks do', async () => {
+    const r = await api('POST', ROCKET, { body: { tag: 'v-long', body: 'x'.repeat(125_001) } });
+    expect(r.status).toBe(422);
+    expect(r.json<Json>().errors.map((e: Json) => e.pointer)).toContain('/body');
+  });
+
+  it('removes characters XML 1.0 forbids from names and notes before storing them', async () => {
+    const r = await api('POST', ROCKET, { body: { tag: 'v-controls', name: 'A\u0001B\u000c', body: 'one\u0008two\fthree\ttab' } });
+    expect(r.status).toBe(201);
+    expect(r.json<Json>()).toMatchObject({ name: 'AB', body: 'onetwothree\ttab' });
+  });
+});

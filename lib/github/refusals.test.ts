@@ -10,6 +10,8 @@ import { postGitHubWebhook } from './webhook';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
+// This file counts recorded refusals; answering an address 429 past its refusals is webhook-hardening.test.ts's.
+process.env.SHIPLOG_WEBHOOK_REFUSAL_LIMIT = '0';
 const t = useTestDatabase();
 const SECRET = 'the-right-webhook-secret';
 const receiver = route({ POST: withRefusalLog(postGitHubWebhook) });

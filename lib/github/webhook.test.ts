@@ -110,13 +110,13 @@ describe('POST /api/webhooks/github', () => {
       release: { ...example.release, id: 990_002, tag_name: 'v-redelivered' },
       repository: { ...example.repository, id: 990_001, full_name: 'later/added', name: 'added', owner: { login: 'later' } },
     };
-    const first = await deliver('release', payload, { guid });
+    const first = await deliver('release', payload, { guid, secret: GLOBAL });
     expect(first.status).toBe(404);
     const [failed] = await t.db().select().from(webhookDeliveries).where(eq(webhookDeliveries.guid, guid));
     expect(failed?.status).toBe('failed');
     // The operator fixes the cause (registers the project), then GitHub redelivers.
     await write((tx) => createProject(tx, { owner: 'later', repo: 'added', name: 'Later', description: null, homepage: null, webhookSecret: null }));
-    const again = await deliver('release', payload, { guid });
+    const again = await deliver('release', payload, { guid, secret: GLOBAL });
     expect(again.status).toBe(200);
     expect(again.json()).toMatchObject({ status: 'processed' });
     const [row] = await t.db().select().from(webhookDeliveries).where(eq(webhookDeliveries.guid, guid));
@@ -125,7 +125,7 @@ describe('POST /api/webhooks/github', () => {
     const [project] = await t.db().select().from(projects).where(eq(projects.owner, 'later'));
     expect(await t.db().select().from(releases).where(eq(releases.projectId, project!.id))).toHaveLength(1);
     // Once processed, the same GUID is a duplicate again.
-    expect((await deliver('release', payload, { guid })).json()).toMatchObject({ status: 'duplicate' });
+    expect((await deliver('release', payload, { guid, secret: GLOBAL })).json()).toMatchObject({ status: 'duplicate' });
   });
 
   it('keeps a deleted release deleted when a late published arrives', async () => {

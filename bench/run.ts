@@ -4,7 +4,7 @@
 //
 //   npm run bench                      every suite, full length (about 15 minutes)
 //   npm run bench -- --quick           short runs and smaller data, for development (noisy, not for the record)
-//   npm run bench -- --only api,fanout suites: api, publish, fanout, export, webhooks
+//   npm run bench -- --only api,fanout suites: api, publish, fanout, export, webhooks, instances
 //   npm run bench -- --engines pglite  pglite, postgres (default both; PostgreSQL is skipped if unreachable)
 //   npm run bench -- --out FILE        write somewhere else (quick runs default to bench/.tmp/RESULTS-quick.md)
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { apiSuite } from './suites/api';
 import { exportSuite } from './suites/export';
 import { fanoutSuite } from './suites/fanout';
+import { instancesSuite } from './suites/instances';
 import { publishSuite } from './suites/publish';
 import { webhooksSuite } from './suites/webhooks';
 import { renderTable, type Section, type SuiteContext } from './lib/report';
@@ -24,6 +25,7 @@ const SUITES: Record<string, (ctx: SuiteContext) => Promise<Section>> = {
   fanout: fanoutSuite,
   export: exportSuite,
   webhooks: webhooksSuite,
+  instances: instancesSuite,
 };
 
 function args(argv: string[]) {

@@ -1,6 +1,7 @@
 import { deliver, releaseEvent } from '../lib/github';
 import type { Section, SuiteContext, Target } from '../lib/report';
-import { adminPost, createProject, engineName, onFreshServer, type RunningServer } from '../lib/servers';
+import { POLL_MS, sleep, visible } from '../lib/visible';
+import { adminPost, createProject, engineName, onFreshServer } from '../lib/servers';
 import { median, ms, pct, percentile, times } from '../lib/stats';
 
 /**
@@ -10,18 +11,6 @@ import { median, ms, pct, percentile, times } from '../lib/stats';
  * first render. Baseline in the same run: revalidating that page by hand (POST /api/revalidate).
  */
 const ISR_WINDOW_MS = 60_000;
-const POLL_MS = 10;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function visible(server: RunningServer, page: string, tag: string, timeoutMs = 30_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const html = await (await fetch(`${server.url}${page}`)).text();
-    if (html.includes(`data-tag="${tag}"`)) return performance.now();
-    if (Date.now() > deadline) throw new Error(`${tag} did not appear on ${page} within ${timeoutMs} ms`);
-    await sleep(POLL_MS);
-  }
-}
 
 export async function publishSuite(ctx: SuiteContext): Promise<Section> {
   const count = ctx.quick ? 10 : 50;

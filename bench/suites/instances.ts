@@ -59,7 +59,7 @@ export async function instancesSuite(ctx: SuiteContext): Promise<Section> {
   }
   return {
     id: 'instances',
-    title: 'Publish on one instance, visible on another',
+    title: '6. Publish on one instance, visible on another',
     method:
       'Two `next start` instances A and B in serverless mode (`SHIPLOG_SERVERLESS=1`: no LISTEN connection, no background loop), `DATABASE_URL` through a stock PgBouncer in transaction mode (no `DATABASE_DIRECT_URL`), one PostgreSQL database. ' +
       'A release is created on A (`POST /api/v1/projects/bench/shared/releases`); the clock stops when the HTML of the static page `/bench/shared` served by B contains `data-tag="<tag>"`. ' +

@@ -61,13 +61,18 @@ function NoTokenYet({ noAdmin, linkMinutes }: { noAdmin: boolean; linkMinutes: n
 /** Sign in with a token: a plain form (works without JavaScript) posting to /api/session. */
 export default function Login({ next, flash, hours, noAdmin, linkMinutes, link, staleLink }: Props) {
   const invalid = flash?.kind === 'error';
+  const heading = (
+    <>
+      <Head>
+        <title>Sign in · Shiplog Admin</title>
+      </Head>
+      <h1 id="login-heading">Sign in</h1>
+    </>
+  );
   if (link) {
     return (
       <section className="login panel" aria-labelledby="login-heading">
-        <Head>
-          <title>Sign in · Shiplog Admin</title>
-        </Head>
-        <h1 id="login-heading">Sign in</h1>
+        {heading}
         <form method="post" action="/api/session" className="form">
           <input type="hidden" name="link" value={link} />
           <p>This one-time link signs you in to the console with a new admin token. It works once.</p>
@@ -82,10 +87,7 @@ export default function Login({ next, flash, hours, noAdmin, linkMinutes, link, 
   }
   return (
     <section className="login panel" aria-labelledby="login-heading">
-      <Head>
-        <title>Sign in · Shiplog Admin</title>
-      </Head>
-      <h1 id="login-heading">Sign in</h1>
+      {heading}
       <Flash flash={flash ?? (staleLink ? { kind: 'error', message: 'That sign-in link was already used or has expired.' } : null)} />
       <form method="post" action="/api/session" className="form">
         <input type="hidden" name="next" value={next} />

@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   SHIPLOG_STREAM_MAX_SECONDS: int(1, 86_400).optional().meta({ example: '285' }),
   /** Open live streams one client address may hold per instance (one more: 429). */
   SHIPLOG_STREAMS_PER_CLIENT: int(1, 100_000).default(20).meta({ example: '20' }),
+  /** Read by lib/isr/cache-handler.cjs itself (Next.js loads it as plain CommonJS); validated here so npm start refuses a bad value. */
+  SHIPLOG_ISR_FRESH_MS: int(1, 3_600_000).optional().meta({ example: '1000' }),
   SHIPLOG_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
     .optional()

@@ -21,7 +21,12 @@ interface Policy {
   name: 'read' | 'write';
   points: number;
   limiter: RateLimiterAbstract | undefined;
+  /** Counts in memory while the shared store fails or is slow (also its insurance limiter). */
+  fallback: RateLimiterAbstract | undefined;
 }
+
+/** Longest a request waits for the shared store before the in-memory stand-in counts it. */
+const STORE_DEADLINE_MS = 1_000;
 
 const WINDOW = 60;
 type Store = 'memory' | 'postgres' | 'redis';
@@ -66,7 +71,7 @@ async function policies(): Promise<{ read: Policy; write: Policy }> {
     const db = where === 'postgres' ? await getDb() : undefined;
     const redis = where === 'redis' ? await redisClient(config().REDIS_URL!) : undefined;
     const make = (name: 'read' | 'write', points: number): Policy => {
-      if (points <= 0) return { name, points, limiter: undefined };
+      if (points <= 0) return { name, points, limiter: undefined, fallback: undefined };
       const opts = { keyPrefix: `shiplog:${name}`, points, duration: WINDOW };
       const insuranceLimiter = new RateLimiterMemory(opts);
       const limiter =
@@ -75,7 +80,7 @@ async function policies(): Promise<{ read: Policy; write: Policy }> {
           : where === 'postgres'
             ? new RateLimiterDrizzle({ ...opts, storeClient: db, schema: rateLimits, insuranceLimiter })
             : insuranceLimiter;
-      return { name, points, limiter };
+      return { name, points, limiter, fallback: insuranceLimiter };
     };
     if (!g.__shiplogLimits || g.__shiplogLimits.key !== key) g.__shiplogLimits = { key, read: make('read', read), write: make('write', write) };
   }
@@ -141,8 +146,23 @@ export async function rateLimitHook(req: IncomingMessage, res: ServerResponse): 
   if (req.method === 'OPTIONS') return;
   const all = await policies();
   const policy = req.method === 'GET' || req.method === 'HEAD' ? all.read : all.write;
-  const limiter = policy.limiter;
-  if (!limiter) return;
+  const { limiter: shared, fallback } = policy;
+  if (!shared || !fallback) return;
+  // The store's own errors go to its insurance limiter; a store that hangs (a partition) is given up
+  // on after STORE_DEADLINE_MS, so the request's own database deadline is all it waits for after that.
+  const limiter = {
+    consume: (key: string): Promise<RateLimiterRes> => {
+      if (shared === fallback) return fallback.consume(key);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STORE_DEADLINE_MS)));
+      const counted = shared.consume(key);
+      counted.catch(() => {});
+      return Promise.race([counted, late]).then(
+        (r) => (r === 'late' ? fallback.consume(key) : r),
+        (err: unknown) => (err instanceof RateLimiterRes ? Promise.reject(err) : fallback.consume(key)),
+      ).finally(() => clearTimeout(timer));
+    },
+  };
   try {
     try {
       headers(res, policy, await limiter.consume(clientKey(req)));

@@ -32,6 +32,7 @@ export default function ShiplogApp({ Component, pageProps, router }: AppProps) {
           <span aria-hidden="true">⛵</span> Shiplog
         </Link>
         <nav aria-label="Site">
+          <a href="/docs/api">API reference</a>
           <a href="/api/health">API status</a>
         </nav>
       </header>

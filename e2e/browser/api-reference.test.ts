@@ -96,6 +96,16 @@ describe('API reference (/docs/api) in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('is linked from the site header', async () => {
+    const w = await openContext(browser);
+    opened.push(w);
+    await w.page.goto(`${base()}/`, { waitUntil: 'load' });
+    await w.page.locator('header nav a', { hasText: 'API reference' }).click();
+    await w.page.waitForURL(`${base()}/docs/api`);
+    await w.page.locator('[id="link-get-/api/v2/projects"]').waitFor({ timeout: 30_000 });
+    expect(w.errors).toEqual([]);
+  });
+
   it('follows a dark colour scheme', async () => {
     const { page, errors } = await openReference('', { colorScheme: 'dark' });
     expect(await colours(page)).toEqual({ bg: 'rgb(13, 17, 23)', nav: 'rgb(21, 27, 35)', font: expect.stringMatching(/^system-ui/) });

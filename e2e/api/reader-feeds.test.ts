@@ -2,6 +2,7 @@
 // its spec requires, formats follow ?format= and Accept, friendly URLs work, ETag/304, and the
 // changelog export streams Markdown and NDJSON.
 import { parseFeed } from '@rowanmanning/feed-parser';
+import RssParser from 'rss-parser';
 
 const base = () => process.env.SHIPLOG_TEST_URL!;
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base()}${path}`, { headers });
@@ -79,6 +80,73 @@ describe('feeds', () => {
     const html = await (await get('/acme/rocket')).text();
     expect(html).toMatch(/<link rel="alternate" type="application\/atom\+xml" title="Rocket releases \(Atom\)" href="\/acme\/rocket\/feed\.atom"/);
     expect(html).toContain('type="application/feed+json"');
+  });
+});
+
+describe('feeds against hostile release names (over HTTP)', () => {
+  const auth = () => ({ authorization: `Bearer ${process.env.SHIPLOG_TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' });
+  const owner = `inj${Date.now().toString(36)}`;
+  const INJECTION = ']]>]]></title><link href="https://evil.example/phish"/></entry><entry><title>Injected</title></entry><entry><title><![CDATA[';
+
+  beforeAll(async () => {
+    expect((await fetch(`${base()}/api/v2/projects`, { method: 'POST', headers: auth(), body: JSON.stringify({ owner, repo: 'app' }) })).status).toBe(201);
+    const created = await fetch(`${base()}/api/v2/projects/${owner}/app/releases`, {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify({ tag: 'v1.0.0', name: INJECTION, notes: { markdown: 'Fixed ]]> and ]]> <x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>' } }),
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it('a name that closes the CDATA adds no entry to the project, owner and global feeds (Atom and RSS, two parsers)', async () => {
+    for (const path of [`/${owner}/app/feed.atom`, `/${owner}/app/feed.rss`, `/${owner}/feed.atom`, `/${owner}/feed.rss`]) {
+      const xml = await (await get(path)).text();
+      expect(parseFeed(xml).items).toHaveLength(1);
+      const items = (await new RssParser().parseString(xml)).items;
+      expect(items).toHaveLength(1);
+      expect(items[0]!.title).toContain(INJECTION);
+      expect(xml).not.toContain('<x:script');
+    }
+    const all = await (await get('/feed.atom?limit=100')).text();
+    const mine = parseFeed(all).items.filter((i) => i.url?.includes(`/${owner}/`));
+    expect(mine).toHaveLength(1);
+    expect(all).not.toContain('evil.example/phish"');
+  });
+
+  it('sends Last-Modified (304 for If-Modified-Since) and Vary: Host, and links to an owner page that exists', async () => {
+    const res = await get(`/${owner}/feed.atom`);
+    const lastModified = res.headers.get('last-modified')!;
+    expect(lastModified).toMatch(/GMT$/);
+    expect(res.headers.get('vary')).toMatch(/\bHost\b/);
+    expect((await get(`/${owner}/feed.atom`, { 'if-modified-since': lastModified })).status).toBe(304);
+    const xml = await res.text();
+    const home = /<link rel="alternate" type="text\/html" href="([^"]+)"\/>/.exec(xml)![1]!;
+    expect(home).toBe(`${base()}/${owner}`);
+    const page = await fetch(home);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`data-project="${owner}/app"`);
+  });
+});
+
+describe('owner pages', () => {
+  it('404s an owner with no project and redirects another spelling to the stored one', async () => {
+    expect((await get('/nobody-owns-this')).status).toBe(404);
+    const res = await fetch(`${base()}/ACME`, { redirect: 'manual' });
+    expect(res.status).toBe(308);
+    expect(res.headers.get('location')).toMatch(/\/acme$/);
+  });
+
+  it('follows a new release of one of the owner\'s projects within seconds (on-demand revalidation)', async () => {
+    const auth = { authorization: `Bearer ${process.env.SHIPLOG_TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const owner = `own${Date.now().toString(36)}`;
+    await fetch(`${base()}/api/v2/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ owner, repo: 'one' }) });
+    expect((await get(`/${owner}`)).status).toBe(200); // rendered and cached now
+    await fetch(`${base()}/api/v2/projects/${owner}/one/releases`, { method: 'POST', headers: auth, body: JSON.stringify({ tag: 'v7.0.0' }) });
+    const started = Date.now();
+    while (!(await (await get(`/${owner}`)).text()).includes('data-tag="v7.0.0"')) {
+      if (Date.now() - started > 15_000) throw new Error('the owner page did not show the new release within 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 });
 

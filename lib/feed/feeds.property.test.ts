@@ -56,7 +56,7 @@ const specs = fc.uniqueArray(
 /** What parsers give back for a text node, compared loosely: XML line ends and white space runs. */
 const loose = (s: string) => s.replace(/\r\n?/g, '\n').replace(/\s+/g, ' ').trim();
 
-const TEXT_ONLY = new Set(['title', 'content', 'summary', 'subtitle', 'description', 'name']);
+const TEXT_ONLY = new Set(['title', 'content', 'encoded', 'summary', 'subtitle', 'description', 'name']);
 
 /**
  * A strict XML 1.0 + namespaces parse (saxes rejects forbidden characters, bad entities, stray

@@ -26,6 +26,7 @@ export interface FeedInput {
 
 const ATOM = 'http://www.w3.org/2005/Atom';
 const DC = 'http://purl.org/dc/elements/1.1/';
+const CONTENT = 'http://purl.org/rss/1.0/modules/content/';
 
 /**
  * Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF) are
@@ -100,6 +101,7 @@ function rss(input: FeedInput, multiProject: boolean): string {
       '@_version': '2.0',
       '@_xmlns:atom': ATOM,
       '@_xmlns:dc': DC,
+      '@_xmlns:content': CONTENT,
       channel: {
         title: xmlText(input.title),
         link: xmlText(`${origin}${input.pagePath}`),
@@ -118,7 +120,9 @@ function rss(input: FeedInput, multiProject: boolean): string {
             pubDate: (r.publishedAt ?? r.createdAt).toUTCString(),
             ...(r.authorLogin ? { 'dc:creator': xmlText(r.authorLogin) } : {}),
             ...(r.prerelease ? { category: 'prerelease' } : {}),
+            // The notes as escaped HTML: description (RSS 2.0) and content:encoded (what readers prefer).
             description: xmlText(notesHtml(r, title)),
+            'content:encoded': xmlText(notesHtml(r, title)),
           };
         }),
       },

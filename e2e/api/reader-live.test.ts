@@ -120,6 +120,32 @@ describe('GET /api/v1/stream', () => {
     expect(again[0]).toMatchObject({ id: String(secondId), event: 'release.updated' });
   });
 
+  it('tells anonymous readers nothing about drafts and hidden releases, live or replayed, and replays each id as it was', async () => {
+    const secret = `${repo}-secret`;
+    await fetch(`${base()}/api/v1/projects`, { method: 'POST', headers: auth(), body: JSON.stringify({ owner, repo: secret }) });
+    const url = `${base()}/api/v1/stream?project=${owner}/${secret}`;
+    const sentinel = (f: { event?: string; data?: string }[]) => f.some((x) => x.data?.includes('"tag":"v-end"'));
+    const reading = readStream(url, {}, sentinel, 20_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const rel = `${base()}/api/v1/projects/${owner}/${secret}/releases`;
+    const merge = { ...auth(), 'content-type': 'application/merge-patch+json' };
+    await fetch(rel, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v9.9.9-draft', draft: true }) });
+    await fetch(`${rel}/v9.9.9-draft`, { method: 'PATCH', headers: merge, body: JSON.stringify({ name: 'Still a draft' }) });
+    await fetch(rel, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v8-hidden', hidden: true }) });
+    await fetch(`${rel}/v8-hidden`, { method: 'PATCH', headers: merge, body: JSON.stringify({ name: 'Still hidden' }) });
+    await fetch(`${rel}/v9.9.9-draft`, { method: 'DELETE', headers: auth() });
+    await fetch(rel, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v1', name: 'One' }) });
+    await fetch(`${rel}/v1`, { method: 'DELETE', headers: auth() });
+    await fetch(rel, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v-end' }) });
+    const live = (await reading).frames.filter((f) => f.event);
+    expect(live.map((f) => `${f.event} ${JSON.parse(f.data!).tag}`)).toEqual(['release.published v1', 'release.deleted v1', 'release.published v-end']);
+    expect(JSON.parse(live[0]!.data!).release.name).toBe('One');
+    // A replay from before all of it says exactly what was said live (v1's publication still names it).
+    const firstId = Number(live[0]!.id);
+    const replayed = (await readStream(url, { 'last-event-id': String(firstId - 20) }, sentinel, 20_000)).frames.filter((f) => f.event);
+    expect(replayed.map((f) => [f.id, f.event, f.data])).toEqual(live.map((f) => [f.id, f.event, f.data]));
+  });
+
   it('sends a heartbeat comment', async () => {
     const server = await startServer({ env: { SHIPLOG_SSE_HEARTBEAT_MS: '300', SHIPLOG_SEED_DEMO: '0' } });
     try {

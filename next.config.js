@@ -46,6 +46,10 @@ module.exports = (phase) => ({
     // another database) never serves a page an earlier process wrote.
     // Pages render on first request (fallback: 'blocking') and the revalidator keeps them current.
     isrFlushToDisk: false,
+    // middleware.ts matches /api/webhooks/* (Vercel's 413), and Next.js buffers a matched request's
+    // body for it, by default only its first 10 MB: a 10-25 MB delivery reached the route truncated (a
+    // 400, even when signed). Up to GitHub's own 25 MB cap, the route gets every byte to check.
+    proxyClientMaxBodySize: '26mb',
   },
   async rewrites() {
     return [

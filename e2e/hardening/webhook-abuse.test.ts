@@ -106,7 +106,12 @@ describe('replayed bodies and renames (shared server)', () => {
     const api = await fetch(`${shared()}/api/v1/projects/${repo.owner}/${repo.name}/releases/v2.0.0?fields=name`, { redirect: 'manual' });
     expect(api.status).toBe(308);
     expect(api.headers.get('location')).toBe(`/api/v1/projects/${moved.owner}/${moved.name}/releases/v2.0.0?fields=name`);
-    const page = await fetch(`${shared()}/${repo.owner}/${repo.name}`, { redirect: 'manual' });
+    // The old page may have been rendered before the rename: it redirects once revalidation has run.
+    let page = await fetch(`${shared()}/${repo.owner}/${repo.name}`, { redirect: 'manual' });
+    for (let i = 0; i < 120 && page.status !== 308; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      page = await fetch(`${shared()}/${repo.owner}/${repo.name}`, { redirect: 'manual' });
+    }
     expect(page.status).toBe(308);
     expect(new URL(page.headers.get('location')!, shared()).pathname).toBe(`/${moved.owner}/${moved.name}`);
     const followed = await fetch(`${shared()}/api/v1/projects/${repo.owner}/${repo.name}/releases/v2.0.0`);

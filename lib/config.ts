@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   PORT: int(0, 65_535).default(3000).meta({ example: '3000' }),
   SHIPLOG_HOST: z.string().optional().meta({ example: '0.0.0.0' }),
   SHIPLOG_PUBLIC_URL: url().optional().meta({ example: 'https://changelog.example.com' }),
+  /** No longer used (pages regenerate in-process, no self-call); accepted so existing settings keep working. */
   SHIPLOG_INTERNAL_URL: url().optional().meta({ example: 'http://10.0.0.5:3000' }),
   SHIPLOG_TRUST_PROXY: flag.meta({ example: '1' }),
   SHIPLOG_CORS_ORIGINS: list.meta({ example: 'https://admin.example.com,https://ops.example.com' }),
@@ -95,6 +96,18 @@ const EnvSchema = z.object({
   /** Deliveries refused for their signature per client address and minute, past which the address is answered 429 unread (0 = no limit). */
   SHIPLOG_WEBHOOK_REFUSAL_LIMIT: int(0, 1_000_000_000).default(30).meta({ example: '30' }),
   SHIPLOG_IMPORT_MAX_WAIT_MS: int(0, 3_600_000).default(60_000).meta({ example: '60000' }),
+  /** How long an import runner's claim lasts without renewal (renewed every third of it while it works): a dead runner's import resumes after it. */
+  SHIPLOG_IMPORT_LEASE_SECONDS: int(2, 3600).default(15).meta({ example: '15' }),
+  /** Longest one request-driven import step (serverless mode, polls, the cron drain) works before handing over. */
+  SHIPLOG_IMPORT_STEP_SECONDS: int(1, 600).default(10).meta({ example: '10' }),
+  // --- serverless
+  /**
+   * Serverless mode: no timers, no LISTEN connection, no work after a response except through
+   * `waitUntil`. On by itself on Vercel (VERCEL=1).
+   */
+  SHIPLOG_SERVERLESS: flag.meta({ example: '1' }),
+  /** Bearer secret of `GET /api/cron/drain` (Vercel Cron sends `Authorization: Bearer $CRON_SECRET`). */
+  CRON_SECRET: secret(16).optional().meta({ example: '"$(openssl rand -hex 24)"' }),
   // --- command-line tools (npm run import / token): which server to talk to, with which token
   SHIPLOG_URL: url().optional().meta({ example: 'http://127.0.0.1:3000' }),
   SHIPLOG_TOKEN: z.string().optional().meta({ example: 'shp_…' }),
@@ -106,7 +119,7 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
-export type Config = Env & { dataDir: string; engine: 'pglite' | 'postgres' };
+export type Config = Env & { dataDir: string; engine: 'pglite' | 'postgres'; serverless: boolean };
 
 /** One bad setting: the variable, the rule it breaks and an example of a good value. */
 export interface ConfigProblem {
@@ -167,8 +180,14 @@ export function config(): Config {
     ...env,
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.SHIPLOG_DATA_DIR),
     engine: env.DATABASE_URL ? 'postgres' : 'pglite',
+    serverless: env.SHIPLOG_SERVERLESS || process.env.VERCEL === '1',
   };
   return cached;
+}
+
+/** Serverless mode (SHIPLOG_SERVERLESS=1 or VERCEL=1): nothing may run outside a request's lifetime. */
+export function serverless(): boolean {
+  return config().serverless;
 }
 
 /** For tests and CLIs that change the environment after a first read. */

@@ -1,20 +1,23 @@
-import { config } from './config';
+import { config, serverless } from './config';
 import type { Db, Engine } from './db';
 import { seedDemo } from './db/seed';
 import { log } from './log';
 
 /**
  * Runs once in the server process, right after the database is open and migrated: seeds an empty
- * database when asked to (`npm start` asks), then starts the background work that keeps the site
- * current (the page revalidator, which also refreshes the pages `next build` rendered without data)
- * and resumes imports a crash or restart interrupted.
+ * database when asked to (`npm start` asks), then, in a long-lived server, starts the accelerators:
+ * the local page revalidator (pages of other instances' writes) and the resumption of imports a crash
+ * or restart interrupted. Correctness needs neither: writes regenerate their pages themselves and the
+ * cron drain finishes the rest.
  */
 export async function onServerDatabaseOpen(db: Db, engine: Engine): Promise<void> {
   if (config().SHIPLOG_SEED_DEMO) {
     const result = await seedDemo(db, { ifEmpty: true });
     if (!result.skipped) log().info({ engine, ...result }, 'seeded the empty database with demo data');
   }
-  // After this open resolves: both use the database and call this server over HTTP.
+  // Serverless: nothing runs outside a request (imports advance on polls and the cron drain).
+  if (serverless()) return;
+  // After this open resolves (both use the database).
   setTimeout(() => {
     import('./site/revalidator')
       .then((m) => m.startRevalidator())

@@ -49,7 +49,7 @@ export async function postSession(req: NextApiRequest, res: NextApiResponse): Pr
   if (!/^[A-Za-z0-9._~+/=-]{1,512}$/.test(token)) return refuse('That token is not valid: it is unknown or was revoked.');
   let principal;
   try {
-    principal = await principalForSecret(token, { allowInternal: false });
+    principal = await principalForSecret(token);
   } catch (err) {
     if (isApiError(err) && err.status === 401) return refuse('That token is not valid: it is unknown or was revoked.');
     throw err;

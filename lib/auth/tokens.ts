@@ -8,10 +8,9 @@ import { tokenVerified } from '../http/rate-limit';
 import { ApiError } from '../http/errors';
 import { crossSiteRefused, SAFE_METHODS, sameOriginVerdict } from '../admin/same-origin';
 import { hasSessionCookie, readSession } from '../admin/session';
-import { internalSecret } from './internal';
 
 export interface Principal {
-  kind: 'bootstrap' | 'internal' | 'token';
+  kind: 'bootstrap' | 'token';
   tokenId: number | null;
   name: string;
   scopes: readonly TokenScope[];
@@ -30,7 +29,7 @@ export function newTokenSecret(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
-function sameSecret(a: string, b: string): boolean {
+export function sameSecret(a: string, b: string): boolean {
   // Compare digests: equal length always, so timingSafeEqual never throws and length does not leak.
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
@@ -70,15 +69,12 @@ export async function authenticate(req: IncomingMessage): Promise<Principal | un
   return session.principal;
 }
 
-/** The principal a token secret stands for; 401 for one we do not know (or the internal secret, unless allowed). */
-export async function principalForSecret(secret: string, options: { allowInternal?: boolean } = { allowInternal: true }): Promise<Principal> {
+/** The principal a token secret stands for; 401 for one we do not know. */
+export async function principalForSecret(secret: string): Promise<Principal> {
   const admin = config().SHIPLOG_ADMIN_TOKEN;
   if (admin && sameSecret(secret, admin)) {
     tokenVerified(secret);
     return { kind: 'bootstrap', tokenId: null, name: 'SHIPLOG_ADMIN_TOKEN', scopes: tokenScopes };
-  }
-  if (options.allowInternal && secret.startsWith('int_') && sameSecret(secret, internalSecret())) {
-    return { kind: 'internal', tokenId: null, name: 'internal', scopes: ['read', 'write', 'admin'] };
   }
   const db = await getDb();
   const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(secret))).limit(1);
@@ -98,7 +94,7 @@ export async function principalForSecret(secret: string, options: { allowInterna
 }
 
 /**
- * Whether the request carries SHIPLOG_ADMIN_TOKEN (or the server's internal secret): decided without
+ * Whether the request carries SHIPLOG_ADMIN_TOKEN: decided without
  * the database, so it still works while the database is down (health details for operators).
  */
 export function hasBootstrapAdminToken(req: IncomingMessage): boolean {
@@ -110,7 +106,7 @@ export function hasBootstrapAdminToken(req: IncomingMessage): boolean {
   }
   if (!secret) return false;
   const admin = config().SHIPLOG_ADMIN_TOKEN;
-  return (!!admin && sameSecret(secret, admin)) || (secret.startsWith('int_') && sameSecret(secret, internalSecret()));
+  return !!admin && sameSecret(secret, admin);
 }
 
 /** 401 (with WWW-Authenticate) without a token, 403 when the token lacks the scope. */

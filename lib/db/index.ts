@@ -5,7 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { Client, Pool, type PoolClient } from 'pg';
-import { config, isBuildPhase } from '../config';
+import { config, isBuildPhase, serverless } from '../config';
 import { log } from '../log';
 import { listenPglite, listenPostgres } from './listen';
 import { EVENTS_CHANNEL } from './outbox';
@@ -98,7 +98,8 @@ async function openPostgres(url: string, directUrl: string | undefined): Promise
   const notify = async (payload: string) => {
     await pool.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, payload]);
   };
-  const unlisten = role() === 'server' ? listenPostgres(directUrl ?? url, notify) : async () => {};
+  // Serverless: no LISTEN connection at all (nothing would hold it open; freshness never depends on it).
+  const unlisten = role() === 'server' && !serverless() ? listenPostgres(directUrl ?? url, notify) : async () => {};
   return {
     db,
     engine: 'postgres',
@@ -170,7 +171,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
     const client = memory ? await PGlite.create() : await PGlite.create(dataDir);
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: migrationsFolder() });
-    if (role() === 'server') await listenPglite(client);
+    if (role() === 'server' && !serverless()) await listenPglite(client);
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= client

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 /**
  * In-process fan-out of committed outbox events. The database layer feeds it from Postgres/PGlite
  * LISTEN (so events written by any instance arrive), and local writes feed it right after commit
@@ -22,4 +23,25 @@ export function dispatchCommitted(eventId?: number): void {
       /* one listener's failure must not stop the others */
     }
   }
+}
+
+/**
+ * Which request a commit happened in: the route wrapper opens a scope per request, `write` marks it,
+ * and after the handler the route regenerates the affected pages (see lib/site/revalidation.ts).
+ */
+export interface CommitScope {
+  committed: boolean;
+}
+
+const gs = globalThis as typeof globalThis & { __shiplogCommitScope?: AsyncLocalStorage<CommitScope> };
+const scopes = (gs.__shiplogCommitScope ??= new AsyncLocalStorage<CommitScope>());
+
+export function withCommitScope<T>(scope: CommitScope, work: () => T): T {
+  return scopes.run(scope, work);
+}
+
+/** Called by `write` after its transaction committed. */
+export function noteCommitted(): void {
+  const scope = scopes.getStore();
+  if (scope) scope.committed = true;
 }

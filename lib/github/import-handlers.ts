@@ -8,7 +8,7 @@ import { routeParam } from '../http/resource';
 import { sendJson } from '../http/route';
 import { apiVersion } from '../http/versioning';
 import { requireProject } from '../projects/repo';
-import { getImport, listImports, startImport } from './imports';
+import { getImport, listImports, nudgeImport, startImportFromRequest } from './imports';
 
 export function presentImport(r: ImportRow, project: { owner: string; repo: string }) {
   return {
@@ -35,7 +35,7 @@ const importPath = (version: string, p: { owner: string; repo: string }, id: num
 export async function postImport(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
   const project = await requireProject(await getDb(), routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
-  const { row, resumed } = await startImport(project);
+  const { row, resumed } = await startImportFromRequest(project);
   res.setHeader('Location', importPath(apiVersion(req), project, row.id));
   res.setHeader('Cache-Control', PRIVATE_CACHE);
   sendJson(req, res, 202, { ...presentImport(row, project), resumed });
@@ -49,12 +49,16 @@ export async function getImports(req: NextApiRequest, res: NextApiResponse): Pro
   sendRepresentation(req, res, { body: rows.map((r) => presentImport(r, project)), contentType: 'application/json', cacheControl: PRIVATE_CACHE });
 }
 
-/** GET /projects/{o}/{r}/imports/{id} — state, pages done, releases created/updated/skipped, errors. */
+/**
+ * GET /projects/{o}/{r}/imports/{id} — state, pages done, releases created/updated/skipped, errors.
+ * A poll also moves an unfinished import on that nobody holds (serverless steps; a dead runner's).
+ */
 export async function getImportHandler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'read');
   const raw = routeParam(req, 'id');
   if (!/^\d{1,9}$/.test(raw)) throw ApiError.notFound(`There is no import ${raw}.`);
   const project = await requireProject(await getDb(), routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
   const row = await getImport(project.id, Number(raw));
+  nudgeImport(row, project);
   sendRepresentation(req, res, { body: presentImport(row, project), contentType: 'application/json', cacheControl: PRIVATE_CACHE });
 }

@@ -3,6 +3,8 @@ import { ApiError } from './errors';
 import { sendProblem } from './problem';
 import { assignRequestId } from './request-id';
 import { setBodyLimit } from './body';
+import { withCommitScope, type CommitScope } from '../events/bus';
+import { afterRequest, beforeRequest } from '../site/revalidation';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof METHODS)[number];
@@ -40,7 +42,7 @@ export function route(methods: MethodMap, options: RouteOptions = {}): NextApiHa
   const allow = allowedMethods(methods);
   const allowHeader = allow.join(', ');
   const hooks = options.hooks ?? [];
-  return async function shiplogRoute(req: NextApiRequest, res: NextApiResponse) {
+  const handle = async (req: NextApiRequest, res: NextApiResponse) => {
     assignRequestId(req, res);
     setBodyLimit(req, options.bodyLimit ?? '1mb', options.bodyLimitNote);
     try {
@@ -63,6 +65,16 @@ export function route(methods: MethodMap, options: RouteOptions = {}): NextApiHa
       throw ApiError.methodNotAllowed(method, allow);
     } catch (err) {
       sendProblem(req, res, err);
+    }
+  };
+  // A request that committed a change regenerates the pages it affects, after its response (waitUntil).
+  return async function shiplogRoute(req: NextApiRequest, res: NextApiResponse) {
+    const scope: CommitScope = { committed: false };
+    beforeRequest(res);
+    try {
+      await withCommitScope(scope, () => handle(req, res));
+    } finally {
+      afterRequest(res, scope.committed);
     }
   };
 }

@@ -1,6 +1,6 @@
 import { getDb } from '../../db';
 import { replayDelivery } from '../../github/deliveries-core';
-import { startImport } from '../../github/imports';
+import { startImportFromRequest } from '../../github/imports';
 import { ApiError } from '../../http/errors';
 import { requireProject } from '../../projects/repo';
 import { field, formHandler } from '../forms';
@@ -34,7 +34,7 @@ export const importForm = formHandler({
     const p = splitFullName(field(form, 'project'));
     if (!p) throw ApiError.validation('Choose a project to import.', [{ pointer: '/project', detail: 'choose a project' }]);
     const project = await requireProject(await getDb(), p.owner, p.repo, { seeAll: true });
-    const { row, resumed } = await startImport(project);
+    const { row, resumed } = await startImportFromRequest(project);
     const name = `${project.owner}/${project.repo}`;
     return {
       to: importsAdminPath(name, row.id),

@@ -24,7 +24,7 @@ export async function postRevalidate(req: NextApiRequest, res: NextApiResponse):
   await requireScope(req, 'admin');
   const { paths } = await parseBody(req, RevalidateBody);
   if (typeof res.revalidate !== 'function') throw ApiError.unavailable('Pages cannot be regenerated outside the Next.js server.');
-  const result = await revalidatePaths((path) => res.revalidate(path), paths);
+  const result = await revalidatePaths((path) => res.revalidate(path), paths, { notAPageFails: true });
   if (result.failed.length) log().warn({ failed: result.failed }, 'revalidation failed for some paths');
   res.setHeader('Cache-Control', 'no-store');
   sendJson(req, res, result.failed.length ? 207 : 200, result);

@@ -129,9 +129,10 @@ const isNotAPage = (err: unknown) => /Invalid response 404\b/.test((err as Error
 
 /**
  * Regenerates the paths one by one. A path that is not a page (Next.js answers 404 and
- * `res.revalidate` throws) has nothing to regenerate and counts as done; other errors are reported.
+ * `res.revalidate` throws) has nothing to regenerate and counts as done (unless `notAPageFails`: an
+ * operator who named it is told); other errors are reported.
  */
-export async function revalidatePaths(fn: RevalidateFn, paths: readonly string[]): Promise<{ revalidated: string[]; failed: PathFailure[] }> {
+export async function revalidatePaths(fn: RevalidateFn, paths: readonly string[], options: { notAPageFails?: boolean } = {}): Promise<{ revalidated: string[]; failed: PathFailure[] }> {
   const out = { revalidated: [] as string[], failed: [] as PathFailure[] };
   for (const path of [...new Set(paths)]) {
     await yieldToLoop();
@@ -139,7 +140,7 @@ export async function revalidatePaths(fn: RevalidateFn, paths: readonly string[]
       await fn(path);
       out.revalidated.push(path);
     } catch (err) {
-      if (isNotAPage(err)) out.revalidated.push(path);
+      if (isNotAPage(err) && !options.notAPageFails) out.revalidated.push(path);
       else out.failed.push({ path, error: (err as Error).message });
     }
   }

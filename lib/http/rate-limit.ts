@@ -136,7 +136,7 @@ async function verifiesNow(req: IncomingMessage): Promise<boolean> {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
   if (!bearer || verifiedTokens().has(tokenKey(bearer))) return false;
   const { principalForSecret } = await import('../auth/tokens');
-  return principalForSecret(bearer, { allowInternal: false }).then(
+  return principalForSecret(bearer).then(
     () => verifiedTokens().has(tokenKey(bearer)),
     () => false,
   );

@@ -23,8 +23,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { LRUCache } = require('lru-cache');
 
-/** How long an instance serves an entry before asking the store whether it changed. */
-const FRESH_MS = 1_000;
+/** How long an instance serves an entry before asking the store whether it changed (SHIPLOG_ISR_FRESH_MS). */
+const FRESH_MS = Number(process.env.SHIPLOG_ISR_FRESH_MS) > 0 ? Number(process.env.SHIPLOG_ISR_FRESH_MS) : 1_000;
 /** Rows of builds that stopped writing this long ago are removed. */
 const OLD_BUILD_DAYS = 7;
 const REVALIDATE_HEADER = 'x-prerender-revalidate';

@@ -125,10 +125,11 @@ export function revalidateAfterCommit(): Promise<CatchUpReport | undefined> {
  */
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
-const isNotAPage = (err: unknown) => /Invalid response 404\b/.test((err as Error)?.message ?? '');
+/** Next.js answered the path with a redirect or a 404/410: nothing to regenerate (a 5xx or an exception is a failure). */
+const isNotAPage = (err: unknown) => /Invalid response (?:30[1278]|404|410)\b/.test((err as Error)?.message ?? '');
 
 /**
- * Regenerates the paths one by one. A path that is not a page (Next.js answers 404 and
+ * Regenerates the paths one by one. A path that is not a page (Next.js answers 404 or a redirect and
  * `res.revalidate` throws) has nothing to regenerate and counts as done (unless `notAPageFails`: an
  * operator who named it is told); other errors are reported.
  */

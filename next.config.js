@@ -1,6 +1,37 @@
 // @ts-check
 const { PHASE_PRODUCTION_SERVER } = require('next/constants');
+const fs = require('node:fs');
+const path = require('node:path');
 const { version } = require('./package.json');
+
+/**
+ * Markdown renders on worker threads from lib/markdown/worker.mjs, a file loaded by path at run time:
+ * no bundler sees its imports. For serverless bundles, the file and every package it imports (with
+ * their own dependencies, found here from the installed packages) are traced in explicitly.
+ */
+function markdownWorkerFiles() {
+  const roots = ['unified', 'remark-parse', 'remark-gfm', 'remark-rehype', 'rehype-raw', 'rehype-sanitize', 'rehype-stringify'];
+  const seen = new Set();
+  const files = ['./lib/markdown/worker.mjs'];
+  const find = (name, from) => {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'node_modules', name);
+      if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+      if (path.dirname(dir) === dir) return undefined;
+    }
+  };
+  const visit = (name, from) => {
+    const dir = find(name, from);
+    if (!dir || seen.has(dir)) return;
+    seen.add(dir);
+    files.push(`./${path.relative(__dirname, dir).split(path.sep).join('/')}/**`);
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, dir);
+  };
+  for (const root of roots) visit(root, __dirname);
+  return files;
+}
+const markdownWorker = markdownWorkerFiles();
 
 /**
  * Several instances on one PostgreSQL share regenerated pages (lib/isr/cache-handler.cjs, over the
@@ -33,9 +64,15 @@ module.exports = (phase) => ({
   // belongs to the proxy or CDN in front (which also keeps SSE unbuffered).
   compress: false,
   // PGlite ships WASM + data files that must be loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg'],
-  // Migrations are read from disk at run time; make sure serverless tracing ships them.
-  outputFileTracingIncludes: { '/api/**': ['./drizzle/**'], '/': ['./drizzle/**'] },
+  // piscina starts its threads from its own files (found next to its code), so it is never bundled.
+  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'piscina'],
+  // Migrations are read from disk at run time, and the markdown worker is loaded by path: make sure
+  // serverless tracing ships them (every route may write releases, seed or preview notes).
+  outputFileTracingIncludes: {
+    '/api/**': ['./drizzle/**', ...markdownWorker],
+    '/': ['./drizzle/**', ...markdownWorker],
+    '/**': markdownWorker,
+  },
   // With DATABASE_URL (as on Vercel, where the build sees the project's variables) the embedded
   // database is never opened: its WASM and data files (27 MB installed) stay out of every function bundle.
   ...(process.env.DATABASE_URL ? { outputFileTracingExcludes: { '*': ['node_modules/@electric-sql/pglite/**'] } } : {}),

@@ -69,6 +69,10 @@ const EnvSchema = z.object({
   SHIPLOG_STREAMS_PER_CLIENT: int(1, 100_000).default(20).meta({ example: '20' }),
   /** Read by lib/isr/cache-handler.cjs itself (Next.js loads it as plain CommonJS); validated here so npm start refuses a bad value. */
   SHIPLOG_ISR_FRESH_MS: int(1, 3_600_000).optional().meta({ example: '1000' }),
+  /** Longest a markdown render may run before it is cancelled: a body that needs more is refused, or stored unformatted. */
+  SHIPLOG_MARKDOWN_TIMEOUT_MS: int(50, 600_000).default(10_000).meta({ example: '10000' }),
+  /** Worker threads rendering markdown; unset: one per core beyond the first (at least one, at most four). */
+  SHIPLOG_MARKDOWN_THREADS: int(1, 64).optional().meta({ example: '2' }),
   SHIPLOG_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
     .optional()

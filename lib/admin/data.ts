@@ -8,7 +8,7 @@ import { resourceEtag } from '../http/conditional';
 import { config } from '../config';
 import { listRefusals, type Refusal } from '../github/refusals';
 import { publicOrigin } from '../http/origin';
-import { renderMarkdown } from '../markdown';
+import { MarkdownLimitError, renderMarkdown } from '../markdown';
 import { findProject } from '../projects/repo';
 import { releaseFull } from '../releases/present';
 import { findRelease, listReleases, type ReleaseRecord } from '../releases/repo';
@@ -316,9 +316,19 @@ export async function loadEditor(owner: string, repo: string, tag: string, flash
     values,
     // After a conflict the form keeps the version it was opened at: saving again cannot overwrite.
     etag: record ? formEtag || releaseEtag(record) : null,
-    previewHtml: form || !record ? renderMarkdown(values.body) : record.bodyHtml,
+    previewHtml: form || !record ? await previewHtml(values.body) : record.bodyHtml,
     fromForm: !!form,
   };
+}
+
+/** The editor's preview of notes not yet saved: a body the renderer refuses says why instead. */
+async function previewHtml(markdown: string): Promise<string> {
+  try {
+    return await renderMarkdown(markdown);
+  } catch (err) {
+    if (!(err instanceof MarkdownLimitError)) throw err;
+    return `<p class="preview-refused"><strong>No preview:</strong> these notes ${err.message.replace(/&/g, '&amp;').replace(/</g, '&lt;')}.</p>`;
+  }
 }
 
 // --- deliveries ----------------------------------------------------------------------------------

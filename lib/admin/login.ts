@@ -7,8 +7,9 @@ import { write } from '../db/write';
 import { readBody } from '../http/body';
 import { ApiError, isApiError } from '../http/errors';
 import { sendJson } from '../http/route';
+import { renderRequestMarkdown } from '../http/markdown';
 import { validateBody } from '../http/validate';
-import { renderMarkdown } from '../markdown';
+import { MARKDOWN_MAX_CHARS } from '../markdown';
 import { setFlash } from './flash';
 import { adminPath, field, loginPath, type FormValues } from './forms';
 import { requireSameOrigin } from './same-origin';
@@ -90,13 +91,18 @@ export async function postLogout(req: NextApiRequest, res: NextApiResponse): Pro
   res.redirect(303, '/admin/login');
 }
 
-const PreviewInput = z.strictObject({ markdown: z.string().max(500_000) });
+const PreviewInput = z.strictObject({ markdown: z.string().max(MARKDOWN_MAX_CHARS) });
 
-/** POST /api/admin/preview `{ markdown }` → `{ html }`: the same renderer and sanitizer as the site. */
+/**
+ * POST /api/admin/preview `{ markdown }` → `{ html }`: the same renderer, sanitizer and limits as the
+ * site (rendered off the event loop; too long → 413/422, too slow → 422 naming /markdown). The route
+ * is rate-limited and its body limited (pages/api/admin/preview.ts).
+ */
 export async function postPreview(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
   const body = await readBody(req, { types: ['application/json'] });
   const { markdown } = validateBody(PreviewInput, body.value);
+  const html = await renderRequestMarkdown(markdown, '/markdown');
   res.setHeader('Cache-Control', 'no-store');
-  sendJson(req, res, 200, { html: renderMarkdown(markdown) });
+  sendJson(req, res, 200, { html });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { renderMarkdown } from '../markdown';
+import { renderStoredMarkdown } from '../markdown';
 import { demoProjects } from './demo-data';
 import type { Db } from './index';
 import { emit, lockOutbox } from './outbox';
@@ -19,6 +19,10 @@ export interface SeedResult {
  * instances are serialised by an advisory lock, so two servers starting together seed once.
  */
 export async function seedDemo(db: Db, options: { ifEmpty?: boolean } = {}): Promise<SeedResult> {
+  if (options.ifEmpty && (await db.select({ id: projects.id }).from(projects).limit(1)).length > 0) return { skipped: true, projects: 0, releases: 0 };
+  // Notes are rendered (in parallel, on the worker pool when long) before the transaction, never while it holds the outbox.
+  const bodies = [...new Set(demoProjects().flatMap((demo) => demo.releases.map((r) => r.body)))];
+  const html = new Map(await Promise.all(bodies.map(async (body) => [body, await renderStoredMarkdown(body)] as const)));
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
     await lockOutbox(tx);
@@ -48,7 +52,7 @@ export async function seedDemo(db: Db, options: { ifEmpty?: boolean } = {}): Pro
             githubId: r.githubId,
             name: r.name,
             body: r.body,
-            bodyHtml: renderMarkdown(r.body),
+            bodyHtml: html.get(r.body)!,
             publishedAt: r.draft ? null : r.publishedAt,
             createdAt: r.createdAt,
             updatedAt: r.draft ? r.createdAt : r.publishedAt,

@@ -6,6 +6,7 @@ import { write } from '../db/write';
 import { ApiError } from '../http/errors';
 import { log } from '../log';
 import { createProject, findProject, findProjectRow, findProjectRowByRepositoryId, updateProject, type ProjectRecord } from '../projects/repo';
+import { warmMarkdown } from '../markdown';
 import { toApiError } from '../http/problem';
 import { deleteGitHubRelease, upsertGitHubRelease, type ApplyOutcome } from './apply';
 import { fetchRelease } from './client';
@@ -191,6 +192,12 @@ export async function prefetch(event: string, payload: unknown): Promise<GitHubR
   return checked.success ? checked.data : undefined;
 }
 
+/** Renders a delivery's release notes before the transaction that stores them (on the worker pool). */
+function warmNotes(payload: unknown, fresh: GitHubRelease | 'gone' | undefined): Promise<void> {
+  const release = (payload as { release?: { body?: unknown } } | null)?.release;
+  return warmMarkdown([release?.body, fresh && fresh !== 'gone' ? fresh.body : undefined]);
+}
+
 /**
  * Records and applies a delivery: the log row, the change and its outbox event commit together.
  * A delivery id seen before is answered `duplicate` (and counted) without reprocessing, unless that
@@ -199,6 +206,7 @@ export async function prefetch(event: string, payload: unknown): Promise<GitHubR
  */
 export async function receiveDelivery(input: { guid: string; event: string; action: string | null; payload: unknown; globallySigned: boolean; digest?: string }): Promise<DeliveryOutcome & { deliveryId: number | null; error?: ApiError }> {
   const fresh = await prefetch(input.event, input.payload);
+  await warmNotes(input.payload, fresh);
   return write(async (tx) => {
     const [row] = await tx
       .insert(webhookDeliveries)
@@ -240,6 +248,7 @@ export async function replayDelivery(id: number): Promise<DeliveryOutcome & { de
   const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
   if (!row) throw ApiError.notFound(`There is no delivery ${id}.`);
   const fresh = await prefetch(row.event, row.payload);
+  await warmNotes(row.payload, fresh);
   return write(async (tx) => {
     // Replays are operator actions: auto-registration applies as if globally signed.
     const result = await applyRecorded(tx, row.id, row.event, row.payload, { globallySigned: true, fresh }, true);

@@ -7,6 +7,7 @@ import { githubEtags, imports, projects, type ImportRow } from '../db/schema';
 import { write } from '../db/write';
 import { ApiError } from '../http/errors';
 import { log } from '../log';
+import { warmMarkdown } from '../markdown';
 import { revalidateAfterCommit } from '../site/revalidation';
 import type { ProjectRef } from '../releases/repo';
 import { upsertGitHubRelease } from './apply';
@@ -162,6 +163,8 @@ async function advanceHeld(id: number, token: string, project: ProjectRef, optio
       attempts = 0;
       const thisUrl = url;
       const next = page.next ?? null;
+      // Notes render (on the worker pool) before the transaction that stores them.
+      await warmMarkdown(page.releases.map((r) => (r as { body?: unknown } | null)?.body));
       current = await write(async (tx) => {
         let created = 0;
         let updated = 0;

@@ -10,7 +10,7 @@ import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresent
 import { ApiError } from '../http/errors';
 import { idempotentWrite } from '../http/idempotency';
 import { pageResponse, prefersExactCount } from '../http/page';
-import { MERGE_PATCH, readPatch } from '../http/patch';
+import { MERGE_PATCH, readPatch, type Patch } from '../http/patch';
 import { readBody } from '../http/body';
 import { cacheKey, principalKey, readContext, routeParam, type ReadContext } from '../http/resource';
 import { parseQuery, validateBody } from '../http/validate';
@@ -33,6 +33,7 @@ import {
   type ReleaseRecord,
   type ReleaseSortKey,
 } from './repo';
+import { renderRequestMarkdown } from '../http/markdown';
 import { reactionsOf, releaseBrief, releaseExtended, releaseFull, releasePath, toReleaseWrite, writableDocument } from './present';
 import {
   ReactionInput,
@@ -190,6 +191,24 @@ export async function getLatestRelease(req: NextApiRequest, res: NextApiResponse
 
 // --- writes --------------------------------------------------------------------------------------
 
+/** Where a release's notes are in a write body: `/body` (v1), `/notes/markdown` (v2). */
+const notesPointer = (version: ApiVersion) => (version === '1' ? '/body' : '/notes/markdown');
+
+/** The notes a patch would leave on the release as it is now (undefined when it does not change them or cannot apply). */
+async function previewPatchedNotes(req: NextApiRequest, version: ApiVersion, patch: Patch): Promise<string | undefined> {
+  try {
+    const db = await getDb();
+    const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
+    const current = await findRelease(db, project.id, routeParam(req, 'tag'), true);
+    if (!current) return undefined;
+    const doc = patch.apply(writableDocument(current, version)) as { body?: unknown; notes?: { markdown?: unknown } };
+    const notes = version === '1' ? doc.body : doc.notes?.markdown;
+    return typeof notes === 'string' && notes !== current.body ? notes : undefined;
+  } catch {
+    return undefined; // the transaction reports whatever is wrong
+  }
+}
+
 export function validateDraft(w: ReleaseWrite): ReleaseWrite {
   if (w.draft && w.publishedAt) {
     throw ApiError.validation('A draft has no publication time.', [{ pointer: '/publishedAt', detail: 'must be null for a draft' }]);
@@ -223,6 +242,7 @@ export async function postRelease(req: NextApiRequest, res: NextApiResponse): Pr
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleaseCreateV1 : ReleaseCreateV2, body.value, writeHints(version));
   const w = validateDraft(toReleaseWrite(input));
+  await renderRequestMarkdown(w.body, notesPointer(version));
   const owner = routeParam(req, 'owner');
   const repo = routeParam(req, 'repo');
   await idempotentWrite(req, res, principalKey(principal), body.raw, async (tx) => {
@@ -260,6 +280,7 @@ export async function putRelease(req: NextApiRequest, res: NextApiResponse): Pro
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value, writeHints(version));
   const w = validateDraft(toReleaseWrite(input));
+  await renderRequestMarkdown(w.body, notesPointer(version));
   const { before, after } = await write(async (tx) => {
     const { project, current } = await lockedRelease(tx, req);
     return { before: current, after: await updateRelease(tx, project, current, w) };
@@ -273,11 +294,16 @@ export async function patchRelease(req: NextApiRequest, res: NextApiResponse): P
   const version = apiVersion(req);
   const rep = negotiate(req, 'release');
   const patch = await readPatch(req);
+  // The patched notes are rendered before the transaction (from the release as it is now); inside it,
+  // the same notes are a cache hit. Notes that another write changed in between render there.
+  const preview = await previewPatchedNotes(req, version, patch);
+  if (preview !== undefined) await renderRequestMarkdown(preview, notesPointer(version));
   const { before, after } = await write(async (tx) => {
     const { project, current } = await lockedRelease(tx, req);
     const patched = patch.apply(writableDocument(current, version));
     const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, patched, writeHints(version));
     const w = toReleaseWrite(input);
+    if (w.body !== current.body) await renderRequestMarkdown(w.body, notesPointer(version));
     // Making it a draft takes it off the site (a draft has no publication time); un-drafting without a date publishes it now.
     if (w.draft) w.publishedAt = null;
     return { before: current, after: await updateRelease(tx, project, current, validateDraft(w)) };

@@ -10,7 +10,7 @@ import { ApiError } from '../http/errors';
 import type { Cursor, SortTerm } from '../http/collection';
 import { sortString } from '../http/collection';
 import { cleanText, webUrlOrNull } from '../http/schemas';
-import { renderMarkdown } from '../markdown';
+import { renderStoredMarkdown } from '../markdown';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
 
@@ -244,13 +244,18 @@ export function cleanReleaseWrite(w: ReleaseWrite): ReleaseWrite {
   };
 }
 
-function columns(input: ReleaseWrite) {
+/**
+ * The row's columns for a write. The notes' HTML comes from the render cache when the caller rendered
+ * them before its transaction (API and console writes must: a refusal is theirs to report; GitHub
+ * writes warm it); otherwise it is rendered here, and a body the renderer refuses is stored unformatted.
+ */
+async function columns(input: ReleaseWrite, current?: Pick<ReleaseRecord, 'body' | 'bodyHtml'>) {
   const w = cleanReleaseWrite(input);
   return {
     tag: w.tag,
     name: w.name,
     body: w.body,
-    bodyHtml: renderMarkdown(w.body),
+    bodyHtml: current && current.body === w.body ? current.bodyHtml : await renderStoredMarkdown(w.body),
     htmlUrl: w.url,
     publishedAt: w.draft ? null : (w.publishedAt ?? new Date()),
     prerelease: w.prerelease,
@@ -290,7 +295,7 @@ const eventPayload = (p: ProjectRef, r: Pick<ReleaseRow, 'id' | 'tag'> & Partial
 export async function createRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite, source: 'github' | 'manual', githubId: number | null = null): Promise<ReleaseRecord> {
   let row: ReleaseRow | undefined;
   try {
-    [row] = await tx.insert(releases).values({ ...columns(w), projectId: project.id, source, githubId }).returning();
+    [row] = await tx.insert(releases).values({ ...(await columns(w)), projectId: project.id, source, githubId }).returning();
   } catch (err) {
     if (isUniqueViolation(err)) throw tagTaken(w.tag);
     throw err;
@@ -312,7 +317,7 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
   try {
     [row] = await tx
       .update(releases)
-      .set({ ...columns(w), publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()), version: sql`${releases.version} + 1`, updatedAt: new Date() })
+      .set({ ...(await columns(w, current)), publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()), version: sql`${releases.version} + 1`, updatedAt: new Date() })
       .where(and(eq(releases.id, current.id), eq(releases.version, current.version)))
       .returning();
   } catch (err) {

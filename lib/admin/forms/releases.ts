@@ -5,6 +5,7 @@ import { ApiError } from '../../http/errors';
 import { validateBody } from '../../http/validate';
 import { requireProject, type ProjectRecord } from '../../projects/repo';
 import { validateDraft } from '../../releases/handlers';
+import { renderRequestMarkdown } from '../../http/markdown';
 import { toReleaseWrite, writableDocument } from '../../releases/present';
 import { createRelease, deleteRelease, findRelease, updateRelease, type ReleaseRecord } from '../../releases/repo';
 import { ReleaseCreateV2, ReleasePutV2 } from '../../releases/schema';
@@ -101,10 +102,12 @@ export const releaseForm = formHandler({
     if (!originalTag) {
       const input = validateBody(ReleaseCreateV2, releaseDocument(form));
       const w = validateDraft(toReleaseWrite(input));
+      await renderRequestMarkdown(w.body, '/notes/markdown');
       const created = await write(async (tx) => createRelease(tx, await requireProject(tx, p.owner, p.repo, { seeAll: true }), w, 'manual'));
       return { to: editorPath(p, created.tag), flash: { kind: 'success', message: `Created release ${created.tag}${created.draft ? ' (draft)' : ''}.` } };
     }
 
+    await renderRequestMarkdown(field(form, 'body').replace(/\r\n?/g, '\n'), '/notes/markdown');
     const { before, after } = await write(async (tx) => {
       const { project, current } = await lockedRelease(tx, form);
       const author = current.authorLogin ? { login: current.authorLogin, avatarUrl: current.authorAvatarUrl, url: current.authorUrl } : null;

@@ -88,6 +88,30 @@ module.exports = (phase) => ({
     // 400, even when signed). Up to GitHub's own 25 MB cap, the route gets every byte to check.
     proxyClientMaxBodySize: '26mb',
   },
+  async headers() {
+    // No page can be framed by another site (clickjacking: the console's buttons under a decoy), nor
+    // load plugins or re-base its links. Scripts are left alone here: the embeddable widget is a script
+    // served by the API (not framed), and the API reference page under /docs loads its own.
+    const reader = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+    return [
+      {
+        source: '/((?!api/|_next/|docs/|widget\\.js$).*)',
+        headers: [
+          { key: 'Content-Security-Policy', value: reader },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+        ],
+      },
+      {
+        source: '/admin/:path*',
+        headers: [
+          { key: 'Content-Security-Policy', value: `${reader}; form-action 'self'` },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+      { source: '/docs/:path*', headers: [{ key: 'Content-Security-Policy', value: "frame-ancestors 'self'" }] },
+    ];
+  },
   async rewrites() {
     return [
       // Friendly feed URLs: /feed.atom, /acme/feed.rss, /acme/rocket/feed.json → the feed API.

@@ -1,7 +1,7 @@
 import type { NextPageContext } from 'next';
 import Head from 'next/head';
 import Link from 'next/link';
-import { answerApiErrorPage } from '@/lib/http/error-page';
+import { answerApiErrorPage, pageErrorStatus } from '@/lib/http/error-page';
 
 interface Props {
   statusCode: number;
@@ -17,8 +17,17 @@ export default function ShiplogError({ statusCode }: Props) {
       <Head>
         <title>{`Error ${statusCode} · Shiplog`}</title>
       </Head>
-      <h1>{statusCode === 400 ? 'That address is malformed' : 'Something went wrong'}</h1>
-      <p>Error {statusCode}.</p>
+      {statusCode === 503 ? (
+        <>
+          <h1>Back in a moment</h1>
+          <p>The changelog cannot reach its database right now. Nothing is lost: try again in a minute.</p>
+        </>
+      ) : (
+        <>
+          <h1>{statusCode === 400 ? 'That address is malformed' : 'Something went wrong'}</h1>
+          <p>Error {statusCode}.</p>
+        </>
+      )}
       <p>
         <Link href="/">Back to all changelogs</Link>
       </p>
@@ -27,7 +36,7 @@ export default function ShiplogError({ statusCode }: Props) {
 }
 
 ShiplogError.getInitialProps = ({ req, res, err }: NextPageContext): Props => {
-  const statusCode = res?.statusCode ?? err?.statusCode ?? 500;
+  const statusCode = pageErrorStatus(res, err, res?.statusCode ?? err?.statusCode ?? 500);
   answerApiErrorPage(req, res, statusCode);
   return { statusCode };
 };

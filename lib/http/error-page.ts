@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors';
 import { assignRequestId } from './request-id';
+import { isDatabaseUnavailable } from './unavailable';
 
 /**
  * Errors Next.js answers before any API route runs — a URL it cannot decode (`/api/feed/%ZZ`) is a
@@ -27,4 +28,16 @@ export function answerApiErrorPage(req: IncomingMessage | undefined, res: Server
   res.setHeader('Content-Length', new TextEncoder().encode(json).length);
   res.end(req.method === 'HEAD' ? undefined : json);
   return true;
+}
+
+/**
+ * A page that failed because the database is unavailable (down, corrupt, locked by another process)
+ * is a 503 with Retry-After — a friendly "back shortly" page — never a 500. Returns the status to show.
+ */
+export function pageErrorStatus(res: ServerResponse | undefined, err: unknown, status: number): number {
+  if (!res || res.headersSent || !isDatabaseUnavailable(err)) return status;
+  res.statusCode = 503;
+  res.setHeader('Retry-After', '30');
+  res.setHeader('Cache-Control', 'no-store');
+  return 503;
 }

@@ -5,6 +5,9 @@ import { sqlState } from '../db/errors';
 import { log } from '../log';
 import { ApiError, clip, isApiError, PROBLEM_LIMITS, type ProblemItem } from './errors';
 import { requestIdOf } from './request-id';
+import { isConnectionError } from './unavailable';
+
+export { isConnectionError };
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -30,28 +33,6 @@ export function toApiError(err: unknown): ApiError {
   // lock_timeout: other writes held what this one needed for longer than the deadline.
   if (state === '55P03') return new ApiError(503, { detail: 'Other writes are in progress and this one waited too long; retry it.', headers: { 'Retry-After': '1' } });
   return new ApiError(500, { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
-}
-
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const CONNECTION_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Connection ended unexpectedly|Client has encountered a connection error|not currently accepting connections|the database system is (starting up|shutting down|in recovery mode)|terminating connection|Client was closed/i;
-
-/**
- * The database connection failed (refused, reset, timed out, terminated by the server, or the
- * database refuses connections): a 503, not a 500. Drizzle wraps the driver's error in `cause`, so
- * the chain is searched.
- */
-export function isConnectionError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      if (NETWORK_CODES.has(code)) return true;
-      // 08: connection exception; 57P01-03: shutdown; 53300: too many connections; 3D000: database gone.
-      if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '53300' || code === '3D000') return true;
-    }
-    if (e instanceof Error && CONNECTION_MESSAGE.test(e.message)) return true;
-  }
-  return false;
 }
 
 /**

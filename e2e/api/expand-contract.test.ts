@@ -45,7 +45,7 @@ function codeBefore(tag: string): string | undefined {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shiplog-previous-'));
     execFileSync('bash', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, '_', root, commit, dir]);
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    // webpack, not Turbopack: Turbopack refuses a node_modules linked from outside the project.
+    // Built with webpack (`--webpack`), which follows the node_modules link to this checkout.
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
     delete env.DATABASE_URL;
     const built = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build', '--webpack'], { cwd: dir, env, encoding: 'utf8' });

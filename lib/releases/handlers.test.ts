@@ -509,7 +509,7 @@ describe('bulk PATCH …/releases and reactions', () => {
 });
 
 describe('one validation and one normalisation for API writes', () => {
-  it.each([['x/reactions'], ['latest'], ['a/../b'], ['v1/']])('refuses tag %j with 422 naming /tag', async (tag) => {
+  it.each([['x/reactions'], ['latest'], ['a/../b'], ['v1/'], ['v1\uD800'], ['v1\uFFFF']])('refuses tag %j with 422 naming /tag', async (tag) => {
     const r = await api('POST', ROCKET, { body: { tag } });
     expect(r.status).toBe(422);
     expect(r.json<Json>().errors.map((e: Json) => e.pointer)).toContain('/tag');

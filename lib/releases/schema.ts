@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reactionContents, releaseSources } from '../db/schema';
-import { Timestamp, WebUrl } from '../http/schemas';
+import { cleanText, Timestamp, WebUrl } from '../http/schemas';
 
 /**
  * The release resource, in one place: what the API returns (v1, v2; full, brief, extended) and what
@@ -19,6 +19,7 @@ export const Tag = z
   .max(255)
   .refine((t) => t.trim() === t, { error: 'must not start or end with white space' })
   .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), { error: 'must not contain control characters' })
+  .refine((t) => cleanText(t) === t, { error: 'must be well-formed Unicode without the characters XML forbids (lone surrogates, U+FFFE, U+FFFF)' })
   .refine((t) => t.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'), {
     error: 'must not have empty, "." or ".." path segments (such URLs cannot be addressed)',
   })

@@ -80,7 +80,10 @@ describe('on-demand revalidation', () => {
     await until(async () => (await html(`/${owner}/${repo}/releases/v1.1.0`)).includes('Second name'));
     await fetch(`${base()}${api}/releases?tag_prefix=v1.1`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ hidden: true }) });
     await until(async () => (await status(`/${owner}/${repo}/releases/v1.1.0`)) === 404);
-    expect(await html(`/${owner}/${repo}`)).not.toContain('data-tag="v1.1.0"');
+    // The project page follows too, but not necessarily first: a regeneration that began just before the
+    // commit (the local accelerator's) can finish after the release page's, and the commit's own
+    // catch-up regenerates the project page again right after.
+    await until(async () => !(await html(`/${owner}/${repo}`)).includes('data-tag="v1.1.0"'));
     await fetch(`${base()}${api}/releases/v1.0.0`, { method: 'DELETE', headers: auth() });
     await until(async () => (await status(`/${owner}/${repo}/releases/v1.0.0`)) === 404);
   });

@@ -249,25 +249,16 @@ async function pass(fn: RevalidateFn, budget: { maxEvents: number; deadline: num
       if (report.events >= budget.maxEvents || Date.now() >= budget.deadline) return 'stopped';
       const batch = await db.select().from(events).where(gt(events.id, cursor)).orderBy(asc(events.id)).limit(BATCH);
       if (!batch.length) return 'done';
-      const memo: ProjectMemo = new Map();
-      const done = new Set<string>();
-      let through = cursor;
-      let failed = false;
-      for (const row of batch) {
-        if (Date.now() >= budget.deadline) break;
-        await yieldToLoop();
-        const paths = (await pathsForEvent(row, memo)).filter((p) => !done.has(p));
-        const result = await revalidatePaths(fn, paths);
-        for (const p of result.revalidated) done.add(p);
-        report.paths += result.revalidated.length;
-        if (result.failed.length) {
-          report.failed.push(...result.failed);
-          failed = true;
-          break;
-        }
-        through = row.id;
-        report.events++;
-      }
+      // The batch's pages at once, each once (a burst of writes to one project shares most of them):
+      // regenerated after every event of the batch committed, so one render covers them all. A failure
+      // leaves the cursor before the batch, for the next write or the drain to retry.
+      const paths = await pathsFor(batch);
+      const result = await revalidatePaths(fn, paths);
+      report.paths += result.revalidated.length;
+      const failed = result.failed.length > 0;
+      if (failed) report.failed.push(...result.failed);
+      const through = failed ? cursor : batch[batch.length - 1]!.id;
+      if (!failed) report.events += batch.length;
       if (through > cursor) {
         if (!(await advance(db, token, cursor, through))) return 'stopped'; // the lease ran out: another holder goes on
         state.onRevalidated?.(cursor, through);

@@ -5,7 +5,6 @@ import { loadHome, type HomeData } from '@/lib/site/home';
 import { READER_REVALIDATE_SECONDS } from '@/lib/site/static';
 import { FeedHead } from '@/lib/site/ui/FeedLinks';
 import { formatDate } from '@/lib/site/ui/format';
-import { RecentReleases } from '@/lib/site/ui/RecentReleases';
 import { useLiveReleases } from '@/lib/site/ui/live';
 
 export const getStaticProps: GetStaticProps<HomeData> = async () => {
@@ -62,7 +61,21 @@ export default function Home({ projects, recent, placeholder }: InferGetStaticPr
               {live.connected ? '· Live' : ''}
             </span>
           </h2>
-          <RecentReleases releases={live.releases.slice(0, 12)} />
+          <ol className="release-list">
+            {live.releases.slice(0, 12).map((r) => (
+              <li key={`${r.project}@${r.tag}`} data-tag={r.tag}>
+                <Link href={r.path} className="tag">
+                  {r.tag}
+                </Link>{' '}
+                <span className="muted">{r.project}</span>
+                {r.name && r.name !== r.tag ? <span> — {r.name}</span> : null}
+                {r.prerelease ? <span className="badge">Pre-release</span> : null}{' '}
+                <time dateTime={r.publishedAt} className="muted">
+                  {formatDate(r.publishedAt)}
+                </time>
+              </li>
+            ))}
+          </ol>
         </section>
       ) : null}
     </>

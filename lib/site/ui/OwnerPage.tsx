@@ -5,7 +5,6 @@ import { projectPagePath } from '../paths';
 import { FeedHead, FeedLinks } from './FeedLinks';
 import { formatDate } from './format';
 import { useLiveReleases } from './live';
-import { RecentReleases } from './RecentReleases';
 
 /** An owner's page: its projects, and its newest releases kept live. */
 export function OwnerPage({ owner, projects, releases }: OwnerPageData) {
@@ -60,7 +59,21 @@ export function OwnerPage({ owner, projects, releases }: OwnerPageData) {
         {live.releases.length === 0 ? (
           <p className="muted">No releases yet.</p>
         ) : (
-          <RecentReleases releases={live.releases.slice(0, 20)} />
+          <ol className="release-list">
+            {live.releases.slice(0, 20).map((r) => (
+              <li key={`${r.project}@${r.tag}`} data-tag={r.tag} data-project={r.project}>
+                <Link href={r.path} className="tag">
+                  {r.tag}
+                </Link>{' '}
+                <span className="muted">{r.project}</span>
+                {r.name && r.name !== r.tag ? <span> — {r.name}</span> : null}
+                {r.prerelease ? <span className="badge">Pre-release</span> : null}{' '}
+                <time dateTime={r.publishedAt} className="muted">
+                  {formatDate(r.publishedAt)}
+                </time>
+              </li>
+            ))}
+          </ol>
         )}
       </section>
     </>

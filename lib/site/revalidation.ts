@@ -61,12 +61,14 @@ const g = globalThis as typeof globalThis & { __shiplogRevalidation?: State };
 const state = (g.__shiplogRevalidation ??= { again: false, pagesReady: false });
 
 /**
- * `res.revalidate` of a Next.js API response, for pages that are cached (`unstable_onlyGenerated`: a
- * page nobody has requested yet renders fresh on its first request anyway). Undefined outside Next.js.
+ * `res.revalidate` of a Next.js API response: renders the page now, cached or not. Not with
+ * `unstable_onlyGenerated`: Next.js joins a reader's first request for a page to a revalidation of it
+ * in flight, and an "only if generated" one that finds nothing hands that request no page at all (a 500,
+ * "cache entry required but not generated"). Undefined outside Next.js.
  */
 export function revalidatorOf(res: NextApiResponse): RevalidateFn | undefined {
   if (typeof (res as Partial<NextApiResponse>).revalidate !== 'function') return undefined;
-  return (path) => res.revalidate(path, { unstable_onlyGenerated: true });
+  return (path) => res.revalidate(path);
 }
 
 /** The revalidate function of the last request this process served (for work no request started). */

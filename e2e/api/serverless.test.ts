@@ -95,6 +95,20 @@ async function drain(s: RunningServer): Promise<DrainReport> {
   return (await res.json()) as DrainReport;
 }
 
+/** Waits until the cursor has reached the outbox head and nobody holds its lease. */
+async function settled(databaseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await sql<{ idle: boolean }>(
+      databaseUrl,
+      'select (c.last_id >= h.last_id and (c.lease_until is null or c.lease_until < now())) as idle from revalidation_cursor c, outbox_head h',
+    );
+    if (row?.idle) return;
+    if (Date.now() > deadline) throw new Error(`page regeneration did not settle within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 async function sql<T>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new Client({ connectionString: databaseUrl });
   await c.connect();
@@ -267,6 +281,9 @@ describe(`serverless imports without polls (${engine})`, () => {
     await createRelease(a, 'acme', 'lost', 'v0.1.0');
     await pageShows(a, '/acme/lost', 'v0.1.0', 15_000);
     await cachePage(a, '/acme/lost');
+    // Every earlier write's regeneration has finished (cursor at the head, no lease held): one still
+    // running would render the next event's pages too, before finding its lease taken.
+    await settled(store.databaseUrl!, 15_000);
     // A drainer that died holding the cursor: this write's own catch-up finds it busy and advances nothing.
     await sql(store.databaseUrl!, "update revalidation_cursor set lease_token = 'dead-drainer', lease_until = now() + interval '3 seconds' where id = 1");
     await createRelease(a, 'acme', 'lost', 'v0.2.0');

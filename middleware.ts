@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { acceptRequestId } from './lib/http/request-id';
-import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/versions';
+import { API_VERSIONS, chooseVersion, NEGOTIATED_HEADER } from './lib/http/api-versions';
 import { vercelBodyTooLarge } from './lib/http/vercel';
 
 /**

@@ -5,7 +5,7 @@ import { currentEngine, pingDb } from './db';
 import { ApiError } from './http/errors';
 import { log } from './log';
 import { sendJson } from './http/route';
-import { pagesReady } from './site/revalidation';
+import { pagesReady } from './site/revalidation-cursor';
 
 /**
  * GET /api/health — 200 when the database answers, 503 problem+json (with Retry-After) when it does

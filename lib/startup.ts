@@ -19,10 +19,10 @@ export async function onServerDatabaseOpen(db: Db, engine: Engine): Promise<void
   if (serverless()) return;
   // After this open resolves (both use the database).
   setTimeout(() => {
-    import('./site/revalidator')
+    import('./site/revalidation-accelerator')
       .then((m) => m.startRevalidator())
       .catch((err: Error) => log().error({ err: err.message }, 'could not start the page revalidator'));
-    import('./github/imports')
+    import('./github/import-runner')
       .then((m) => m.resumeImports())
       .catch((err: Error) => log().error({ err: err.message }, 'could not resume imports'));
   }, 0).unref();

@@ -101,7 +101,7 @@ async function inProcess(owner: string, repo: string): Promise<number> {
   const { closeDb, getDb } = await import('../lib/db');
   const { write } = await import('../lib/db/write');
   const { createProject, deleteProject, findProject } = await import('../lib/projects/repo');
-  const { startImport } = await import('../lib/github/imports');
+  const { startImport } = await import('../lib/github/import-runner');
   try {
     const db = await getDb();
     let project = await findProject(db, owner, repo, { seeAll: true });

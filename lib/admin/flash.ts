@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { and, eq, like, lt } from 'drizzle-orm';
 import { getDb } from '../db';
 import { siteState } from '../db/schema';
-import { appendSetCookie, cookieOf, serializeCookie } from './cookies';
-import { secureCookies, subKey } from './session';
+import { appendSetCookie, cookieOf, serializeCookie } from '../auth/cookies';
+import { secureCookies, subKey } from '../auth/session';
 
 /**
  * Flash messages: what a form endpoint tells the page it redirects to ("Saved", a validation error

@@ -18,7 +18,7 @@ import { addProjectForm } from './forms/projects';
 import { releaseForm } from './forms/releases';
 import { tokenForm } from './forms/tokens';
 import { postLogout, postSession } from './login';
-import { readSession, resetSessionKey, SESSION_COOKIE, sessionKey, signSession } from './session';
+import { readSession, resetSessionKey, SESSION_COOKIE, sessionKey, signSession } from '../auth/session';
 import { findRelease } from '../releases/repo';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';

@@ -6,8 +6,8 @@ import type { ProblemItem } from '../http/errors';
 import { toApiError } from '../http/problem';
 import type { Handler } from '../http/route';
 import { setFlash, type FieldError, type FlashMessage } from './flash';
-import { requireSameOrigin } from './same-origin';
-import { readSession, type Session } from './session';
+import { requireSameOrigin } from '../auth/same-origin';
+import { readSession, type Session } from '../auth/session';
 import type { FormValues } from './form-values';
 
 /**

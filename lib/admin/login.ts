@@ -7,14 +7,14 @@ import { write } from '../db/write';
 import { readBody } from '../http/body';
 import { ApiError, isApiError } from '../http/errors';
 import { sendJson } from '../http/route';
-import { renderRequestMarkdown } from '../http/markdown';
+import { renderRequestMarkdown } from '../http/request-markdown';
 import { validateBody } from '../http/validate';
 import { MARKDOWN_MAX_CHARS } from '../markdown';
 import { setFlash } from './flash';
 import { adminPath, field, loginPath, type FormValues } from './forms';
-import { requireSameOrigin } from './same-origin';
-import { endSession, startSession } from './session';
-import { issueSignInLink, redeemSignInLink } from './sign-in-link';
+import { requireSameOrigin } from '../auth/same-origin';
+import { endSession, startSession } from '../auth/session';
+import { issueSignInLink, redeemSignInLink } from '../auth/sign-in-link';
 
 /**
  * POST /api/session (urlencoded `token`, `next`): a token with the `write` or `admin` scope opens a

@@ -3,7 +3,7 @@ import { hasScope } from '../auth/tokens';
 import type { TokenScope } from '../db/schema';
 import { takeFlash, type FlashMessage } from './flash';
 import { loginPath } from './forms';
-import { readSession, type Session } from './session';
+import { readSession, type Session } from '../auth/session';
 
 /** Who is signed in, as the pages show it. */
 export interface AdminSessionView {

@@ -9,8 +9,8 @@ import { useTestDatabase } from '../test/db';
 import { invoke, type Invocation } from '../test/http';
 import { createToken } from '../tokens/repo';
 import { postSession, postSignInLink } from './login';
-import { readSession, resetSessionKey, SESSION_COOKIE } from './session';
-import { FIRST_TOKEN_NAME, issueSignInLink, needsFirstAdmin, redeemSignInLink, signInLinkValid } from './sign-in-link';
+import { readSession, resetSessionKey, SESSION_COOKIE } from '../auth/session';
+import { FIRST_TOKEN_NAME, issueSignInLink, needsFirstAdmin, redeemSignInLink, signInLinkValid } from '../auth/sign-in-link';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';

@@ -6,17 +6,11 @@ import { getDb } from '../db';
 import { apiTokens, tokenScopes, type TokenScope } from '../db/schema';
 import { tokenVerified } from '../http/rate-limit';
 import { ApiError } from '../http/errors';
-import { crossSiteRefused, SAFE_METHODS, sameOriginVerdict } from '../admin/same-origin';
-import { hasSessionCookie, readSession } from '../admin/session';
+import { crossSiteRefused, SAFE_METHODS, sameOriginVerdict } from './same-origin';
+import type { Principal } from './principal';
+import { hasSessionCookie, readSession } from './session';
 
-export interface Principal {
-  kind: 'bootstrap' | 'token';
-  tokenId: number | null;
-  name: string;
-  scopes: readonly TokenScope[];
-  /** How the caller proved it: the admin console's session cookie, else a bearer token. */
-  via?: 'session';
-}
+export type { Principal };
 
 export const TOKEN_PREFIX = 'shp_';
 

@@ -27,7 +27,7 @@ export function dispatchCommitted(eventId?: number): void {
 
 /**
  * Which request a commit happened in: the route wrapper opens a scope per request, `write` marks it,
- * and after the handler the route regenerates the affected pages (see lib/site/revalidation.ts).
+ * and after the handler the route regenerates the affected pages (see lib/site/revalidation-cursor.ts).
  */
 export interface CommitScope {
   committed: boolean;

@@ -6,9 +6,9 @@ import { sendRepresentation, PRIVATE_CACHE } from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { routeParam } from '../http/resource';
 import { sendJson } from '../http/route';
-import { apiVersion } from '../http/versioning';
+import { apiVersion } from '../http/versioned-route';
 import { requireProject } from '../projects/repo';
-import { getImport, listImports, nudgeImport, startImportFromRequest } from './imports';
+import { getImport, listImports, nudgeImport, startImportFromRequest } from './import-runner';
 
 export function presentImport(r: ImportRow, project: { owner: string; repo: string }) {
   return {

@@ -9,7 +9,7 @@ import { assertNoNul } from '../http/pointer';
 import { sendJson } from '../http/route';
 import { log } from '../log';
 import { findProjectRow, findProjectRowByRepositoryId } from '../projects/repo';
-import { receiveDelivery } from './deliveries-core';
+import { receiveDelivery } from './process-delivery';
 import { matchSignature } from './signature';
 import { admitWebhook, webhookRefused } from './webhook-limit';
 

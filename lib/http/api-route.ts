@@ -2,7 +2,7 @@ import type { NextApiHandler } from 'next';
 import { corsHook } from './cors';
 import { rateLimitHook } from './rate-limit';
 import { route, type MethodMap, type RouteOptions } from './route';
-import { versionHook } from './versioning';
+import { versionHook } from './versioned-route';
 
 /**
  * A versioned REST route (`/api/[version]/...`): the version (404 if unknown, `API-Version`,

@@ -3,8 +3,8 @@ import type { NextApiHandler, NextApiRequest } from 'next';
 import { authenticate, hasScope, type Principal } from '../auth/tokens';
 import { PRIVATE_CACHE, PUBLIC_CACHE } from './conditional';
 import { negotiate, type Negotiated } from './negotiate';
-import { apiVersion } from './versioning';
-import type { ApiVersion } from './versions';
+import { apiVersion } from './versioned-route';
+import type { ApiVersion } from './api-versions';
 
 export interface ReadContext {
   version: ApiVersion;

@@ -4,7 +4,7 @@ import { sendProblem } from './problem';
 import { assignRequestId } from './request-id';
 import { setBodyLimit } from './body';
 import { withCommitScope, type CommitScope } from '../events/bus';
-import { afterRequest, beforeRequest } from '../site/revalidation';
+import { afterRequest, beforeRequest } from '../site/revalidation-cursor';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof METHODS)[number];

@@ -13,7 +13,7 @@ import { VERSION } from '../config';
 import { deliveryStatuses, importStates, releaseSources, tokenScopes } from '../db/schema';
 import { FEED_FORMATS } from '../feed/feeds';
 import type { ApplyOutcome } from '../github/apply';
-import { Delivery, DELIVERY_SORT_KEYS } from '../github/deliveries';
+import { Delivery, DELIVERY_SORT_KEYS } from '../github/delivery-handlers';
 import type { presentImport } from '../github/import-handlers';
 import { ReleaseEvent } from '../github/payload';
 import { PUBLIC_CACHE } from '../http/conditional';
@@ -21,8 +21,8 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
 import { offersFor, REPRESENTATIONS } from '../http/negotiate';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';
 import { envelope, Problem, Timestamp } from '../http/schemas';
-import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioning';
-import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/versions';
+import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioned-route';
+import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/api-versions';
 import { Owner, Project, PROJECT_FIELDS, ProjectBrief, ProjectCreate, ProjectExtended, ProjectPut, Repo } from '../projects/schema';
 import {
   BulkResult,
@@ -40,7 +40,7 @@ import {
   Tag,
 } from '../releases/schema';
 import type { PageRelease } from '../site/paths';
-import { RevalidateBody } from '../site/revalidate';
+import { RevalidateBody } from '../site/revalidate-handler';
 import { Token, TokenCreate, TokenCreated } from '../tokens/schema';
 
 /**

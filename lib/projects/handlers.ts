@@ -9,11 +9,11 @@ import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresent
 import { readBody } from '../http/body';
 import { idempotentWrite } from '../http/idempotency';
 import { negotiate, type Negotiated } from '../http/negotiate';
-import { pageResponse, prefersExactCount } from '../http/page';
+import { pageResponse, prefersExactCount } from '../http/list-page';
 import { readPatch } from '../http/patch';
 import { cacheKey, principalKey, readContext, routeParam } from '../http/resource';
 import { validateBody } from '../http/validate';
-import { apiVersion } from '../http/versioning';
+import { apiVersion } from '../http/versioned-route';
 import { listReleases } from '../releases/repo';
 import { projectBrief, projectExtended, projectFull, projectPath, writableProject } from './present';
 import { createProject, deleteProject, listProjects, requireProject, updateProject, PROJECT_SORT_KEYS, type ProjectFilters, type ProjectRecord, type ProjectSortKey } from './repo';

@@ -6,7 +6,7 @@ import { resetConfig } from '../config';
 import { projects, releaseReactions, releases } from '../db/schema';
 import { dispatchCommitted } from '../events/bus';
 import { apiRoute } from '../http/api-route';
-import type { ApiVersion } from '../http/versions';
+import type { ApiVersion } from '../http/api-versions';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { getChangelogExport, markdownEntry } from './export';

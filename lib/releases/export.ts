@@ -10,7 +10,7 @@ import { notAcceptable } from '../http/negotiate';
 import { readContext, routeParam } from '../http/resource';
 import { parseQuery } from '../http/validate';
 import { requireProject } from '../projects/repo';
-import type { ApiVersion } from '../http/versions';
+import type { ApiVersion } from '../http/api-versions';
 import { publicRelease, REACTION_CONTENTS, type ReleaseRecord } from './repo';
 
 const TYPES = { markdown: 'text/markdown', ndjson: 'application/x-ndjson' } as const;

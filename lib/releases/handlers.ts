@@ -9,13 +9,13 @@ import { boolParam, dateParam, parseCollectionQuery, parseSingleQuery, pickField
 import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { idempotentWrite } from '../http/idempotency';
-import { pageResponse, prefersExactCount } from '../http/page';
+import { pageResponse, prefersExactCount } from '../http/list-page';
 import { MERGE_PATCH, readPatch, type Patch } from '../http/patch';
 import { readBody } from '../http/body';
 import { cacheKey, principalKey, readContext, routeParam, type ReadContext } from '../http/resource';
 import { parseQuery, validateBody } from '../http/validate';
-import { apiVersion } from '../http/versioning';
-import type { ApiVersion } from '../http/versions';
+import { apiVersion } from '../http/versioned-route';
+import type { ApiVersion } from '../http/api-versions';
 import { negotiate, type Negotiated, type Representation } from '../http/negotiate';
 import { requireProject, type ProjectRecord } from '../projects/repo';
 import { projectBrief } from '../projects/present';
@@ -33,7 +33,7 @@ import {
   type ReleaseRecord,
   type ReleaseSortKey,
 } from './repo';
-import { renderRequestMarkdown } from '../http/markdown';
+import { renderRequestMarkdown } from '../http/request-markdown';
 import { reactionsOf, releaseBrief, releaseExtended, releaseFull, releasePath, toReleaseWrite, writableDocument } from './present';
 import {
   ReactionInput,

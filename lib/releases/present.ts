@@ -1,4 +1,4 @@
-import type { ApiVersion } from '../http/versions';
+import type { ApiVersion } from '../http/api-versions';
 import type { ProjectBrief } from '../projects/schema';
 import type { ReleaseRecord } from './repo';
 import { REACTION_CONTENTS } from './repo';

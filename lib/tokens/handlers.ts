@@ -8,7 +8,7 @@ import { ApiError } from '../http/errors';
 import { idempotentWrite } from '../http/idempotency';
 import { principalKey, routeParam } from '../http/resource';
 import { validateBody } from '../http/validate';
-import { apiVersion } from '../http/versioning';
+import { apiVersion } from '../http/versioned-route';
 import { createToken, listTokenRows, presentToken, revokeToken } from './repo';
 import { TokenCreate } from './schema';
 

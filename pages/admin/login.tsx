@@ -3,8 +3,8 @@ import Head from 'next/head';
 import { takeFlash, type FlashMessage } from '@/lib/admin/flash';
 import { adminPath } from '@/lib/admin/forms';
 import { noStore, queryParam } from '@/lib/admin/page';
-import { readSession, sessionHours } from '@/lib/admin/session';
-import { SIGN_IN_LINK_MINUTES, signInPageState } from '@/lib/admin/sign-in-link';
+import { readSession, sessionHours } from '@/lib/auth/session';
+import { SIGN_IN_LINK_MINUTES, signInPageState } from '@/lib/auth/sign-in-link';
 import { Flash } from '@/lib/admin/ui/Flash';
 
 interface Props {

@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { postRevalidate } from '@/lib/site/revalidate';
+import { postRevalidate } from '@/lib/site/revalidate-handler';
 
 export const config = { api: { bodyParser: false } };
 

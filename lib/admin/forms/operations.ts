@@ -1,6 +1,6 @@
 import { getDb } from '../../db';
-import { replayDelivery } from '../../github/deliveries-core';
-import { startImportFromRequest } from '../../github/imports';
+import { replayDelivery } from '../../github/process-delivery';
+import { startImportFromRequest } from '../../github/import-runner';
 import { ApiError } from '../../http/errors';
 import { requireProject } from '../../projects/repo';
 import { field, formHandler } from '../forms';

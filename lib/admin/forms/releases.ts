@@ -5,7 +5,7 @@ import { ApiError } from '../../http/errors';
 import { validateBody } from '../../http/validate';
 import { requireProject, type ProjectRecord } from '../../projects/repo';
 import { validateDraft } from '../../releases/handlers';
-import { renderRequestMarkdown } from '../../http/markdown';
+import { renderRequestMarkdown } from '../../http/request-markdown';
 import { toReleaseWrite, writableDocument } from '../../releases/present';
 import { createRelease, deleteRelease, findRelease, updateRelease, type ReleaseRecord } from '../../releases/repo';
 import { ReleaseCreateV2, ReleasePutV2 } from '../../releases/schema';

@@ -5,7 +5,7 @@ import { tokenIdOf } from '../../tokens/handlers';
 import { createToken, revokeToken } from '../../tokens/repo';
 import { TokenCreate } from '../../tokens/schema';
 import { field, fields, formHandler } from '../forms';
-import { endSession } from '../session';
+import { endSession } from '../../auth/session';
 
 /** POST /api/admin/tokens: create (the secret is shown once, on the page the browser is sent to) or revoke. */
 export const tokenForm = formHandler({

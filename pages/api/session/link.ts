@@ -3,5 +3,5 @@ import { route } from '@/lib/http/route';
 
 export const config = { api: { bodyParser: false } };
 
-/** `npm start` asks for the first-start sign-in link here (see lib/admin/sign-in-link). */
+/** `npm start` asks for the first-start sign-in link here (see lib/auth/sign-in-link). */
 export default route({ POST: postSignInLink }, { bodyLimit: '1kb' });

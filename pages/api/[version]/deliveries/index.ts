@@ -1,4 +1,4 @@
-import { listDeliveries } from '@/lib/github/deliveries';
+import { listDeliveries } from '@/lib/github/delivery-handlers';
 import { apiRoute } from '@/lib/http/api-route';
 
 export const config = { api: { bodyParser: false } };

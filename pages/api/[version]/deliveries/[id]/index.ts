@@ -1,4 +1,4 @@
-import { getDelivery } from '@/lib/github/deliveries';
+import { getDelivery } from '@/lib/github/delivery-handlers';
 import { apiRoute } from '@/lib/http/api-route';
 
 export const config = { api: { bodyParser: false } };

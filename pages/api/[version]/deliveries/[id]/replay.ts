@@ -1,4 +1,4 @@
-import { postReplay } from '@/lib/github/deliveries';
+import { postReplay } from '@/lib/github/delivery-handlers';
 import { apiRoute } from '@/lib/http/api-route';
 
 export const config = { api: { bodyParser: false } };

@@ -8,11 +8,11 @@ import { deliveryStatuses, projects, webhookDeliveries, type DeliveryRow, type D
 import { dateParam, parseCollectionQuery, pickFields, sortString, type CollectionSpec, type Cursor, type SortTerm } from '../http/collection';
 import { sendRepresentation, PRIVATE_CACHE } from '../http/conditional';
 import { ApiError } from '../http/errors';
-import { pageResponse, prefersExactCount } from '../http/page';
+import { pageResponse, prefersExactCount } from '../http/list-page';
 import { routeParam } from '../http/resource';
 import { sendJson } from '../http/route';
-import { apiVersion } from '../http/versioning';
-import { replayDelivery } from './deliveries-core';
+import { apiVersion } from '../http/versioned-route';
+import { replayDelivery } from './process-delivery';
 
 export const DELIVERY_SORT_KEYS = ['receivedAt', 'event', 'status'] as const;
 export type DeliverySortKey = (typeof DELIVERY_SORT_KEYS)[number];

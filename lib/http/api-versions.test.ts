@@ -1,4 +1,4 @@
-import { chooseVersion } from './versions';
+import { chooseVersion } from './api-versions';
 
 const h = (init: Record<string, string>) => new Headers(init);
 

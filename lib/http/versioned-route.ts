@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextApiRequest } from 'next';
 import { ApiError } from './errors';
-import { API_VERSIONS, type ApiVersion, LATEST_VERSION, NEGOTIATED_HEADER } from './versions';
+import { API_VERSIONS, type ApiVersion, LATEST_VERSION, NEGOTIATED_HEADER } from './api-versions';
 
 /** v1 is deprecated since v2 shipped and goes away at its sunset. */
 export const V1_DEPRECATED_AT = Date.UTC(2026, 10, 1) / 1000; // 2026-11-01

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { ApiVersion } from './versions';
+import type { ApiVersion } from './api-versions';
 import { encodeCursor, linkHeader, type Cursor } from './collection';
 
 export interface PageInput {

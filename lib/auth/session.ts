@@ -1,7 +1,7 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eq } from 'drizzle-orm';
-import type { Principal } from '../auth/tokens';
+import type { Principal } from './principal';
 import { config } from '../config';
 import { getDb } from '../db';
 import { apiTokens, siteState, tokenScopes, type TokenScope } from '../db/schema';

@@ -8,7 +8,7 @@ import { write } from '../db/write';
 import { ApiError } from '../http/errors';
 import { log } from '../log';
 import { warmMarkdown } from '../markdown';
-import { revalidateAfterCommit } from '../site/revalidation';
+import { revalidateAfterCommit } from '../site/revalidation-cursor';
 import type { ProjectRef } from '../releases/repo';
 import { upsertGitHubRelease } from './apply';
 import { fetchReleasesPage, releasesUrl } from './client';

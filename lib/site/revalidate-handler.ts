@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors';
 import { sendJson } from '../http/route';
 import { parseBody } from '../http/validate';
 import { log } from '../log';
-import { revalidatePaths } from './revalidation';
+import { revalidatePaths } from './revalidation-cursor';
 
 export const RevalidateBody = z
   .object({

@@ -3,14 +3,14 @@ import { getDb } from '../db';
 import { events } from '../db/schema';
 import { onCommittedEvent } from '../events/bus';
 import { log } from '../log';
-import { catchUpSettled, currentRevalidator, pathsFor, revalidatePaths, setRevalidatedListener } from './revalidation';
+import { catchUpSettled, currentRevalidator, pathsFor, revalidatePaths, setRevalidatedListener } from './revalidation-cursor';
 
 /**
  * An accelerator for long-lived servers (never started in serverless mode; correctness does not
  * depend on it): regenerates this process's cached pages for events committed by any instance (fed by
  * LISTEN/NOTIFY), from a cursor in this process's memory. With several instances that keep their own
  * page caches, this is what refreshes the pages of the instances that did not take the write. Events
- * this process already regenerated through the durable cursor (lib/site/revalidation.ts) are skipped.
+ * this process already regenerated through the durable cursor (lib/site/revalidation-cursor.ts) are skipped.
  */
 const BATCH = 500;
 const RETRY_MS = 30_000;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { createMocks } from 'node-mocks-http';
-import { authenticate } from '../auth/tokens';
+import { authenticate } from './tokens';
 import { resetConfig } from '../config';
 import { projects } from '../db/schema';
 import { write } from '../db/write';

@@ -4,6 +4,7 @@ import { getDb, rows } from '../db';
 import { imports, projects, type ImportRow } from '../db/schema';
 import { DeliveryFilters, findDelivery, queryDeliveries, type DeliveryView } from '../github/delivery-handlers';
 import { presentImport } from '../github/import-handlers';
+import { cachedCount } from '../http/cache';
 import { resourceEtag } from '../http/conditional';
 import { config } from '../config';
 import { listRefusals, type Refusal } from '../github/refusals';
@@ -222,7 +223,7 @@ export async function loadProjectAdmin(req: IncomingMessage, owner: string, repo
   const project = await findProject(db, owner, repo, { seeAll: true });
   if (!project) return undefined;
   const fullName = `${project.owner}/${project.repo}`;
-  const page = await listReleases(db, { projectId: project.id, filters: {}, seeAll: true, sort: [{ key: 'publishedAt', dir: 'desc' }], offset, limit: PROJECT_PAGE_SIZE, count: true });
+  const page = await listReleases(db, { projectId: project.id, filters: {}, seeAll: true, sort: [{ key: 'publishedAt', dir: 'desc' }], offset, limit: PROJECT_PAGE_SIZE, count: true, countCache: cachedCount });
   const deliveries = await queryDeliveries(db, { filters: { project: fullName }, sort: [{ key: 'receivedAt', dir: 'desc' }], offset: 0, limit: 5, count: false });
   const recentImports = await db.select().from(imports).where(eq(imports.projectId, project.id)).orderBy(desc(imports.id)).limit(3);
   return {

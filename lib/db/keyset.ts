@@ -1,5 +1,25 @@
 import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
-import { ApiError } from '../http/errors';
+import { InvalidParameterError } from '../domain/errors';
+
+/** One sort key of a listing and its direction (`sort_by=publishedAt.desc`). */
+export interface SortTerm<K extends string = string> {
+  key: K;
+  dir: 'asc' | 'desc';
+}
+
+/** Where a keyset page starts: the sort keys' values (and the id) of the row it starts after or before. */
+export interface Cursor {
+  /** Values of the sort keys (and the id) of the row the page starts after/before. */
+  after?: unknown[];
+  before?: unknown[];
+  /** The sort the cursor was made for: a cursor only works with the same sort. */
+  sort: string;
+}
+
+/** A sort as cursors record it: `publishedAt.desc,tag.asc`. */
+export function sortString(sort: SortTerm[]): string {
+  return sort.map((s) => `${s.key}.${s.dir}`).join(',');
+}
 
 /** One ORDER BY term of a keyset-paginated query: a total (never NULL) expression and its direction. */
 export interface KeysetTerm {
@@ -24,7 +44,9 @@ export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: 
     : type === 'timestamptz' ? typeof v === 'string' && (v === '-infinity' || !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
     : typeof v === 'string';
   if (anchor.length !== terms.length || terms.some((t, i) => !valid(anchor[i], t.type))) {
-    throw ApiError.badRequest('cursor is not a cursor this API issued for this query; use the links from a previous page.', [{ parameter: 'cursor', detail: 'is not valid for this sort' }]);
+    throw new InvalidParameterError('cursor is not a cursor this API issued for this query; use the links from a previous page.', {
+      issues: [{ in: 'query', path: 'cursor', reason: 'is not valid for this sort' }],
+    });
   }
   // All in one direction (the usual case): a row comparison, which an index range scan can serve.
   if (terms.every((t) => t.dir === terms[0]!.dir)) {

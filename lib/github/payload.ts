@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storableDate, WebUrl } from '../http/schemas';
+import { storableDate, WebUrl } from '../domain/values';
 import { Owner, PROJECT_DESCRIPTION_MAX, Repo } from '../projects/schema';
 import { RELEASE_BODY_MAX, RELEASE_NAME_MAX, Tag, type ReleaseWrite } from '../releases/schema';
 

@@ -3,11 +3,9 @@ import { z } from 'zod';
 import { ApiError, clip, type ProblemItem } from './errors';
 import { queryObject, issuesToItems } from './validate';
 import { storableDate } from './schemas';
+import { sortString, type Cursor, type SortTerm } from '../db/keyset';
 
-export interface SortTerm<K extends string = string> {
-  key: K;
-  dir: 'asc' | 'desc';
-}
+export { sortString, type Cursor, type SortTerm };
 
 export interface CollectionSpec<K extends string> {
   /** Filter parameters, as a zod object of strings → typed values. */
@@ -31,21 +29,9 @@ export interface CollectionQuery<K extends string, F> {
   base: URLSearchParams;
 }
 
-export interface Cursor {
-  /** Values of the sort keys (and the id) of the row the page starts after/before. */
-  after?: unknown[];
-  before?: unknown[];
-  /** The sort the cursor was made for: a cursor only works with the same sort. */
-  sort: string;
-}
-
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 const COMMON = ['sort_by', 'offset', 'limit', 'cursor', 'fields', 'representation'];
-
-export function sortString(sort: SortTerm[]): string {
-  return sort.map((s) => `${s.key}.${s.dir}`).join(',');
-}
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');

@@ -1,5 +1,6 @@
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { DatabaseBusyError } from '../db/lock';
+import { DomainError, MovedError, StaleError, type Issue } from '../domain/errors';
 import { DatabaseUnavailableError } from '../db';
 import { sqlState } from '../db/errors';
 import { log } from '../log';
@@ -11,9 +12,47 @@ export { isConnectionError };
 
 export const PROBLEM_JSON = 'application/problem+json';
 
+/** A domain issue as a problem item: a body pointer, a query parameter or a header. */
+function problemItem(issue: Issue): ProblemItem {
+  if (issue.in === 'query') return { parameter: issue.path, detail: issue.reason };
+  if (issue.in === 'header') return { header: issue.path, detail: issue.reason };
+  return { pointer: issue.path, detail: issue.reason };
+}
+
+/**
+ * The one translation of domain errors (lib/domain/errors.ts) into HTTP: the status, the problem type
+ * (the error's code when it has one, else the status's own) and the items.
+ */
+function fromDomainError(err: DomainError): ApiError {
+  const errors = err.issues?.map(problemItem);
+  const base = { detail: err.message, type: err.code, errors, cause: err };
+  switch (err.kind) {
+    case 'not-found':
+      return new ApiError(404, base);
+    case 'conflict':
+      return new ApiError(409, base);
+    case 'stale':
+      // A version the caller named (If-Match, or the ETag a console form carried) that is not current.
+      return new ApiError(412, { ...base, errors: errors ?? (err instanceof StaleError && err.expected ? [{ header: 'If-Match', detail: 'does not match the current ETag' }] : undefined) });
+    case 'invalid':
+      return new ApiError(422, base);
+    case 'invalid-parameter':
+      return new ApiError(400, { ...base, type: err.code ?? 'invalid-parameters' });
+    case 'too-large':
+      return new ApiError(413, base);
+    case 'busy':
+      return new ApiError(503, { ...base, headers: { 'Retry-After': '5' } });
+    case 'moved': {
+      const renamed = err instanceof MovedError ? { from: err.from, to: err.to } : undefined;
+      return new ApiError(308, { ...base, title: 'Permanent Redirect', extensions: { renamed } });
+    }
+  }
+}
+
 /** Maps anything thrown to the ApiError that describes it to a client (500 for the unexpected). */
 export function toApiError(err: unknown): ApiError {
   if (isApiError(err)) return err;
+  if (err instanceof DomainError) return fromDomainError(err);
   // The reason (a data path, a pid, a host) goes to the log (sendProblem), never to the client.
   if (err instanceof DatabaseBusyError) {
     return new ApiError(503, { detail: 'The database is in use by another process; try again shortly.', headers: { 'Retry-After': '5' }, cause: err });

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// Value rules of the domain (dates, links, free text) live in lib/domain/values.ts; re-exported for the HTTP schemas.
+export { cleanText, isWebUrl, storableDate, Timestamp, WebUrl, webUrlOrNull } from '../domain/values';
+
 /** RFC 9457 problem document, as every error is rendered. */
 export const Problem = z
   .object({
@@ -22,18 +25,6 @@ export const Problem = z
   })
   .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457).' });
 
-/** Years 1 to 9999: PostgreSQL has no year 0, and JSON/ISO 8601 have no five-digit years. */
-export function storableDate(ms: number): boolean {
-  if (Number.isNaN(ms)) return false;
-  const year = new Date(ms).getUTCFullYear();
-  return year >= 1 && year <= 9999;
-}
-
-export const Timestamp = z.iso
-  .datetime({ offset: true })
-  .refine((v) => storableDate(Date.parse(v)), { error: 'must be a date from year 1 to 9999' })
-  .meta({ example: '2026-11-01T12:00:00.000Z' });
-
 /** v2 collections come in an envelope with cursor links. */
 export function envelope<T extends z.ZodType>(item: T, id: string) {
   return z
@@ -51,37 +42,3 @@ export function envelope<T extends z.ZodType>(item: T, id: string) {
     })
     .meta({ id });
 }
-
-/**
- * Characters XML 1.0 cannot carry (C0 controls other than tab, newline and carriage return; U+FFFE,
- * U+FFFF; unpaired surrogates). Free text is cleaned of them once, where it enters the domain (the
- * release and project write functions), so no feed, page or export ever meets one.
- */
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export function cleanText(s: string): string;
-export function cleanText(s: string | null): string | null;
-export function cleanText(s: string | null): string | null {
-  return s === null ? null : s.replace(XML_FORBIDDEN, '');
-}
-
-/** Only http(s) links are stored or served: `javascript:`, `data:` and the like never are. */
-export function isWebUrl(s: string): boolean {
-  if (!/^https?:\/\//i.test(s)) return false;
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** A link as every input path accepts it: an absolute http(s) URL of at most 2,048 characters. */
-export const WebUrl = z
-  .string()
-  .max(2048)
-  .refine(isWebUrl, { error: 'must be an absolute http:// or https:// URL' })
-  .meta({ format: 'uri' });
-
-/** For the write functions: a link that is not http(s) is stored as null (defence in depth behind WebUrl). */
-export const webUrlOrNull = (s: string | null | undefined): string | null => (s && isWebUrl(s) ? s : null);

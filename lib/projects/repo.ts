@@ -4,9 +4,9 @@ import { isUniqueViolation } from '../db/errors';
 import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { emit } from '../db/outbox';
 import { projectAliases, projects, releases, type ProjectRow } from '../db/schema';
-import { ApiError } from '../http/errors';
-import { sortString, type Cursor, type SortTerm } from '../http/collection';
-import { cleanText, webUrlOrNull } from '../http/schemas';
+import { sortString, type Cursor, type SortTerm } from '../db/keyset';
+import { ConflictError, MovedError, NotFoundError, StaleError } from '../domain/errors';
+import { cleanText, webUrlOrNull } from '../domain/values';
 
 
 export const PROJECT_SORT_KEYS = ['fullName', 'updatedAt', 'latestReleaseAt'] as const;
@@ -156,14 +156,9 @@ export async function requireProject(db: Executor, owner: string, repo: string, 
   if (project) return project;
   const renamed = await renamedTo(db, owner, repo);
   if (renamed) {
-    throw new ApiError(308, {
-      type: 'project-renamed',
-      title: 'Permanent Redirect',
-      detail: `${owner}/${repo} is now ${renamed.owner}/${renamed.repo} (renamed or transferred on GitHub).`,
-      extensions: { renamed: { from: `${owner}/${repo}`, to: `${renamed.owner}/${renamed.repo}` } },
-    });
+    throw new MovedError(`${owner}/${repo} is now ${renamed.owner}/${renamed.repo} (renamed or transferred on GitHub).`, `${owner}/${repo}`, `${renamed.owner}/${renamed.repo}`);
   }
-  throw ApiError.notFound(`There is no project ${owner}/${repo}.`);
+  throw new NotFoundError(`There is no project ${owner}/${repo}.`);
 }
 
 /** The project's current name when owner/repo is a name it had before a rename. */
@@ -200,11 +195,10 @@ function cleanProjectWrite(w: ProjectWrite): ProjectWrite {
   return { ...w, name: cleanText(w.name), description: cleanText(w.description), homepage: webUrlOrNull(w.homepage) };
 }
 
-function taken(w: { owner: string; repo: string }): ApiError {
-  return new ApiError(409, {
-    type: 'project-exists',
-    detail: `A project ${w.owner}/${w.repo} already exists (names are case-insensitive).`,
-    errors: [{ pointer: '/repo', detail: 'is already taken for this owner' }],
+function taken(w: { owner: string; repo: string }): ConflictError {
+  return new ConflictError(`A project ${w.owner}/${w.repo} already exists (names are case-insensitive).`, {
+    code: 'project-exists',
+    issues: [{ path: '/repo', reason: 'is already taken for this owner' }],
   });
 }
 
@@ -251,7 +245,7 @@ export async function updateProject(tx: Tx, current: ProjectRecord, input: Proje
     if (isUniqueViolation(err)) throw taken(w);
     throw err;
   }
-  if (!row) throw new ApiError(412, { detail: 'The project changed while this request ran; GET it again and retry.' });
+  if (!row) throw new StaleError('The project changed while this request ran; GET it again and retry.');
   const previous = `${current.owner}/${current.repo}`;
   const now = `${row.owner}/${row.repo}`;
   if (previous !== now) await recordRename(tx, row.id, current, row);
@@ -261,7 +255,7 @@ export async function updateProject(tx: Tx, current: ProjectRecord, input: Proje
 
 export async function deleteProject(tx: Tx, current: ProjectRecord): Promise<void> {
   const gone = await tx.delete(projects).where(and(eq(projects.id, current.id), eq(projects.version, current.version))).returning({ id: projects.id });
-  if (!gone.length) throw new ApiError(412, { detail: 'The project changed while this request ran; GET it again and retry.' });
+  if (!gone.length) throw new StaleError('The project changed while this request ran; GET it again and retry.');
   await emit(tx, { type: 'project.deleted', projectId: current.id, payload: { project: `${current.owner}/${current.repo}` } });
 }
 

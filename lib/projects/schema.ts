@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ReleaseBrief } from '../releases/schema';
-import { Timestamp, WebUrl } from '../http/schemas';
+import { Timestamp, WebUrl } from '../domain/values';
 
 export const Owner = z
   .string()

@@ -4,7 +4,7 @@ import { requireScope } from '../auth/tokens';
 import { getDb, type Executor } from '../db';
 import { releaseSources } from '../db/schema';
 import { write } from '../db/write';
-import { cachedResponse, wantsFresh } from '../http/cache';
+import { cachedCount, cachedResponse, wantsFresh } from '../http/cache';
 import { boolParam, dateParam, parseCollectionQuery, parseSingleQuery, pickFields, untilParam, type CollectionSpec } from '../http/collection';
 import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { ApiError } from '../http/errors';
@@ -126,7 +126,7 @@ async function list(req: NextApiRequest, res: NextApiResponse, project: { owner:
       limit: q.limit,
       cursor: q.cursor,
       count,
-      fresh: wantsFresh(req),
+      countCache: (key, produce) => cachedCount(key, produce, wantsFresh(req)),
     });
     const items = await represent(db, page.items, ctx, q.fields);
     const { body, headers } = pageResponse(req, ctx.version, {

@@ -5,11 +5,9 @@ import { isUniqueViolation } from '../db/errors';
 import { emit } from '../db/outbox';
 import { projects, releaseReactions, releases, reactionContents, type ReleaseRow, type ReactionContent } from '../db/schema';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import { cachedCount } from '../http/cache';
-import { ApiError } from '../http/errors';
-import type { Cursor, SortTerm } from '../http/collection';
-import { sortString } from '../http/collection';
-import { cleanText, webUrlOrNull } from '../http/schemas';
+import { sortString, type Cursor, type SortTerm } from '../db/keyset';
+import { ConflictError, StaleError } from '../domain/errors';
+import { cleanText, webUrlOrNull } from '../domain/values';
 import { renderStoredMarkdown } from '../markdown';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
@@ -103,8 +101,12 @@ export interface ListOptions {
   limit: number;
   cursor?: Cursor;
   count: boolean;
-  /** Count now rather than reuse this generation's stored total (`Cache-Control: no-cache`). */
-  fresh?: boolean;
+  /**
+   * Where totals may be kept between writes (the response cache's counts): given the listing's key
+   * and the count, answers a stored total or counts. Without it, or inside a transaction, every
+   * total is counted.
+   */
+  countCache?: (key: string, count: () => Promise<number>) => Promise<number>;
 }
 
 export interface ReleasePage {
@@ -143,7 +145,7 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
   // total is shared by every page of the same listing until the next write.
   const [selected, total] = await Promise.all([
     query,
-    !o.count ? undefined : db instanceof PgTransaction ? count() : cachedCount(`releases|${o.projectId ?? '*'}|${o.seeAll}|${JSON.stringify(o.filters)}`, count, o.fresh),
+    !o.count ? undefined : db instanceof PgTransaction || !o.countCache ? count() : o.countCache(`releases|${o.projectId ?? '*'}|${o.seeAll}|${JSON.stringify(o.filters)}`, count),
   ]);
   const page = keysetResult(selected as Selected[], terms, o, sortString(o.sort));
   return { items: page.rows.map(toRecord), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
@@ -267,11 +269,10 @@ async function columns(input: ReleaseWrite, current?: Pick<ReleaseRecord, 'body'
   };
 }
 
-function tagTaken(tag: string): ApiError {
-  return new ApiError(409, {
-    type: 'tag-taken',
-    detail: `This project already has a release tagged "${tag}".`,
-    errors: [{ pointer: '/tag', detail: 'is already taken in this project' }],
+function tagTaken(tag: string): ConflictError {
+  return new ConflictError(`This project already has a release tagged "${tag}".`, {
+    code: 'tag-taken',
+    issues: [{ path: '/tag', reason: 'is already taken in this project' }],
   });
 }
 
@@ -324,7 +325,7 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
     if (isUniqueViolation(err)) throw tagTaken(w.tag);
     throw err;
   }
-  if (!row) throw new ApiError(412, { detail: 'The release changed while this request ran; GET it again and retry.' });
+  if (!row) throw new StaleError('The release changed while this request ran; GET it again and retry.');
   const wasPublic = isPublic(current);
   const type = !wasPublic && isPublic(row) ? 'release.published' : 'release.updated';
   const record: ReleaseRecord = { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: current.reactions };
@@ -339,7 +340,7 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
 
 export async function deleteRelease(tx: Tx, project: ProjectRef, current: ReleaseRecord): Promise<void> {
   const gone = await tx.delete(releases).where(and(eq(releases.id, current.id), eq(releases.version, current.version))).returning({ id: releases.id });
-  if (!gone.length) throw new ApiError(412, { detail: 'The release changed while this request ran; GET it again and retry.' });
+  if (!gone.length) throw new StaleError('The release changed while this request ran; GET it again and retry.');
   await emit(tx, {
     type: 'release.deleted',
     projectId: project.id,

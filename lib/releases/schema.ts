@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reactionContents, releaseSources } from '../db/schema';
-import { cleanText, Timestamp, WebUrl } from '../http/schemas';
+import { cleanText, Timestamp, WebUrl } from '../domain/values';
 
 /**
  * The release resource, in one place: what the API returns (v1, v2; full, brief, extended) and what

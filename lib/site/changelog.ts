@@ -1,6 +1,7 @@
 import type { GetStaticPropsResult } from 'next';
 import { DatabaseUnavailableError, getDb } from '../db';
 import { isBuildPhase } from '../config';
+import { cachedCount } from '../http/cache';
 import { findProject, listProjects, renamedTo } from '../projects/repo';
 import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
 import { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
@@ -39,6 +40,7 @@ export async function loadProjectPage(owner: string, repo: string, page: number)
     offset: (page - 1) * PAGE_SIZE,
     limit: PAGE_SIZE,
     count: true,
+    countCache: cachedCount,
   });
   const total = result.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));

@@ -3,7 +3,7 @@ import { hashToken, newTokenSecret } from '../auth/tokens';
 import type { Executor, Tx } from '../db';
 import { emit } from '../db/outbox';
 import { apiTokens, type ApiTokenRow, type TokenScope } from '../db/schema';
-import { ApiError } from '../http/errors';
+import { NotFoundError } from '../domain/errors';
 
 export function presentToken(t: ApiTokenRow) {
   return { id: t.id, name: t.name, scopes: t.scopes, prefix: t.prefix, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null };
@@ -31,7 +31,7 @@ export async function createToken(tx: Tx, input: { name: string; scopes: TokenSc
 /** Revokes at once (the row goes, and with it every session opened with it); 404 when there is none. */
 export async function revokeToken(tx: Tx, id: number): Promise<{ id: number; name: string }> {
   const [gone] = await tx.delete(apiTokens).where(eq(apiTokens.id, id)).returning({ id: apiTokens.id, name: apiTokens.name });
-  if (!gone) throw ApiError.notFound(`There is no token ${id}.`);
+  if (!gone) throw new NotFoundError(`There is no token ${id}.`);
   await emit(tx, { type: 'token.revoked', projectId: null, payload: { tokenId: id } });
   return gone;
 }

@@ -1,16 +1,17 @@
 import { config, serverless } from './config';
-import type { Db, Engine } from './db';
+import { onServerDatabaseOpen, type Db, type Engine } from './db';
 import { seedDemo } from './db/seed';
 import { log } from './log';
 
 /**
- * Runs once in the server process, right after the database is open and migrated: seeds an empty
- * database when asked to (`npm start` asks), then, in a long-lived server, starts the accelerators:
+ * Runs once in the server process, right after the database is open and migrated (instrumentation.ts
+ * registers it with lib/db): seeds an empty database when asked to (`npm start` asks), then, in a
+ * long-lived server, starts the accelerators:
  * the local page revalidator (pages of other instances' writes) and the resumption of imports a crash
  * or restart interrupted. Correctness needs neither: writes regenerate their pages themselves and the
  * cron drain finishes the rest.
  */
-export async function onServerDatabaseOpen(db: Db, engine: Engine): Promise<void> {
+export async function startServer(db: Db, engine: Engine): Promise<void> {
   if (config().SHIPLOG_SEED_DEMO) {
     const result = await seedDemo(db, { ifEmpty: true });
     if (!result.skipped) log().info({ engine, ...result }, 'seeded the empty database with demo data');
@@ -26,4 +27,9 @@ export async function onServerDatabaseOpen(db: Db, engine: Engine): Promise<void
       .then((m) => m.resumeImports())
       .catch((err: Error) => log().error({ err: err.message }, 'could not resume imports'));
   }, 0).unref();
+}
+
+/** Called by instrumentation.ts when a Next.js server process starts. */
+export function registerServerStartup(): void {
+  onServerDatabaseOpen('shiplog.startup', startServer);
 }

@@ -37,7 +37,19 @@ interface Handle {
 }
 
 type Role = 'server' | 'cli' | 'test';
-const g = globalThis as typeof globalThis & { __shiplogDb?: Promise<Handle> };
+/** Work a server process does once its database is open and migrated, before the first query runs on it. */
+export type OpenHook = (db: Db, engine: Engine) => Promise<void>;
+// On globalThis: Next bundles instrumentation.ts and each route separately, each with its own copy of this module.
+const g = globalThis as typeof globalThis & { __shiplogDb?: Promise<Handle>; __shiplogOpenHooks?: Map<string, OpenHook> };
+
+/**
+ * Registers `hook` (under `name`: registering a name again replaces it) to run in a server process
+ * (SHIPLOG_ROLE=server) right after the database is open and migrated; a hook that fails fails the open.
+ * The app registers its startup from instrumentation.ts, so this layer never imports the app.
+ */
+export function onServerDatabaseOpen(name: string, hook: OpenHook): void {
+  (g.__shiplogOpenHooks ??= new Map()).set(name, hook);
+}
 
 const MIGRATIONS_LOCK = 7_450_001; // pg_advisory_lock key shared by every Shiplog instance
 
@@ -216,8 +228,7 @@ async function open(): Promise<Handle> {
   const handle = cfg.DATABASE_URL ? await openPostgres(cfg.DATABASE_URL, cfg.DATABASE_DIRECT_URL) : await openPglite(dataDirFromConfig());
   if (role() === 'server') {
     try {
-      const { onServerDatabaseOpen } = await import('../startup');
-      await onServerDatabaseOpen(handle.db, handle.engine);
+      for (const hook of g.__shiplogOpenHooks?.values() ?? []) await hook(handle.db, handle.engine);
     } catch (err) {
       await handle.close();
       throw err;

@@ -13,6 +13,7 @@ import { MarkdownLimitError, renderMarkdown } from '../markdown';
 import { findProject } from '../projects/repo';
 import { releaseFull } from '../releases/present';
 import { findRelease, listReleases, type ReleaseRecord } from '../releases/repo';
+import { isPublicRelease, publicReleaseSql, releasesR } from '../releases/visibility';
 import { listTokenRows, presentToken, type TokenView } from '../tokens/repo';
 import { checked, field, type FormValues } from './form-values';
 import type { FlashMessage } from './flash';
@@ -118,7 +119,7 @@ export async function loadDashboard(req: IncomingMessage): Promise<DashboardData
         from projects p
         cross join lateral (
           select count(*)::int as releases,
-                 count(*) filter (where r.draft = false and r.hidden = false and r.published_at is not null)::int as published,
+                 count(*) filter (where ${publicReleaseSql(releasesR)})::int as published,
                  count(*) filter (where r.draft)::int as drafts,
                  count(*) filter (where r.hidden)::int as hidden
           from releases r where r.project_id = p.id
@@ -162,6 +163,8 @@ export interface AdminRelease {
   prerelease: boolean;
   draft: boolean;
   hidden: boolean;
+  /** Whether readers see it (the one rule, lib/releases/visibility.ts). */
+  public: boolean;
   source: string;
   /** For If-Match: the release at the version shown. */
   etag: string;
@@ -180,6 +183,7 @@ function adminRelease(r: ReleaseRecord): AdminRelease {
     prerelease: r.prerelease,
     draft: r.draft,
     hidden: r.hidden,
+    public: isPublicRelease(r),
     source: r.source,
     etag: releaseEtag(r),
   };
@@ -310,7 +314,7 @@ export async function loadEditor(owner: string, repo: string, tag: string, flash
           url: record.htmlUrl,
           authorDetail: record.authorLogin ? { login: record.authorLogin, avatarUrl: record.authorAvatarUrl, url: record.authorUrl } : null,
           updatedAt: iso(record.updatedAt)!,
-          readerPath: !record.draft && !record.hidden && record.publishedAt ? releasePagePath(project.owner, project.repo, record.tag) : null,
+          readerPath: isPublicRelease(record) ? releasePagePath(project.owner, project.repo, record.tag) : null,
         }
       : null,
     missing: !!tag && !record,

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/errors';
 import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { emit } from '../db/outbox';
 import { projectAliases, projects, releases, type ProjectRow } from '../db/schema';
+import { publicReleaseSql, releasesR } from '../releases/visibility';
 import { sortString, type Cursor, type SortTerm } from '../db/keyset';
 import { ConflictError, MovedError, NotFoundError, StaleError } from '../domain/errors';
 import { cleanText, webUrlOrNull } from '../domain/values';
@@ -35,7 +36,10 @@ export interface ProjectRecord extends ProjectRow {
 // projects.id column as a bare "id", which inside the subquery would bind to the release's own id.
 const PROJECT_ID = sql.raw('"projects"."id"');
 
-const latestAt = sql`(select max(r.published_at) from ${releases} r where r.project_id = ${PROJECT_ID} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null)`;
+/** A project's latest release: its newest public one that is not a prerelease. */
+const LATEST_CANDIDATE = sql`${publicReleaseSql(releasesR)} and r.prerelease = false`;
+
+const latestAt = sql`(select max(r.published_at) from ${releases} r where r.project_id = ${PROJECT_ID} and ${LATEST_CANDIDATE})`;
 
 const SORT_EXPR: Record<ProjectSortKey, Omit<KeysetTerm, 'dir'>> = {
   fullName: { expr: sql`((lower(${projects.owner}) || '/' || lower(${projects.repo})) collate "C")`, type: 'text' },
@@ -46,11 +50,11 @@ const SORT_EXPR: Record<ProjectSortKey, Omit<KeysetTerm, 'dir'>> = {
 function releaseCount(seeAll: boolean): SQL<number> {
   return seeAll
     ? sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${PROJECT_ID})`
-    : sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${PROJECT_ID} and r.draft = false and r.hidden = false and r.published_at is not null)`;
+    : sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${PROJECT_ID} and ${publicReleaseSql(releasesR)})`;
 }
 
 const latestJson = sql<Record<string, unknown> | null>`(select jsonb_build_object('id', r.id, 'tag', r.tag, 'name', r.name, 'publishedAt', r.published_at, 'prerelease', r.prerelease, 'htmlUrl', r.html_url)
-  from ${releases} r where r.project_id = ${PROJECT_ID} and r.draft = false and r.hidden = false and r.prerelease = false and r.published_at is not null
+  from ${releases} r where r.project_id = ${PROJECT_ID} and ${LATEST_CANDIDATE}
   order by r.published_at desc, r.id desc limit 1)`;
 
 function selectProjects(db: Executor, seeAll: boolean, terms: KeysetTerm[] = []) {

@@ -11,7 +11,8 @@ import { readContext, routeParam } from '../http/resource';
 import { parseQuery } from '../http/validate';
 import { requireProject } from '../projects/repo';
 import type { ApiVersion } from '../http/api-versions';
-import { publicRelease, REACTION_CONTENTS, type ReleaseRecord } from './repo';
+import { REACTION_CONTENTS, type ReleaseRecord } from './repo';
+import { publicRelease, publicReleaseSql, releasesR } from './visibility';
 
 const TYPES = { markdown: 'text/markdown', ndjson: 'application/x-ndjson' } as const;
 type Format = keyof typeof TYPES;
@@ -92,7 +93,7 @@ interface LineRow {
  */
 async function lineBatch(db: Executor, o: { projectId: number; project: string; seeAll: boolean; format: Format; version: ApiVersion; after?: { k: string; id: number } }): Promise<LineRow[]> {
   const line = o.format === 'markdown' ? markdownLine() : ndjsonLine(o.version, o.project);
-  const visible = o.seeAll ? sql`` : sql`and r.draft = false and r.hidden = false and r.published_at is not null`;
+  const visible = o.seeAll ? sql`` : sql`and ${publicReleaseSql(releasesR)}`;
   const after = o.after ? sql`and (coalesce(r.published_at, r.created_at), r.id) < (${o.after.k}::timestamptz, ${o.after.id})` : sql``;
   return rows<LineRow>(
     db,

@@ -11,6 +11,7 @@ import { cleanText, webUrlOrNull } from '../domain/values';
 import { renderStoredMarkdown } from '../markdown';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
+import { isPublicRelease, publicRelease, publicReleaseSql, releasesR } from './visibility';
 
 export const RELEASE_SORT_KEYS = ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'] as const;
 export type ReleaseSortKey = (typeof RELEASE_SORT_KEYS)[number];
@@ -37,8 +38,6 @@ export interface ReleaseRecord extends ReleaseRow {
   reactions: Record<string, number>;
 }
 
-/** Releases an anonymous reader may see. */
-export const publicRelease = and(eq(releases.draft, false), eq(releases.hidden, false), sql`${releases.publishedAt} is not null`)!;
 
 // Sort expressions are total (no NULLs) and collate the same on PGlite and PostgreSQL.
 const SORT_EXPR: Record<ReleaseSortKey, Omit<KeysetTerm, 'dir'>> = {
@@ -172,7 +171,7 @@ export async function neighboursOf(
   if (!records.length) return out;
   const projectIds = [...new Set(records.map((r) => r.projectId))];
   const ids = records.map((r) => r.id);
-  const visible = seeAll ? sql`true` : sql`r.draft = false and r.hidden = false and r.published_at is not null`;
+  const visible = seeAll ? sql`true` : publicReleaseSql(releasesR);
   const links = await rows<{ id: number; prev_id: number | null; next_id: number | null }>(
     db,
     sql`select id, prev_id, next_id from (
@@ -196,8 +195,6 @@ export async function neighboursOf(
   return out;
 }
 
-export const isPublic = (r: Pick<ReleaseRow, 'draft' | 'hidden' | 'publishedAt'>) => !r.draft && !r.hidden && r.publishedAt !== null;
-
 /** What the anonymous live stream tells readers about one change (see `publicStreamEvent`). */
 export interface PublicStreamEvent {
   type: 'release.published' | 'release.updated' | 'release.deleted';
@@ -216,8 +213,8 @@ export interface PublicStreamEvent {
  * with it, so a replay of an event id says what it said the first time.
  */
 export function publicStreamEvent(project: string, before: ReleaseRecord | undefined, after: ReleaseRecord | undefined): PublicStreamEvent | null {
-  const was = before && isPublic(before) ? before : undefined;
-  const now = after && isPublic(after) ? after : undefined;
+  const was = before && isPublicRelease(before) ? before : undefined;
+  const now = after && isPublicRelease(after) ? after : undefined;
   if (now) {
     return {
       type: was ? 'release.updated' : 'release.published',
@@ -287,7 +284,7 @@ const eventPayload = (p: ProjectRef, r: Pick<ReleaseRow, 'id' | 'tag'> & Partial
   project: `${p.owner}/${p.repo}`,
   tag: r.tag,
   releaseId: r.id,
-  public: r.draft === undefined ? undefined : isPublic(r as ReleaseRow),
+  public: r.draft === undefined ? undefined : isPublicRelease(r as ReleaseRow),
   // Where the release sits in time: page revalidation refreshes its neighbours' pages too.
   at: (r.publishedAt ?? r.createdAt)?.toISOString(),
   ...extra,
@@ -304,7 +301,7 @@ export async function createRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite
   if (!row) throw new Error('insert returned nothing');
   const record: ReleaseRecord = { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: {} };
   await emit(tx, {
-    type: isPublic(row) ? 'release.published' : 'release.created',
+    type: isPublicRelease(row) ? 'release.published' : 'release.created',
     projectId: project.id,
     payload: eventPayload(project, row),
     publicEvent: publicStreamEvent(`${project.owner}/${project.repo}`, undefined, record),
@@ -326,8 +323,8 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
     throw err;
   }
   if (!row) throw new StaleError('The release changed while this request ran; GET it again and retry.');
-  const wasPublic = isPublic(current);
-  const type = !wasPublic && isPublic(row) ? 'release.published' : 'release.updated';
+  const wasPublic = isPublicRelease(current);
+  const type = !wasPublic && isPublicRelease(row) ? 'release.published' : 'release.updated';
   const record: ReleaseRecord = { ...row, owner: project.owner, repo: project.repo, projectName: project.name, reactions: current.reactions };
   await emit(tx, {
     type,

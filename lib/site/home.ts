@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { getDb, rows } from '../db';
 import { isBuildPhase } from '../config';
 import { listReleases } from '../releases/repo';
+import { publicReleaseSql, releasesR } from '../releases/visibility';
 import { toPageRelease, type PageRelease } from './changelog';
 
 export interface HomeProject {
@@ -23,8 +24,8 @@ export interface HomeData {
   generatedAt: string;
 }
 
-/** Releases readers may see: published, not a draft, not hidden. */
-export const PUBLIC_RELEASE = sql`r.draft = false and r.hidden = false and r.published_at is not null`;
+/** Releases readers may see (the one rule, lib/releases/visibility.ts), of `releases r`. */
+const PUBLIC_RELEASE = publicReleaseSql(releasesR);
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 

@@ -5,7 +5,7 @@ import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { getDb, rows, type Db } from '../db';
 import { events, projects, releases, type EventRow } from '../db/schema';
 import { log } from '../log';
-import { publicRelease } from '../releases/repo';
+import { publicRelease } from '../releases/visibility';
 import { ownerPagePath, PAGE_SIZE, projectPagePath, releasePagePath } from './changelog';
 import { wasRendered } from './rendered';
 

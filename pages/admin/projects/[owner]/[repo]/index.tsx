@@ -72,7 +72,7 @@ export default function ProjectAdmin({ project, releases, total, offset, limit, 
               <td>
                 {r.draft ? <span className="pill draft">draft</span> : null} {r.hidden ? <span className="pill hidden">hidden</span> : null}{' '}
                 {r.prerelease ? <span className="pill pre">pre-release</span> : null}
-                {!r.draft && !r.hidden ? <span className="pill">public</span> : null}
+                {r.public ? <span className="pill">public</span> : null}
               </td>
               <td>{r.source}</td>
               <td>

@@ -51,10 +51,26 @@ export async function idempotentWrite(
   rawBody: Buffer,
   run: (tx: Tx) => Promise<WriteResult>,
 ): Promise<void> {
+  const outcome = await runIdempotent(req, principal, rawBody, run);
+  if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  send(req, res, outcome);
+}
+
+/** What an idempotent write answers: its own result, or the stored one of the first request with the key. */
+export interface IdempotentOutcome {
+  status: number;
+  json: string;
+  contentType: string;
+  headers: Record<string, string>;
+  replayed: boolean;
+}
+
+/** `idempotentWrite` without sending: the caller answers with the outcome. */
+export async function runIdempotent(req: IncomingMessage, principal: string, rawBody: Buffer, run: (tx: Tx) => Promise<WriteResult>): Promise<IdempotentOutcome> {
   const key = req.headers['idempotency-key'];
   if (key === undefined) {
     const result = await write(run);
-    return send(req, res, { ...result, json: JSON.stringify(result.body) });
+    return { status: result.status, json: JSON.stringify(result.body), contentType: result.contentType, headers: result.headers, replayed: false };
   }
   if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
     throw ApiError.badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice).', [
@@ -119,14 +135,11 @@ export async function idempotentWrite(
       .where(eq(idempotencyKeys.id, claimed.id));
     return { replay: false, result };
   });
-  if (outcome.replay) {
-    res.setHeader('Idempotent-Replayed', 'true');
-    send(req, res, outcome);
-  } else {
-    send(req, res, { ...outcome.result, json: JSON.stringify(outcome.result.body) });
-  }
   if (Math.random() < 0.01) {
     const db = await getDb();
     await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${RETENTION_HOURS})`)).catch(() => {});
   }
+  if (outcome.replay) return { status: outcome.status, json: outcome.json, contentType: outcome.contentType, headers: outcome.headers, replayed: true };
+  const { result } = outcome;
+  return { status: result.status, json: JSON.stringify(result.body), contentType: result.contentType, headers: result.headers, replayed: false };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import type { oas31 } from 'zod-openapi';
-import { openApiDocument } from './document';
+import { apiDocument as openApiDocument } from '../api/registry';
 import { leftOutOperations, postmanCollection } from './postman';
 
 jest.setTimeout(60_000);

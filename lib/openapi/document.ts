@@ -10,7 +10,7 @@ import {
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { VERSION } from '../config';
-import { deliveryStatuses, importStates, releaseSources, tokenScopes } from '../db/schema';
+import { deliveryStatuses, importStates, releaseSources } from '../db/schema';
 import { FEED_FORMATS } from '../feed/feeds';
 import type { ApplyOutcome } from '../github/apply';
 import { Delivery, DELIVERY_SORT_KEYS } from '../github/delivery-handlers';
@@ -41,7 +41,7 @@ import {
 } from '../releases/schema';
 import type { PageRelease } from '../site/paths';
 import { RevalidateBody } from '../site/revalidate-handler';
-import { Token, TokenCreate, TokenCreated } from '../tokens/schema';
+import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
 
 /**
  * The OpenAPI 3.1 document of the whole HTTP API, generated from the same zod schemas that validate
@@ -547,7 +547,6 @@ const tagPath = param(Tag, {
     slashed: { summary: 'tag with a slash (sent raw or as release%2F2026-01)', value: 'release/2026-01' },
   },
 });
-const tokenIdPath = param(z.number().int().positive(), { id: 'tokenId', in: 'path', name: 'id', description: 'The token id.', example: 7 });
 
 function query<T extends z.ZodType>(id: string, name: string, schema: T, description: string, extra: ParamExtra = {}) {
   return param(schema.optional(), { id, in: 'query', name, description, ...extra });
@@ -988,41 +987,6 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
   };
 }
 
-function tokenPaths(ctx: Ctx): ZodOpenApiPathsObject {
-  return {
-    [`${ctx.base}/tokens`]: {
-      get: op(ctx, 'tokens', 'ListTokens', {
-        summary: 'List API tokens',
-        description: 'Every token, newest first, without secrets (only their `prefix`): a plain JSON array in both versions, not paged. Needs an `admin` token. Never cached (`no-store`).',
-        security: ADMIN_AUTH,
-        parameters: [ifNoneMatch],
-        responses: {
-          '200': { description: 'The tokens.', headers: readHeaders(ctx.v), content: json(z.array(Token)) },
-          ...notModified,
-          ...errors(400, 401, 403, 405, 406, 429, 503),
-        },
-      }),
-      post: op(ctx, 'tokens', 'CreateToken', {
-        summary: 'Create an API token',
-        description: `Issues a token with the given scopes (${tokenScopes.map((s) => `\`${s}\``).join(', ')}; admin implies write implies read). The secret is in the response once and never again: only its hash is stored. Needs an \`admin\` token.`,
-        security: ADMIN_AUTH,
-        parameters: [idempotencyKey],
-        requestBody: jsonBody(TokenCreate),
-        responses: { '201': createdResponse(ctx, json(TokenCreated), 'Created; `Location` is the token. Store `token` now: it is not shown again.', false), ...errors(400, 401, 403, 405, 409, 413, 415, 422, 429, 503) },
-      }),
-    },
-    [`${ctx.base}/tokens/{id}`]: {
-      delete: op(ctx, 'tokens', 'RevokeToken', {
-        summary: 'Revoke an API token',
-        description: 'The token stops working at once. Needs an `admin` token.',
-        security: ADMIN_AUTH,
-        parameters: [tokenIdPath],
-        responses: { '204': deletedResponse(ctx, 'Revoked.'), ...errors(400, 401, 403, 404, 405, 429, 503) },
-      }),
-    },
-  };
-}
-
 function deliveryPaths(ctx: Ctx): ZodOpenApiPathsObject {
   const v2 = ctx.v === '2';
   const list = v2 ? DELIVERY_LIST_V2 : z.array(Delivery);
@@ -1320,24 +1284,63 @@ function servicePaths(): ZodOpenApiPathsObject {
       },
     },
   };
-  const openapi: ZodOpenApiPathItemObject = {
-    get: {
-      operationId: 'getOpenApi',
-      tags: ['Service'],
-      summary: 'This OpenAPI document',
-      description: 'The OpenAPI 3.1 description of the API (what /docs/api renders). Readable from any origin. Unversioned.',
-      parameters: [ifNoneMatch],
-      responses: {
-        '200': {
-          description: 'The document.',
-          headers: { ...requestId, ...headers('ETag', 'Cache-Control', 'Vary', 'Access-Control-Allow-Origin') },
-          content: { 'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.1 document.' } } },
-        },
-        ...notModified,
-      },
-    },
+  return { '/api/health': health, '/api/revalidate': revalidate };
+}
+
+// --- operations from their definitions (lib/http/operation.ts) -----------------------------------
+
+const SECURITY: Record<Exclude<OperationScope, 'cron'>, oas31.SecurityRequirementObject[]> = {
+  public: [],
+  'read-optional': READ_AUTH,
+  read: READ_TOKEN_AUTH,
+  write: WRITE_AUTH,
+  admin: ADMIN_AUTH,
+};
+
+/** The house headers of every response of an operation: request id; versioned: version, rate limits, v1's deprecation. */
+function houseHeaders(o: Operation, v: ApiVersion | undefined): HeaderRefs {
+  if (!v) return headers('X-Request-Id', ...(o.limits.rateLimit ? (['RateLimit', 'RateLimit-Policy'] as const) : []));
+  return { ...headers('X-Request-Id', 'API-Version'), ...(o.limits.rateLimit ? headers('RateLimit', 'RateLimit-Policy') : {}), ...(v === '1' ? headers('Deprecation', 'Sunset', 'Link') : {}) };
+}
+
+function operationObject(o: Operation, v: ApiVersion | undefined): ZodOpenApiOperationObject {
+  const deprecated = v !== undefined && v !== LATEST_VERSION;
+  const responses: Record<string, ZodOpenApiResponsesObject[keyof ZodOpenApiResponsesObject]> = {};
+  for (const [status, spec] of Object.entries(o.responses) as [string, ResponseSpec][]) {
+    const read = o.conditional && status === '200';
+    const names: HeaderName[] = [...(read ? (['ETag', 'Cache-Control', 'Vary'] as const) : []), ...(spec.headers ?? []), ...(o.idempotent && status === '201' ? (['Idempotent-Replayed'] as const) : [])];
+    const description = o.idempotent && status === '201' ? `${spec.description} A replay of an earlier request with the same \`Idempotency-Key\` carries \`Idempotent-Replayed: true\`.` : spec.description;
+    responses[status] = {
+      description,
+      headers: { ...houseHeaders(o, v), ...headers(...new Set(names)), ...(spec.inlineHeaders as Record<string, oas31.HeaderObject> | undefined) },
+      ...(spec.content ? { content: Object.fromEntries(Object.entries(spec.content).map(([type, schema]) => [type, { schema }])) } : {}),
+    };
+  }
+  if (o.conditional) Object.assign(responses, notModified);
+  Object.assign(responses, errors(...o.errorStatuses));
+  const parameters = [...(o.conditional ? [ifNoneMatch] : []), ...(o.idempotent ? [idempotencyKey] : [])];
+  return {
+    operationId: v ? `v${v}${o.operationId}` : o.operationId,
+    tags: [v ? tagOf(o.area as Area, v) : o.area],
+    summary: o.summary,
+    description: deprecated
+      ? `${o.description}\n\n**Deprecated:** v1 answers with \`Deprecation\`, \`Sunset\` (${V1_SUNSET}) and \`Link: <…>; rel="successor-version"\` on every response, errors included. Use the same path under /api/v${LATEST_VERSION}.`
+      : o.description,
+    ...(deprecated ? { deprecated: true } : {}),
+    security: o.scope === 'cron' ? [...(o.security ?? [])] : o.security ? [...o.security] : SECURITY[o.scope],
+    ...(o.params || o.query || o.headers ? { requestParams: { ...(o.params ? { path: o.params } : {}), ...(o.query ? { query: o.query } : {}), ...(o.headers ? { header: o.headers } : {}) } } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(o.body
+      ? {
+          requestBody: {
+            required: true,
+            ...(o.body.description ? { description: o.body.description } : {}),
+            content: Object.fromEntries(Object.entries(o.body.content).map(([type, schema]) => [type, { schema }])),
+          },
+        }
+      : {}),
+    responses: responses as ZodOpenApiResponsesObject,
   };
-  return { '/api/health': health, '/api/revalidate': revalidate, '/api/openapi.json': openapi };
 }
 
 // --- the document ---------------------------------------------------------------------------------
@@ -1405,7 +1408,7 @@ Requests are rate limited per token or client address, separately for reads and 
 past the limit, 429 with \`Retry-After\`. The webhook receiver, the feeds and the service endpoints are not rate limited.
 `.trim();
 
-function buildDocument(): oas31.OpenAPIObject {
+function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
   const paths: ZodOpenApiPathsObject = {};
   const tags: oas31.TagObject[] = [];
   for (const v of [...VERSIONS].sort((a, b) => Number(b) - Number(a))) {
@@ -1426,9 +1429,18 @@ function buildDocument(): oas31.OpenAPIObject {
   );
   for (const v of VERSIONS) {
     const ctx: Ctx = { v, base: `/api/v${v}` };
-    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), importPaths(ctx), streamPaths(ctx), deliveryPaths(ctx), tokenPaths(ctx));
+    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), importPaths(ctx), streamPaths(ctx), deliveryPaths(ctx));
   }
   Object.assign(paths, webhookPaths(), feedPaths(), servicePaths());
+  for (const o of operations) {
+    for (const v of o.versions ?? [undefined]) {
+      const at = v ? `/api/v${v}${o.path}` : o.path;
+      const item = (paths[at] ??= {});
+      const method = o.method.toLowerCase() as Lowercase<OperationMethod>;
+      if (item[method]) throw new Error(`${method.toUpperCase()} ${at} is documented twice (${o.operationId})`);
+      item[method] = operationObject(o, v);
+    }
+  }
 
   return createDocument(
     {
@@ -1471,9 +1483,14 @@ function buildDocument(): oas31.OpenAPIObject {
   );
 }
 
-let memo: oas31.OpenAPIObject | undefined;
+const built = new WeakMap<readonly Operation[], oas31.OpenAPIObject>();
 
-/** The OpenAPI 3.1 document (built once per process). */
-export function openApiDocument(): oas31.OpenAPIObject {
-  return (memo ??= buildDocument());
+/**
+ * The OpenAPI 3.1 document of these operations (lib/api/registry.ts serves the one of them all), built
+ * once per list. Operations not yet defined with `defineOperation` are still written out above.
+ */
+export function openApiDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
+  let doc = built.get(operations);
+  if (!doc) built.set(operations, (doc = buildDocument(operations)));
+  return doc;
 }

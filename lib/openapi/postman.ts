@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as Converter from 'openapi-to-postmanv2';
-import { openApiDocument } from './document';
+import { apiDocument as openApiDocument } from '../api/registry';
 import { CLEANUP, ID_VARIABLES, NUMERIC_VARIABLES, SCENARIO, SIGN_WEBHOOKS, type Step } from './postman-scenario';
 
 /**

@@ -6,7 +6,8 @@ import { apiTokens, type ApiTokenRow, type TokenScope } from '../db/schema';
 import { NotFoundError } from '../domain/errors';
 
 export function presentToken(t: ApiTokenRow) {
-  return { id: t.id, name: t.name, scopes: t.scopes, prefix: t.prefix, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null };
+  // The column is text[]; only tokenScopes are ever written to it (TokenCreate, the CLI).
+  return { id: t.id, name: t.name, scopes: t.scopes as TokenScope[], prefix: t.prefix, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null };
 }
 
 export type TokenView = ReturnType<typeof presentToken>;

@@ -14,7 +14,13 @@ export const Token = z
   .meta({ id: 'Token' });
 
 export const TokenCreated = z
-  .object({ ...Token.shape, token: z.string().meta({ description: 'The secret. Shown once: store it now.' }) })
+  .object({
+    ...Token.shape,
+    token: z.string().nullable().meta({
+      description: 'The secret. Shown once: store it now. `null` in the replay of an earlier request with the same `Idempotency-Key` (the secret is stored nowhere; `detail` says so).',
+    }),
+    detail: z.string().optional().meta({ description: 'Only in a replay: why `token` is null.' }),
+  })
   .meta({ id: 'TokenCreated' });
 
 export const TokenCreate = z

@@ -1,6 +1,6 @@
-import { route } from '@/lib/http/route';
-import { getOpenApi } from '@/lib/openapi/handler';
+import { getOpenApiDocument } from '@/lib/api/registry';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ GET: getOpenApi });
+export default mount(getOpenApiDocument);

@@ -1,7 +1,7 @@
 import { write } from '../../db/write';
 import { ApiError } from '../../http/errors';
 import { validateBody } from '../../http/validate';
-import { tokenIdOf } from '../../tokens/handlers';
+import { tokenIdOf } from '../../tokens/operations';
 import { createToken, revokeToken } from '../../tokens/repo';
 import { TokenCreate } from '../../tokens/schema';
 import { field, fields, formHandler } from '../forms';

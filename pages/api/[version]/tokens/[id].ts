@@ -1,6 +1,6 @@
-import { apiRoute } from '@/lib/http/api-route';
-import { deleteToken } from '@/lib/tokens/handlers';
+import { mount } from '@/lib/http/mount';
+import { revokeToken } from '@/lib/tokens/operations';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ DELETE: deleteToken });
+export default mount(revokeToken);

@@ -1,6 +1,6 @@
-import { apiRoute } from '@/lib/http/api-route';
-import { listTokens, postToken } from '@/lib/tokens/handlers';
+import { mount } from '@/lib/http/mount';
+import { createToken, listTokens } from '@/lib/tokens/operations';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: listTokens, POST: postToken }, { bodyLimit: '8kb' });
+export default mount(listTokens, createToken);

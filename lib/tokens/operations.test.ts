@@ -7,16 +7,17 @@ import { apiRoute } from '../http/api-route';
 import { listProjectsHandler, postProject } from '../projects/handlers';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
-import { deleteToken, listTokens, postToken } from './handlers';
+import tokensRoute from '@/pages/api/[version]/tokens/index';
+import tokenRoute from '@/pages/api/[version]/tokens/[id]';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
 const ADMIN = 'unit-admin-token-0123456789';
 const t = useTestDatabase();
 
-// The same method maps and limits as pages/api/[version]/tokens/*.ts and projects/index.ts.
-const tokens = apiRoute({ GET: listTokens, POST: postToken }, { bodyLimit: '8kb' });
-const token = apiRoute({ DELETE: deleteToken });
+// The real routes (pages/api/[version]/tokens/*.ts); projects as its route file wires it.
+const tokens = tokensRoute;
+const token = tokenRoute;
 const projects = apiRoute({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,33 @@
+import type { NextApiHandler } from 'next';
+import { corsHook } from './cors';
+import type { Operation } from './operation';
+import { rateLimitHook } from './rate-limit';
+import { route, type Hook, type MethodMap } from './route';
+import { versionHook } from './versioned-route';
+
+/** A route handler that serves operations; `operations` lets tests check it serves what the registry lists. */
+export type MountedRoute = NextApiHandler & { readonly operations: readonly Operation[] };
+
+/**
+ * The route of one path: `export default mount(listTokens, createToken)` in the pages/api file for
+ * that path. Versioned operations get the version check (404 for an unknown one, API-Version and
+ * deprecation headers), the API's CORS policy and rate limits before anything else; then the method
+ * picks the operation (HEAD runs GET's, OPTIONS answers Allow, anything else is a 405 with Allow).
+ */
+export function mount(...operations: Operation[]): MountedRoute {
+  const [first] = operations;
+  if (!first) throw new Error('mount() needs at least one operation');
+  const methods: MethodMap = {};
+  for (const op of operations) {
+    if (op.path !== first.path) throw new Error(`mount(): ${op.operationId} is at ${op.path}, ${first.operationId} at ${first.path}: one route file per path`);
+    if (!!op.versions !== !!first.versions) throw new Error(`mount(): ${op.path} mixes versioned and unversioned operations`);
+    if (methods[op.method]) throw new Error(`mount(): two ${op.method} operations at ${op.path}`);
+    methods[op.method] = op.run;
+  }
+  const hooks: Hook[] = [];
+  if (first.versions) hooks.push(versionHook);
+  if (operations.some((op) => op.cors === 'api')) hooks.push(corsHook);
+  if (operations.some((op) => op.limits.rateLimit)) hooks.push(rateLimitHook);
+  const handler = route(methods, { hooks });
+  return Object.assign(handler, { operations });
+}

@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { pgbouncerAvailable } from '../harness/pgbouncer';
 import { startInstances, type Instances, type Route } from '../harness/instances';
 import type { RunningServer } from '../harness/server';
+import { sseFrames, type SseFrame } from '../harness/sse';
 
 const postgres = Boolean(process.env.TEST_DATABASE_URL);
 if (!postgres) console.warn('multi-instance tests skipped: they need PostgreSQL (TEST_DATABASE_URL); the embedded database serves one process');
@@ -39,31 +40,13 @@ async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs: 
 /** An SSE reader: resolves `opened` once the stream answered, collects frames until closed. */
 function openStream(url: string) {
   const controller = new AbortController();
-  const frames: { id?: string; event?: string; data?: string }[] = [];
+  const frames: SseFrame[] = [];
   let opened!: () => void;
   const ready = new Promise<void>((r) => (opened = r));
   const done = (async () => {
     const res = await fetch(url, { signal: controller.signal });
     opened();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let i;
-        while ((i = buffer.indexOf('\n\n')) >= 0) {
-          const frame: { id?: string; event?: string; data?: string } = {};
-          for (const line of buffer.slice(0, i).split('\n')) {
-            const m = /^(id|event|data): (.*)$/.exec(line);
-            if (m) frame[m[1] as 'id' | 'event' | 'data'] = m[2];
-          }
-          buffer = buffer.slice(i + 2);
-          if (frame.event) frames.push(frame);
-        }
-      }
-    } catch (err) {
-      if ((err as Error).name !== 'AbortError') throw err;
-    }
+    for await (const frame of sseFrames(res.body)) if (frame.event) frames.push(frame);
   })();
   return { ready, frames, close: () => (controller.abort(), done.catch(() => {})) };
 }

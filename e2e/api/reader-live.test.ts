@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, dropTestDatabase } from '../../lib/test/db';
 import { startServer, type RunningServer } from '../harness/server';
+import { sseFrames, type SseFrame } from '../harness/sse';
 
 const base = () => process.env.SHIPLOG_TEST_URL!;
 const auth = () => ({ authorization: `Bearer ${process.env.SHIPLOG_TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' });
@@ -25,32 +26,16 @@ const html = async (p: string) => (await fetch(`${base()}${p}`)).text();
 const status = async (p: string) => (await fetch(`${base()}${p}`)).status;
 
 /** Reads an SSE stream into frames until `stop` says so. */
-async function readStream(url: string, headers: Record<string, string>, stop: (frames: { id?: string; event?: string; data?: string; comment?: boolean }[]) => boolean, timeoutMs = 8_000) {
+async function readStream(url: string, headers: Record<string, string>, stop: (frames: SseFrame[]) => boolean, timeoutMs = 8_000) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const res = await fetch(url, { headers, signal: controller.signal });
-  const frames: { id?: string; event?: string; data?: string; comment?: boolean }[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
+  const frames: SseFrame[] = [];
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let i;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        const frame: { id?: string; event?: string; data?: string; comment?: boolean } = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) frame.comment = true;
-          const m = /^(id|event|data): (.*)$/.exec(line);
-          if (m) frame[m[1] as 'id' | 'event' | 'data'] = m[2];
-        }
-        frames.push(frame);
-      }
+    for await (const frame of sseFrames(res.body)) {
+      frames.push(frame);
       if (stop(frames)) break;
     }
-  } catch (err) {
-    if ((err as Error).name !== 'AbortError') throw err;
   } finally {
     clearTimeout(timer);
     controller.abort();

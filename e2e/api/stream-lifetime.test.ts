@@ -3,6 +3,7 @@
 // a client that resumes with Last-Event-ID gets everything it missed meanwhile.
 import { startServer, type RunningServer } from '../harness/server';
 import { newStorage, type Storage } from '../harness/storage';
+import { parseSseBlock, type SseFrame } from '../harness/sse';
 
 let server: RunningServer;
 let storage: Storage;
@@ -18,7 +19,7 @@ afterAll(async () => {
   await storage?.dispose();
 });
 
-type Frame = { id?: string; event?: string; data?: string; retry?: string };
+type Frame = Omit<SseFrame, 'comment'>;
 
 /** Reads a whole stream (until the server ends it, or `timeoutMs`), as frames. */
 async function readAll(headers: Record<string, string>, timeoutMs: number, onOpen?: () => Promise<void>) {
@@ -40,11 +41,7 @@ async function readAll(headers: Record<string, string>, timeoutMs: number, onOpe
     clearTimeout(timer);
   }
   for (const block of text.split('\n\n')) {
-    const frame: Frame = {};
-    for (const line of block.split('\n')) {
-      const m = /^(id|event|data|retry): ?(.*)$/.exec(line);
-      if (m) frame[m[1] as keyof Frame] = m[2];
-    }
+    const { comment: _comment, ...frame } = parseSseBlock(block);
     if (Object.keys(frame).length) frames.push(frame);
   }
   return { status: res.status, frames, ended, seconds: (Date.now() - started) / 1000 };

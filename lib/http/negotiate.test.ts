@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './errors';
-import { negotiate, offersFor, vendorType } from './negotiate';
+import { negotiate, offersFor, sparseType, vendorType, withoutExtended } from './negotiate';
 
 const JSON_TYPE = 'application/json';
 const FULL = 'application/vnd.shiplog.release+json';
@@ -60,10 +60,13 @@ describe('negotiate(): Accept', () => {
 
 describe('negotiate(): ?representation=', () => {
   it.each<[string | undefined, string, string, string]>([
-    [undefined, 'brief', 'brief', JSON_TYPE],
-    [undefined, 'extended', 'extended', JSON_TYPE],
+    // The Content-Type names the view, however it was chosen: application/json is always the full view.
+    [undefined, 'brief', 'brief', BRIEF],
+    [undefined, 'extended', 'extended', EXTENDED],
     [undefined, 'full', 'full', JSON_TYPE],
-    ['application/json', 'brief', 'brief', JSON_TYPE],
+    ['application/json', 'brief', 'brief', BRIEF],
+    ['application/json', 'full', 'full', JSON_TYPE],
+    ['*/*', 'full', 'full', JSON_TYPE],
     ['*/*', 'extended', 'extended', EXTENDED],
     [BRIEF, 'brief', 'brief', BRIEF],
     [`${BRIEF}, application/json`, 'brief', 'brief', BRIEF],
@@ -73,7 +76,7 @@ describe('negotiate(): ?representation=', () => {
   });
 
   it('wins over an Accept that names another view; 406 only when Accept takes none of the types', () => {
-    expect(negotiate(request(`${EXTENDED}, application/json;q=0.1`, '?representation=brief'), 'release')).toEqual({ representation: 'brief', contentType: JSON_TYPE });
+    expect(negotiate(request(`${EXTENDED}, application/json;q=0.1`, '?representation=brief'), 'release')).toEqual({ representation: 'brief', contentType: BRIEF });
     expect(negotiate(request(EXTENDED, '?representation=brief'), 'release')).toEqual({ representation: 'brief', contentType: 'application/vnd.shiplog.release.brief+json' });
     expect(failure('text/html', '?representation=brief').status).toBe(406);
   });
@@ -84,10 +87,31 @@ describe('negotiate(): ?representation=', () => {
     expect(err.errors).toEqual([{ parameter: 'representation', detail: 'must be one of full, brief, extended' }]);
   });
 
+  it('reads the sparse type in Accept as JSON (a client may send every documented type)', () => {
+    expect(negotiate(request(sparseType('release')), 'release')).toEqual({ representation: 'full', contentType: JSON_TYPE });
+    expect(negotiate(request(`${sparseType('release')};q=0.5, ${BRIEF}`, '?fields=tag'), 'release')).toEqual({ representation: 'brief', contentType: BRIEF });
+  });
+
   it('negotiates per resource', () => {
     expect(negotiate(request('application/vnd.shiplog.project.extended+json'), 'project')).toEqual({
       representation: 'extended',
       contentType: 'application/vnd.shiplog.project.extended+json',
     });
+  });
+});
+
+describe('withoutExtended(): responses that have no extended view', () => {
+  it.each<[string | undefined, string, string]>([
+    [undefined, '?representation=extended', JSON_TYPE],
+    [EXTENDED, '', JSON_TYPE],
+    [`${EXTENDED}, ${FULL}`, '', FULL],
+  ])('Accept %s %s → the full view as %s', (accept, query, contentType) => {
+    const req = request(accept, query);
+    expect(withoutExtended(req, 'release', negotiate(req, 'release'))).toEqual({ representation: 'full', contentType });
+  });
+
+  it('leaves the other views alone', () => {
+    const req = request(BRIEF);
+    expect(withoutExtended(req, 'release', negotiate(req, 'release'))).toEqual({ representation: 'brief', contentType: BRIEF });
   });
 });

@@ -173,8 +173,9 @@ describe('OpenAPI document', () => {
       'application/vnd.shiplog.release+json',
       'application/vnd.shiplog.release.brief+json',
       'application/vnd.shiplog.release.extended+json',
+      'application/vnd.shiplog.release.sparse+json',
     ]);
-    expect(refName(content['application/vnd.shiplog.release.extended+json']?.schema)).toBe('ReleaseExtendedV2');
+    expect(Object.values(content).map((c) => refName(c.schema))).toEqual(['ReleaseV2', 'ReleaseV2', 'ReleaseBrief', 'ReleaseExtendedV2', 'ReleaseSparseV2']);
   });
 
   it('protects the delivery log with admin and reading imports with a read token', () => {

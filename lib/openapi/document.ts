@@ -18,27 +18,27 @@ import type { presentImport } from '../github/import-handlers';
 import { ReleaseEvent } from '../github/payload';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
-import { offersFor, REPRESENTATIONS } from '../http/negotiate';
+import { REPRESENTATIONS } from '../http/negotiate';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';
 import { envelope, Problem, Timestamp } from '../http/schemas';
 import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioned-route';
 import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/api-versions';
-import { Owner, Project, PROJECT_FIELDS, ProjectBrief, ProjectCreate, ProjectExtended, ProjectPut, Repo } from '../projects/schema';
+import { Owner, PROJECT_FIELDS, ProjectCreate, ProjectExtended, ProjectPut, Repo } from '../projects/schema';
 import {
   BulkResult,
   ReactionInput,
   Reactions,
   RELEASE_FIELDS,
-  ReleaseBrief,
   ReleaseBulkChange,
   ReleaseCreateV1,
   ReleaseCreateV2,
   ReleasePutV1,
   ReleasePutV2,
-  ReleaseV1,
-  ReleaseV2,
   Tag,
 } from '../releases/schema';
+import { PROJECT_LIST_VIEWS, PROJECT_VIEWS } from '../projects/views';
+import { RELEASE_LIST_VIEWS, RELEASE_VIEWS, type Views } from '../releases/views';
+import { viewContent, type Resource } from './views';
 import type { PageRelease } from '../site/paths';
 import { RevalidateBody } from '../site/revalidate-handler';
 import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
@@ -55,19 +55,6 @@ const PROBLEM_JSON = 'application/problem+json';
 const VERSIONS: readonly ApiVersion[] = API_VERSIONS;
 
 // --- schemas that exist only in the document ---------------------------------------------------
-
-export const ReleaseExtendedV1 = ReleaseV1.extend({
-  project: ProjectBrief,
-  bodyHtml: z.string().meta({ description: 'Sanitized HTML rendered from `body`.' }),
-  previous: ReleaseBrief.nullable().meta({ description: 'The next older release of the project, if any.' }),
-  next: ReleaseBrief.nullable().meta({ description: 'The next newer release of the project, if any.' }),
-}).meta({ id: 'ReleaseExtendedV1', description: 'A release with everything a page needs: its project, rendered HTML and neighbours.' });
-
-export const ReleaseExtendedV2 = ReleaseV2.extend({
-  project: ProjectBrief,
-  previous: ReleaseBrief.nullable().meta({ description: 'The next older release of the project, if any.' }),
-  next: ReleaseBrief.nullable().meta({ description: 'The next newer release of the project, if any.' }),
-}).meta({ id: 'ReleaseExtendedV2', description: 'A release with everything a page needs: its project and neighbours (HTML is in `notes.html`).' });
 
 const ReleaseMergePatchV1 = ReleasePutV1.partial().meta({
   id: 'ReleaseMergePatchV1',
@@ -311,59 +298,9 @@ const JsonFeed = z
   })
   .meta({ id: 'JsonFeed', description: 'JSON Feed 1.1 (https://jsonfeed.org/version/1.1).' });
 
-// --- views and lists ------------------------------------------------------------------------------
+// --- views and lists: lib/releases/views.ts, lib/projects/views.ts; media types: ./views.ts --------
 
-interface Views {
-  full: z.ZodType;
-  brief: z.ZodType;
-  extended: z.ZodType;
-}
-
-const RELEASE_VIEWS: Record<ApiVersion, Views> = {
-  '1': { full: ReleaseV1, brief: ReleaseBrief, extended: ReleaseExtendedV1 },
-  '2': { full: ReleaseV2, brief: ReleaseBrief, extended: ReleaseExtendedV2 },
-};
-const PROJECT_VIEWS: Views = { full: Project, brief: ProjectBrief, extended: ProjectExtended };
-
-/** v2 list envelopes, made once (a component id must belong to one schema). */
-const RELEASE_LISTS_V2: Views = {
-  full: envelope(ReleaseV2, 'ReleaseListV2'),
-  brief: envelope(ReleaseBrief, 'ReleaseBriefListV2'),
-  extended: envelope(ReleaseExtendedV2, 'ReleaseExtendedListV2'),
-};
-const projectListV2 = envelope(Project, 'ProjectListV2');
 const DELIVERY_LIST_V2 = envelope(Delivery, 'DeliveryListV2');
-/** Project lists have no extended items: the extended view of a list is the full one. */
-const PROJECT_LISTS_V2: Views = { full: projectListV2, brief: envelope(ProjectBrief, 'ProjectBriefListV2'), extended: projectListV2 };
-
-type Resource = 'release' | 'project';
-
-/** The media types a negotiated GET offers: plain JSON (any view) and one vendor type per view. */
-function negotiatedContent(resource: Resource, views: Views): ZodOpenApiContentObject {
-  const [json, full, brief, extended] = offersFor(resource) as [string, string, string, string];
-  return {
-    [json]: {
-      schema: z.union([...new Set([views.full, views.brief, views.extended])] as [z.ZodType, z.ZodType, ...z.ZodType[]]).meta({
-        description: 'The view `representation=` (or the Accept vendor type) selects; full by default.',
-      }),
-    },
-    [full]: { schema: views.full },
-    [brief]: { schema: views.brief },
-    [extended]: { schema: views.extended },
-  };
-}
-
-/** What a write answers: the full or brief view (an extended Accept gets the full one). */
-function writtenContent(resource: Resource, views: Views): ZodOpenApiContentObject {
-  return negotiatedContent(resource, { ...views, extended: views.full });
-}
-
-function listViews(resource: Resource, version: ApiVersion): Views {
-  if (version === '2') return resource === 'release' ? RELEASE_LISTS_V2 : PROJECT_LISTS_V2;
-  const item = resource === 'release' ? RELEASE_VIEWS['1'] : { ...PROJECT_VIEWS, extended: Project };
-  const full = z.array(item.full);
-  return { full, brief: z.array(item.brief), extended: item.extended === item.full ? full : z.array(item.extended) };
-}
 
 // --- response headers -----------------------------------------------------------------------------
 
@@ -587,6 +524,7 @@ const releaseFields: Record<ApiVersion, z.ZodType> = {
   '2': fields('releaseFieldsV2', RELEASE_FIELDS['2']),
 };
 const projectFields = fields('projectFields', PROJECT_FIELDS);
+const projectItemFields = fields('projectItemFields', Object.keys(ProjectExtended.shape));
 const representation = query(
   'representation',
   'representation',
@@ -761,8 +699,9 @@ function listParams(ctx: Ctx, resource: Resource): z.ZodType[] {
 }
 
 function listResponses(ctx: Ctx, resource: Resource, description: string): ZodOpenApiResponsesObject {
+  const views = resource === 'release' ? RELEASE_LIST_VIEWS[ctx.v] : PROJECT_LIST_VIEWS[ctx.v];
   return {
-    '200': { description, headers: listHeaders(ctx.v), content: negotiatedContent(resource, listViews(resource, ctx.v)) },
+    '200': { description, headers: listHeaders(ctx.v), content: viewContent(resource, views) },
     ...notModified,
     ...errors(400, 401, 404, 405, 406, 429, 503),
   };
@@ -770,7 +709,7 @@ function listResponses(ctx: Ctx, resource: Resource, description: string): ZodOp
 
 function getResponses(ctx: Ctx, resource: Resource, views: Views, description: string): ZodOpenApiResponsesObject {
   return {
-    '200': { description, headers: readHeaders(ctx.v), content: negotiatedContent(resource, views) },
+    '200': { description, headers: readHeaders(ctx.v), content: viewContent(resource, views) },
     ...notModified,
     ...errors(400, 401, 404, 405, 406, 429, 503),
   };
@@ -794,6 +733,11 @@ function deletedResponse(ctx: Ctx, description: string): ZodOpenApiResponseObjec
 }
 
 const json = (schema: z.ZodType): ZodOpenApiContentObject => ({ 'application/json': { schema } });
+
+/** What a write answers: the full or brief view (an extended Accept or `representation=extended` gets the full one). */
+function writtenContent(resource: Resource, views: Views): ZodOpenApiContentObject {
+  return viewContent(resource, { full: views.full, brief: views.brief });
+}
 
 function patchBody(mergePatch: z.ZodType): ZodOpenApiOperationObject['requestBody'] {
   return {
@@ -835,7 +779,7 @@ function projectPaths(ctx: Ctx): ZodOpenApiPathsObject {
         summary: 'Get a project',
         description: 'One project, in the view `representation=` or `Accept` asks for (`extended` adds the 10 newest releases).',
         security: READ_AUTH,
-        parameters: [...item, representation, ifNoneMatch],
+        parameters: [...item, representation, projectItemFields, ifNoneMatch],
         responses: getResponses(ctx, 'project', PROJECT_VIEWS, 'The project.'),
       }),
       put: op(ctx, 'projects', 'ReplaceProject', {
@@ -1376,6 +1320,10 @@ meta: { limit, total? } }\`, with \`meta.total\` on \`Prefer: count=exact\` (ans
 ## Representations
 JSON by default. \`?representation=brief|extended\` or \`Accept: application/vnd.shiplog.{release|project}[.brief|.extended]+json\`
 select a view (the query parameter wins). Nothing acceptable is a 406 listing what is on offer. Responses send \`Vary: Accept\`.
+The \`Content-Type\` always names the view, each with its own schema: \`application/json\` (and \`…{resource}+json\`) is the full view,
+\`…{resource}.brief+json\` and \`…{resource}.extended+json\` the others, whichever way they were asked for. A \`fields=\` selection is
+\`application/vnd.shiplog.{release|project}.sparse+json\`: only the members named (schemas \`ReleaseSparseV1\`, \`ReleaseSparseV2\`,
+\`ProjectSparse\`). Writes and project lists have no extended view: asked for it, they answer the full view, typed as such.
 Exports, feeds and the stream have their own media types, chosen by \`Accept\` or \`?format=\` (which wins).
 
 ## Caching and concurrency

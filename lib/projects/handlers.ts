@@ -8,7 +8,7 @@ import { parseCollectionQuery, parseSingleQuery, pickFields, type CollectionSpec
 import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, type Prepared } from '../http/conditional';
 import { readBody } from '../http/body';
 import { idempotentWrite } from '../http/idempotency';
-import { negotiate, type Negotiated } from '../http/negotiate';
+import { negotiate, sparseType, withoutExtended, type Negotiated } from '../http/negotiate';
 import { pageResponse, prefersExactCount } from '../http/list-page';
 import { readPatch } from '../http/patch';
 import { cacheKey, principalKey, readContext, routeParam } from '../http/resource';
@@ -45,7 +45,9 @@ export async function listProjectsHandler(req: NextApiRequest, res: NextApiRespo
     const items = page.items.map((p) => pickFields(represent(p, ctx.rep.representation), q.fields));
     const { body, headers } = pageResponse(req, ctx.version, { ...page, items, offset: q.offset, limit: q.limit, base: q.base, cursorUsed: !!q.cursor, countRequested: count && ctx.version === '2' });
     const json = JSON.stringify(body);
-    return { status: 200, json, etag: collectionEtag(json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { ...headers, Vary: 'Accept, Authorization, Prefer' } };
+    // Lists have no extended items: an extended list is a full one, and says so.
+    const contentType = q.fields ? sparseType('project') : withoutExtended(req, 'project', ctx.rep).contentType;
+    return { status: 200, json, etag: collectionEtag(json), contentType, cacheControl: ctx.cacheControl, headers: { ...headers, Vary: 'Accept, Authorization, Prefer' } };
   });
   sendPrepared(req, res, prepared);
 }
@@ -65,7 +67,8 @@ export async function getProject(req: NextApiRequest, res: NextApiResponse): Pro
       body = represent(project, ctx.rep.representation);
     }
     const json = JSON.stringify(pickFields(body, fields));
-    return { status: 200, json, etag: resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    const contentType = fields ? sparseType('project') : ctx.rep.contentType;
+    return { status: 200, json, etag: resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json), contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
   });
   sendPrepared(req, res, prepared);
 }
@@ -85,7 +88,7 @@ function respond(req: NextApiRequest, res: NextApiResponse, rep: Negotiated, pro
 export async function postProject(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const principal = await requireScope(req, 'write');
   const version = apiVersion(req);
-  const rep = negotiate(req, 'project');
+  const rep = withoutExtended(req, 'project', negotiate(req, 'project'));
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(ProjectCreate, body.value);
   await idempotentWrite(req, res, principalKey(principal), body.raw, async (tx) => {
@@ -110,7 +113,7 @@ export async function postProject(req: NextApiRequest, res: NextApiResponse): Pr
 /** Negotiates the answer first (a 406 or 400 must never follow a committed change), then writes. */
 async function change(req: NextApiRequest, res: NextApiResponse, next: (current: ProjectRecord) => Promise<z.infer<typeof ProjectPut>>): Promise<void> {
   const version = apiVersion(req);
-  const rep = negotiate(req, 'project');
+  const rep = withoutExtended(req, 'project', negotiate(req, 'project'));
   const { before, after } = await write(async (tx) => {
     const current = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true, forUpdate: true });
     checkIfMatch(req, { kind: 'prj', id: current.id, version: current.version });

@@ -222,7 +222,7 @@ describe('GET …/releases/{tag}', () => {
 
   it.each([
     [{ accept: 'application/vnd.shiplog.release.brief+json' }, '', 'application/vnd.shiplog.release.brief+json'],
-    [{}, '?representation=brief', 'application/json'],
+    [{}, '?representation=brief', 'application/vnd.shiplog.release.brief+json'],
   ])('brief view (Accept %j, query "%s")', async (headers, query, type) => {
     const r = await api('GET', `${ROCKET}/v2.0.0${query}`, { headers });
     expect(r.headers['content-type']).toBe(`${type}; charset=utf-8`);

@@ -16,7 +16,7 @@ import { cacheKey, principalKey, readContext, routeParam, type ReadContext } fro
 import { parseQuery, validateBody } from '../http/validate';
 import { apiVersion } from '../http/versioned-route';
 import type { ApiVersion } from '../http/api-versions';
-import { negotiate, type Negotiated, type Representation } from '../http/negotiate';
+import { negotiate, sparseType, withoutExtended, type Negotiated, type Representation } from '../http/negotiate';
 import { requireProject, type ProjectRecord } from '../projects/repo';
 import { projectBrief } from '../projects/present';
 import {
@@ -139,7 +139,8 @@ async function list(req: NextApiRequest, res: NextApiResponse, project: { owner:
       countRequested: count && ctx.version === '2',
     });
     const json = JSON.stringify(body);
-    return { status: 200, json, etag: collectionEtag(json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { ...headers, Vary: 'Accept, Authorization, Prefer' } };
+    const contentType = q.fields ? sparseType('release') : ctx.rep.contentType;
+    return { status: 200, json, etag: collectionEtag(json), contentType, cacheControl: ctx.cacheControl, headers: { ...headers, Vary: 'Accept, Authorization, Prefer' } };
   });
   sendPrepared(req, res, prepared);
 }
@@ -168,7 +169,8 @@ export async function getRelease(req: NextApiRequest, res: NextApiResponse): Pro
     if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
     const [item] = await represent(db, [release], ctx, fields);
     const json = JSON.stringify(item);
-    return { status: 200, json, etag: resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json), contentType: ctx.rep.contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    const contentType = fields ? sparseType('release') : ctx.rep.contentType;
+    return { status: 200, json, etag: resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json), contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
   });
   sendPrepared(req, res, prepared);
 }
@@ -238,7 +240,7 @@ function writeHints(version: ApiVersion): Readonly<Record<string, string>> | und
 export async function postRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const principal = await requireScope(req, 'write');
   const version = apiVersion(req);
-  const rep = negotiate(req, 'release');
+  const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleaseCreateV1 : ReleaseCreateV2, body.value, writeHints(version));
   const w = validateDraft(toReleaseWrite(input));
@@ -276,7 +278,7 @@ function renamedHeaders(version: ApiVersion, before: ReleaseRecord, after: Relea
 export async function putRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
   const version = apiVersion(req);
-  const rep = negotiate(req, 'release');
+  const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value, writeHints(version));
   const w = validateDraft(toReleaseWrite(input));
@@ -292,7 +294,7 @@ export async function putRelease(req: NextApiRequest, res: NextApiResponse): Pro
 export async function patchRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
   const version = apiVersion(req);
-  const rep = negotiate(req, 'release');
+  const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
   const patch = await readPatch(req);
   // The patched notes are rendered before the transaction (from the release as it is now); inside it,
   // the same notes are a cache hit. Notes that another write changed in between render there.

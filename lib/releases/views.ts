@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { envelope } from '../http/schemas';
+import type { ApiVersion } from '../http/api-versions';
+import { ProjectBrief } from '../projects/schema';
+import { ReleaseBrief, ReleaseV1, ReleaseV2 } from './schema';
+
+/**
+ * The views of a release as named schemas, one per view and version: what the OpenAPI document
+ * names for each media type (`application/json` and `…release+json`: full; `…release.brief+json`,
+ * `…release.extended+json`; `…release.sparse+json`: a `fields=` selection), and lists of each.
+ */
+
+export const ReleaseExtendedV1 = ReleaseV1.extend({
+  project: ProjectBrief,
+  bodyHtml: z.string().meta({ description: 'Sanitized HTML rendered from `body`.' }),
+  previous: ReleaseBrief.nullable().meta({ description: 'The next older release of the project, if any.' }),
+  next: ReleaseBrief.nullable().meta({ description: 'The next newer release of the project, if any.' }),
+}).meta({ id: 'ReleaseExtendedV1', description: 'A release with everything a page needs: its project, rendered HTML and neighbours.' });
+
+export const ReleaseExtendedV2 = ReleaseV2.extend({
+  project: ProjectBrief,
+  previous: ReleaseBrief.nullable().meta({ description: 'The next older release of the project, if any.' }),
+  next: ReleaseBrief.nullable().meta({ description: 'The next newer release of the project, if any.' }),
+}).meta({ id: 'ReleaseExtendedV2', description: 'A release with everything a page needs: its project and neighbours (HTML is in `notes.html`).' });
+
+const SPARSE =
+  'A sparse fieldset (`fields=`): only the members named, in the view asked for (any of them may be left out; no others appear). `project` is `owner/repo`, or the project object in the extended view.';
+const sparseProject = z.union([z.string().meta({ description: '`owner/repo`', example: 'acme/rocket' }), ProjectBrief]).optional();
+
+export const ReleaseSparseV1 = ReleaseExtendedV1.partial().extend({ project: sparseProject }).meta({ id: 'ReleaseSparseV1', description: SPARSE, example: { tag: 'v2.3.0', name: 'v2.3.0 — Faster cold starts' } });
+export const ReleaseSparseV2 = ReleaseExtendedV2.partial().extend({ project: sparseProject }).meta({ id: 'ReleaseSparseV2', description: SPARSE, example: { tag: 'v2.3.0', name: 'v2.3.0 — Faster cold starts' } });
+
+export interface Views {
+  full: z.ZodType;
+  brief: z.ZodType;
+  extended: z.ZodType;
+  /** `fields=`: any subset of the members of the view asked for. */
+  sparse: z.ZodType;
+}
+
+export const RELEASE_VIEWS: Record<ApiVersion, Views> = {
+  '1': { full: ReleaseV1, brief: ReleaseBrief, extended: ReleaseExtendedV1, sparse: ReleaseSparseV1 },
+  '2': { full: ReleaseV2, brief: ReleaseBrief, extended: ReleaseExtendedV2, sparse: ReleaseSparseV2 },
+};
+
+/** Lists of each view: v1 a JSON array, v2 the envelope with cursor links. Made once (a component id names one schema). */
+export const RELEASE_LIST_VIEWS: Record<ApiVersion, Views> = {
+  '1': {
+    full: z.array(ReleaseV1).meta({ id: 'ReleaseListV1' }),
+    brief: z.array(ReleaseBrief).meta({ id: 'ReleaseBriefListV1' }),
+    extended: z.array(ReleaseExtendedV1).meta({ id: 'ReleaseExtendedListV1' }),
+    sparse: z.array(ReleaseSparseV1).meta({ id: 'ReleaseSparseListV1' }),
+  },
+  '2': {
+    full: envelope(ReleaseV2, 'ReleaseListV2'),
+    brief: envelope(ReleaseBrief, 'ReleaseBriefListV2'),
+    extended: envelope(ReleaseExtendedV2, 'ReleaseExtendedListV2'),
+    sparse: envelope(ReleaseSparseV2, 'ReleaseSparseListV2'),
+  },
+};

@@ -1,11 +1,8 @@
 import { resetConfig } from './config';
 import { closeDb } from './db';
-import { getHealth } from './health';
-import { route } from './http/route';
+import health from '@/pages/api/health';
 import { useTestDatabase } from './test/db';
 import { invoke } from './test/http';
-
-const health = route({ GET: getHealth });
 
 describe('GET /api/health', () => {
   describe('with a database', () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { collectionEtag, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { defineOperation, type Operation } from '../http/operation';
 import { openApiDocument } from '../openapi/document';
+import { getHealth } from '../health';
 import { TOKEN_OPERATIONS } from '../tokens/operations';
 
 /**
@@ -10,7 +11,7 @@ import { TOKEN_OPERATIONS } from '../tokens/operations';
  * document, the Postman export, the middleware's list of versioned paths and the tests read this list;
  * pages/api route files mount the same operations. A new operation goes in its area's array.
  */
-const AREAS: readonly (readonly Operation[])[] = [TOKEN_OPERATIONS];
+const AREAS: readonly (readonly Operation[])[] = [TOKEN_OPERATIONS, [getHealth]];
 
 let prepared: Prepared | undefined;
 
@@ -31,13 +32,12 @@ export const getOpenApiDocument = defineOperation({
       headers: ['Access-Control-Allow-Origin'],
     },
   },
-  handle: () => {
-    if (!prepared) {
-      const json = JSON.stringify(apiDocument());
-      prepared = { status: 200, json, etag: collectionEtag(json), contentType: 'application/json', cacheControl: PUBLIC_CACHE, headers: {} };
-    }
-    return { status: 200, prepared };
-  },
+}).handle(() => {
+  if (!prepared) {
+    const json = JSON.stringify(apiDocument());
+    prepared = { status: 200, json, etag: collectionEtag(json), contentType: 'application/json', cacheControl: PUBLIC_CACHE, headers: {} };
+  }
+  return { status: 200, prepared };
 });
 
 export const OPERATIONS: readonly Operation[] = [...AREAS.flat(), getOpenApiDocument];

@@ -33,13 +33,12 @@ const getWidget = defineOperation({
   params: z.object({ id: z.string().regex(/^\d+$/, { error: 'is not a widget id' }).transform(Number) }),
   query: z.object({ colour: z.enum(['red', 'blue']).optional(), leak: z.enum(['true']).optional() }),
   responses: { 200: { description: 'The widget.', content: { 'application/json': Widget } } },
-  handle: ({ params, query, principal }) => {
-    if (query.leak) {
-      // A member the schema does not list: caught outside production.
-      return { status: 200, body: { id: params.id, name: principal ? 'seen' : 'anon', colour: 'red', secret: 'x' } as z.input<typeof Widget> };
-    }
-    return { status: 200, body: { id: params.id, name: principal ? principal.name : 'anon', colour: query.colour ?? 'blue' } };
-  },
+}).handle(({ params, query, principal }) => {
+  if (query.leak) {
+    // A member the schema does not list: caught outside production.
+    return { status: 200, body: { id: params.id, name: principal ? 'seen' : 'anon', colour: 'red', secret: 'x' } as z.input<typeof Widget> };
+  }
+  return { status: 200, body: { id: params.id, name: principal ? principal.name : 'anon', colour: query.colour ?? 'blue' } };
 });
 
 const renameWidget = defineOperation({
@@ -55,9 +54,7 @@ const renameWidget = defineOperation({
   body: { content: { 'application/json': z.strictObject({ name: z.string().min(1) }) }, schema: z.strictObject({ name: z.string().min(1) }) },
   limits: { body: 64 },
   responses: { 200: { description: 'Renamed.', content: { 'application/json': Widget } }, 204: { description: 'Unchanged.' } },
-  handle: ({ params, body }) =>
-    body.name === 'same' ? { status: 204 } : { status: 200, body: { id: params.id, name: body.name, colour: 'red' as const } },
-});
+}).handle(({ params, body }) => (body.name === 'same' ? { status: 204 } : { status: 200, body: { id: params.id, name: body.name, colour: 'red' } }));
 
 const widget = mount(getWidget, renameWidget);
 
@@ -171,9 +168,9 @@ describe('the reply type', () => {
         description: 'd',
         scope: 'public',
         responses: { 200: { description: 'ok', content: { 'application/json': Widget } } },
+      })
         // @ts-expect-error: `colour` must be 'red' or 'blue', and 201 is not a declared status
-        handle: () => ({ status: 201 as const, body: { id: 1, name: 'n', colour: 'green' } }),
-      });
+        .handle(() => ({ status: 201, body: { id: 1, name: 'n', colour: 'green' } }));
     expect(typeof op).toBe('function');
     const wrongBody = () =>
       defineOperation({
@@ -186,9 +183,23 @@ describe('the reply type', () => {
         description: 'd',
         scope: 'public',
         responses: { 200: { description: 'ok', content: { 'application/json': Widget } } },
+      })
         // @ts-expect-error: `id` must be a number
-        handle: () => ({ status: 200, body: { id: 'one', name: 'n', colour: 'red' } }),
-      });
+        .handle(() => ({ status: 200, body: { id: 'one', name: 'n', colour: 'red' } }));
+    const literal = () =>
+      defineOperation({
+        operationId: 'Typed3',
+        method: 'GET',
+        path: '/typed',
+        versions: ['2'],
+        area: 'tokens',
+        summary: 's',
+        description: 'd',
+        scope: 'public',
+        responses: { 200: { description: 'ok', content: { 'application/json': Widget } }, 204: { description: 'none' } },
+        // Literal members are checked against the schema, not widened (no `as const` needed).
+      }).handle(async ({ version }) => (version === '1' ? { status: 204 } : { status: 200, body: { id: 1, name: 'n', colour: 'red' } }));
+    expect(typeof literal).toBe('function');
     expect(typeof wrongBody).toBe('function');
   });
 });

@@ -31,8 +31,7 @@ import type { ApiVersion } from './api-versions';
  *   query: z.object({ verbose: z.enum(['true', 'false']).optional() }), // unknown parameters are 400
  *   responses: { 200: { description: 'The thing.', content: { 'application/json': Thing } } },
  *   errors: [503],                                    // statuses the handler itself may raise
- *   handle: async ({ params, query }) => ({ status: 200, body: await thing(params.id) }),
- * });
+ * }).handle(async ({ params, query }) => ({ status: 200, body: await thing(params.id) }));
  * // pages/api/[version]/things/[id].ts
  * export const config = { api: { bodyParser: false } };
  * export default mount(getThing);
@@ -234,7 +233,19 @@ export interface OperationDefinition<
   errors?: readonly ErrorStatus[];
   /** Extra `security` requirement for the document when the scope is `cron` or `public` with another scheme. */
   security?: readonly Record<string, string[]>[];
-  handle: (ctx: Context<Out<P>, Out<Q>, Out<H>, B extends z.ZodType ? z.output<B> : unknown, PrincipalFor<S>>) => Promise<ReplyFor<R>> | ReplyFor<R>;
+}
+
+export type Handler<P, Q, H, B, R extends Responses, S extends OperationScope> = (
+  ctx: Context<Out<P>, Out<Q>, Out<H>, B extends z.ZodType ? z.output<B> : unknown, PrincipalFor<S>>,
+) => Promise<ReplyFor<R>> | ReplyFor<R>;
+
+/**
+ * What `defineOperation` returns: give it the handler. (Two steps so that TypeScript knows the declared
+ * responses before it checks what the handler returns: literal members such as `status: 'ok'` are then
+ * checked against the schema instead of being widened to string.)
+ */
+export interface OperationBuilder<P, Q, H, B, R extends Responses, S extends OperationScope> {
+  handle(handler: Handler<P, Q, H, B, R, S>): Operation;
 }
 
 /** An operation as the registry, the mount and the document see it. */
@@ -272,7 +283,11 @@ export function defineOperation<
   B extends z.ZodType | undefined = undefined,
   const R extends Responses = Responses,
   const S extends OperationScope = OperationScope,
->(def: OperationDefinition<P, Q, H, B, R, S>): Operation {
+>(def: OperationDefinition<P, Q, H, B, R, S>): OperationBuilder<P, Q, H, B, R, S> {
+  return { handle: (handler) => build(def as unknown as AnyDefinition, handler as unknown as AnyHandler) };
+}
+
+function build(def: AnyDefinition, handler: AnyHandler): Operation {
   const versioned = def.versions !== undefined;
   const limits = { ...def.limits, rateLimit: def.limits?.rateLimit ?? versioned };
   const conditional = def.method === 'GET' && def.conditional !== false;
@@ -305,7 +320,7 @@ export function defineOperation<
     errors: def.errors ?? [],
     security: def.security,
     errorStatuses,
-    run: (req, res) => runOperation(op, def as unknown as AnyDefinition, query, req, res),
+    run: (req, res) => runOperation(op, handler, query, req, res),
   };
   return op;
 }
@@ -325,6 +340,7 @@ function impliedErrors(def: { versions?: readonly ApiVersion[]; scope: Operation
 // --- running a request ------------------------------------------------------------------------------
 
 type AnyDefinition = OperationDefinition<ObjectSchema | undefined, ObjectSchema | undefined, ObjectSchema | undefined, z.ZodType | undefined, Responses, OperationScope>;
+type AnyHandler = (ctx: Context<unknown, unknown, unknown, unknown, Principal | undefined>) => Promise<unknown> | unknown;
 type AnyReply = { status: number; body?: unknown; prepared?: Prepared; sent?: true; headers?: Record<string, string>; contentType?: string; cacheControl?: string; etag?: ((json: string) => string) | false };
 
 const friendly = (issue: { code: string; input?: unknown }) => {
@@ -381,7 +397,7 @@ async function principalOf(scope: OperationScope, req: NextApiRequest): Promise<
 
 const CHECK_RESPONSES = process.env.NODE_ENV !== 'production';
 
-async function runOperation(op: Operation, def: AnyDefinition, query: ObjectSchema, req: NextApiRequest, res: NextApiResponse): Promise<void> {
+async function runOperation(op: Operation, handler: AnyHandler, query: ObjectSchema, req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const version = apiVersion(req);
   if (op.versions && !op.versions.includes(version)) {
     throw ApiError.notFound(`${op.method} ${(req.url ?? '/').split('?')[0]} does not exist in v${version}; it is in ${op.versions.map((v) => `v${v}`).join(', ')}.`);
@@ -437,7 +453,7 @@ async function runOperation(op: Operation, def: AnyDefinition, query: ObjectSche
       };
     },
   };
-  const reply = (await def.handle(ctx as never)) as AnyReply;
+  const reply = (await handler(ctx)) as AnyReply;
   send(op, req, res, reply);
 }
 

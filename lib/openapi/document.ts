@@ -94,15 +94,6 @@ const ReactionAdded = z
   .object({ content: ReactionInput.shape.content, reactions: Reactions })
   .meta({ id: 'ReactionAdded', description: 'The reaction added and the release\'s reaction counts after it.' });
 
-const Health = z
-  .object({
-    status: z.literal('ok'),
-    database: z.literal('up'),
-    engine: z.enum(['pglite', 'postgres']),
-    version: z.string().meta({ example: '0.1.0' }),
-    uptime: z.number().int().meta({ description: 'Seconds since the server process started.', example: 3600 }),
-  })
-  .meta({ id: 'Health' });
 
 const RevalidateRequest = RevalidateBody.meta({ id: 'RevalidateRequest', example: { paths: ['/', '/acme/rocket'] } });
 const RevalidateResult = z
@@ -1201,18 +1192,6 @@ function feedPaths(): ZodOpenApiPathsObject {
 
 function servicePaths(): ZodOpenApiPathsObject {
   const requestId = headers('X-Request-Id');
-  const health: ZodOpenApiPathItemObject = {
-    get: {
-      operationId: 'getHealth',
-      tags: ['Service'],
-      summary: 'Health check',
-      description: 'Whether the server and its database answer. Never cached. Unversioned.',
-      responses: {
-        '200': { description: 'Healthy.', headers: { ...requestId, ...headers('Cache-Control') }, content: { 'application/json': { schema: Health } } },
-        '503': { $ref: `#/components/responses/${ERRORS[503][0]}` },
-      },
-    },
-  };
   const revalidate: ZodOpenApiPathItemObject = {
     post: {
       operationId: 'revalidatePages',
@@ -1228,7 +1207,7 @@ function servicePaths(): ZodOpenApiPathsObject {
       },
     },
   };
-  return { '/api/health': health, '/api/revalidate': revalidate };
+  return { '/api/revalidate': revalidate };
 }
 
 // --- operations from their definitions (lib/http/operation.ts) -----------------------------------

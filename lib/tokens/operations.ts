@@ -27,8 +27,7 @@ export const listTokens = defineOperation({
   scope: 'admin',
   responses: { 200: { description: 'The tokens.', content: { 'application/json': z.array(Token) } } },
   errors: [503],
-  handle: async () => ({ status: 200, body: (await listTokenRows(await getDb())).map(presentToken) }),
-});
+}).handle(async () => ({ status: 200, body: (await listTokenRows(await getDb())).map(presentToken) }));
 
 export const createToken = defineOperation({
   operationId: 'CreateToken',
@@ -50,18 +49,18 @@ export const createToken = defineOperation({
     },
   },
   errors: [503],
-  handle: ({ body, base, idempotent }) =>
-    idempotent(async (tx) => {
-      const { row, secret } = await insertToken(tx, body);
-      return {
-        status: 201,
-        body: { ...presentToken(row), token: secret },
-        // The secret is stored nowhere (only its hash), so a replayed POST cannot show it again.
-        replayBody: { ...presentToken(row), token: null, detail: 'The secret was shown once, in the first response. If it was lost, revoke this token and create another.' },
-        headers: { Location: `${base}/tokens/${row.id}` },
-      };
-    }),
-});
+}).handle(({ body, base, idempotent }) =>
+  idempotent(async (tx) => {
+    const { row, secret } = await insertToken(tx, body);
+    return {
+      status: 201,
+      body: { ...presentToken(row), token: secret },
+      // The secret is stored nowhere (only its hash), so a replayed POST cannot show it again.
+      replayBody: { ...presentToken(row), token: null, detail: 'The secret was shown once, in the first response. If it was lost, revoke this token and create another.' },
+      headers: { Location: `${base}/tokens/${row.id}` },
+    };
+  }),
+);
 
 export const revokeToken = defineOperation({
   operationId: 'RevokeToken',
@@ -88,10 +87,9 @@ export const revokeToken = defineOperation({
   }),
   responses: { 204: { description: 'Revoked.', headers: ['Cache-Control'] } },
   errors: [503],
-  handle: async ({ params }) => {
-    await write((tx) => deleteToken(tx, params.id));
-    return { status: 204 };
-  },
+}).handle(async ({ params }) => {
+  await write((tx) => deleteToken(tx, params.id));
+  return { status: 204 };
 });
 
 export const TOKEN_OPERATIONS = [listTokens, createToken, revokeToken];

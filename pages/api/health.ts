@@ -1,6 +1,6 @@
 import { getHealth } from '@/lib/health';
-import { route } from '@/lib/http/route';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ GET: getHealth });
+export default mount(getHealth);

@@ -1,4 +1,4 @@
-import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { InvalidParameterError } from '../domain/errors';
 
 /** One sort key of a listing and its direction (`sort_by=publishedAt.desc`). */
@@ -28,17 +28,24 @@ export interface KeysetTerm {
   dir: 'asc' | 'desc';
 }
 
-function literal(value: unknown, type: KeysetTerm['type']): SQL {
-  if (type === 'timestamptz') return sql`${String(value)}::timestamptz`;
-  if (type === 'int') return sql`${Number(value)}::int`;
-  return sql`(${String(value)} collate "C")`;
+/**
+ * How a value enters a query: as a parameter of this query (`inline`, the default), or as a named
+ * placeholder, so that a query built once can be prepared and run again with other values.
+ */
+export type Bind = <T>(name: string, value: T) => T | Placeholder;
+export const inline: Bind = (_name, value) => value;
+
+function literal(value: unknown, type: KeysetTerm['type'], bind: Bind, name: string): SQL {
+  if (type === 'timestamptz') return sql`${bind(name, String(value))}::timestamptz`;
+  if (type === 'int') return sql`${bind(name, Number(value))}::int`;
+  return sql`(${bind(name, String(value))} collate "C")`;
 }
 
 /**
  * Rows strictly after (or, with `before`, before) the anchor row in the terms' order, each term in its
  * own direction: (t1 > v1) or (t1 = v1 and t2 > v2) or … The anchor holds the terms' values as text.
  */
-export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: boolean): SQL {
+export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: boolean, bind: Bind = inline): SQL {
   const valid = (v: unknown, type: KeysetTerm['type']) =>
     type === 'int' ? (typeof v === 'number' || typeof v === 'string') && /^-?\d{1,15}$/.test(String(v))
     : type === 'timestamptz' ? typeof v === 'string' && (v === '-infinity' || !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
@@ -52,13 +59,13 @@ export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: 
   if (terms.every((t) => t.dir === terms[0]!.dir)) {
     const forward = (terms[0]!.dir === 'asc') !== before;
     const left = sql.join(terms.map((t) => t.expr), sql`, `);
-    const right = sql.join(terms.map((t, i) => literal(anchor[i], t.type)), sql`, `);
+    const right = sql.join(terms.map((t, i) => literal(anchor[i], t.type, bind, `k${i}`)), sql`, `);
     return forward ? sql`((${left}) > (${right}))` : sql`((${left}) < (${right}))`;
   }
   const ors = terms.map((t, i) => {
-    const eqs = terms.slice(0, i).map((u, j) => sql`${u.expr} = ${literal(anchor[j], u.type)}`);
+    const eqs = terms.slice(0, i).map((u, j) => sql`${u.expr} = ${literal(anchor[j], u.type, bind, `k${j}`)}`);
     const forward = (t.dir === 'asc') !== before;
-    return and(...eqs, forward ? sql`${t.expr} > ${literal(anchor[i], t.type)}` : sql`${t.expr} < ${literal(anchor[i], t.type)}`)!;
+    return and(...eqs, forward ? sql`${t.expr} > ${literal(anchor[i], t.type, bind, `k${i}`)}` : sql`${t.expr} < ${literal(anchor[i], t.type, bind, `k${i}`)}`)!;
   });
   return sql`(${sql.join(ors, sql` or `)})`;
 }
@@ -82,12 +89,15 @@ export interface PageWindow {
   cursor?: { after?: unknown[]; before?: unknown[] };
 }
 
-/** How to query one page: the extra condition (cursor), the order, limit+1 (to see if there is more), offset. */
-export function keysetPlan(terms: KeysetTerm[], w: PageWindow): { condition?: SQL; order: SQL[]; limit: number; offset?: number } {
+/**
+ * How to query one page: the extra condition (cursor), the order, limit+1 (to see if there is more), offset.
+ * The cursor's values go through `bind` (named `k0`, `k1`, …).
+ */
+export function keysetPlan(terms: KeysetTerm[], w: PageWindow, bind: Bind = inline): { condition?: SQL; order: SQL[]; limit: number; offset?: number } {
   const before = !!w.cursor?.before;
   const anchor = w.cursor?.after ?? w.cursor?.before;
   return {
-    condition: anchor ? keysetCondition(terms, anchor, before) : undefined,
+    condition: anchor ? keysetCondition(terms, anchor, before, bind) : undefined,
     order: keysetOrder(terms, before),
     limit: w.limit + 1,
     offset: !w.cursor && w.offset ? w.offset : undefined,

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
+import { LRUCache } from 'lru-cache';
+import { inline, keysetColumns, keysetPlan, keysetResult, type Bind, type KeysetTerm } from '../db/keyset';
 import { rows, type Executor, type Tx } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { emit } from '../db/outbox';
@@ -52,43 +53,74 @@ const reactionsJson = sql<Record<string, number> | null>`(select jsonb_object_ag
 
 const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function releaseConditions(filters: ReleaseFilters, seeAll: boolean): SQL[] {
+/**
+ * The filters as SQL conditions. Values go through `bind` (named after their filter): inline by
+ * default, or as placeholders of a prepared query (`listReleases`).
+ */
+export function releaseConditions(filters: ReleaseFilters, seeAll: boolean, bind: Bind = inline): SQL[] {
   const c: SQL[] = [];
   if (!seeAll) c.push(publicRelease);
-  if (filters.prerelease !== undefined) c.push(eq(releases.prerelease, filters.prerelease));
-  if (filters.draft !== undefined) c.push(eq(releases.draft, filters.draft));
-  if (filters.hidden !== undefined) c.push(eq(releases.hidden, filters.hidden));
-  if (filters.author) c.push(sql`lower(${releases.authorLogin}) = lower(${filters.author})`);
-  if (filters.since) c.push(sql`${releases.publishedAt} >= ${filters.since.toISOString()}::timestamptz`);
-  if (filters.until) c.push(sql`${releases.publishedAt} <= ${filters.until.toISOString()}::timestamptz`);
+  if (filters.prerelease !== undefined) c.push(eq(releases.prerelease, bind('prerelease', filters.prerelease)));
+  if (filters.draft !== undefined) c.push(eq(releases.draft, bind('draft', filters.draft)));
+  if (filters.hidden !== undefined) c.push(eq(releases.hidden, bind('hidden', filters.hidden)));
+  if (filters.author) c.push(sql`lower(${releases.authorLogin}) = lower(${bind('author', filters.author)})`);
+  if (filters.since) c.push(sql`${releases.publishedAt} >= ${bind('since', filters.since.toISOString())}::timestamptz`);
+  if (filters.until) c.push(sql`${releases.publishedAt} <= ${bind('until', filters.until.toISOString())}::timestamptz`);
   if (filters.q) {
-    const pattern = `%${like(filters.q)}%`;
+    const pattern = bind('q', `%${like(filters.q)}%`);
     c.push(sql`(${releases.tag} ilike ${pattern} or ${releases.name} ilike ${pattern} or ${releases.body} ilike ${pattern})`);
   }
-  if (filters.tag_prefix) c.push(sql`starts_with(${releases.tag}, ${filters.tag_prefix})`);
-  if (filters.source) c.push(eq(releases.source, filters.source));
-  if (filters.owner) c.push(sql`lower(${projects.owner}) = lower(${filters.owner})`);
+  if (filters.tag_prefix) c.push(sql`starts_with(${releases.tag}, ${bind('tag_prefix', filters.tag_prefix)})`);
+  if (filters.source) c.push(eq(releases.source, bind('source', filters.source)));
+  if (filters.owner) c.push(sql`lower(${projects.owner}) = lower(${bind('owner', filters.owner)})`);
   if (filters.project?.length) {
     c.push(sql`(lower(${projects.owner}), lower(${projects.repo})) in (${sql.join(
-      filters.project.map((p) => sql`(lower(${p.owner}), lower(${p.repo}))`),
+      filters.project.map((p, i) => sql`(lower(${bind(`project${i}.owner`, p.owner)}), lower(${bind(`project${i}.repo`, p.repo)}))`),
       sql`, `,
     )})`);
   }
   return c;
 }
 
-function selectReleases(db: Executor, terms: KeysetTerm[] = []) {
+function selectReleases(db: Executor, terms: KeysetTerm[] = [], more: Record<string, SQL> = {}) {
   const extra = keysetColumns(terms);
   return db
-    .select({ release: releases, owner: projects.owner, repo: projects.repo, projectName: projects.name, reactions: reactionsJson, ...extra })
+    .select({ release: releases, owner: projects.owner, repo: projects.repo, projectName: projects.name, reactions: reactionsJson, ...extra, ...more })
     .from(releases)
     .innerJoin(projects, eq(projects.id, releases.projectId));
 }
 
-type Selected = { release: ReleaseRow; owner: string; repo: string; projectName: string; reactions: Record<string, number> | null } & Record<string, unknown>;
+type Selected = { release: ReleaseRow; owner: string; repo: string; projectName: string; reactions: Record<string, number> | null; total?: number } & Record<string, unknown>;
 
+/** Written out rather than spread (`{ ...row.release }`): a spread of a mapped row costs 30 times more. */
 function toRecord(row: Selected): ReleaseRecord {
-  return { ...row.release, owner: row.owner, repo: row.repo, projectName: row.projectName, reactions: row.reactions ?? {} };
+  const r = row.release;
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    tag: r.tag,
+    githubId: r.githubId,
+    name: r.name,
+    body: r.body,
+    bodyHtml: r.bodyHtml,
+    publishedAt: r.publishedAt,
+    prerelease: r.prerelease,
+    draft: r.draft,
+    hidden: r.hidden,
+    authorLogin: r.authorLogin,
+    authorAvatarUrl: r.authorAvatarUrl,
+    authorUrl: r.authorUrl,
+    htmlUrl: r.htmlUrl,
+    source: r.source,
+    version: r.version,
+    githubEvidenceAt: r.githubEvidenceAt,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    owner: row.owner,
+    repo: row.repo,
+    projectName: row.projectName,
+    reactions: row.reactions ?? {},
+  };
 }
 
 export interface ListOptions {
@@ -117,37 +149,78 @@ export interface ReleasePage {
   hasNext: boolean;
 }
 
-/** One page of releases: offset or keyset (cursor) pagination, with an optional exact total. */
+interface PageQuery {
+  execute(values: Record<string, unknown>): Promise<unknown[]>;
+}
+
+/**
+ * Listing queries built once per database and shape (which filters, visibility, sort, cursor side,
+ * with or without the total), then run with each request's values: drizzle takes longer to build
+ * such a query (about 0.5 ms of CPU) than PostgreSQL to run it. Transactions build their own.
+ */
+const listQueries = new WeakMap<object, LRUCache<string, PageQuery>>();
+
+function listQuery(db: Executor, shape: string, build: () => PageQuery): PageQuery {
+  if (db instanceof PgTransaction) return build();
+  let cache = listQueries.get(db);
+  if (!cache) listQueries.set(db, (cache = new LRUCache<string, PageQuery>({ max: 500 })));
+  let query = cache.get(shape);
+  if (!query) cache.set(shape, (query = build()));
+  return query;
+}
+
+/**
+ * One page of releases: offset or keyset (cursor) pagination, with an optional exact total. One
+ * statement, one round trip: a total that is counted comes with the page (a scalar subquery,
+ * evaluated once); only a page past the end, which has no row to carry it, counts on its own.
+ */
 export async function listReleases(db: Executor, o: ListOptions): Promise<ReleasePage> {
-  const conditions = releaseConditions(o.filters, o.seeAll);
-  if (o.projectId !== undefined) conditions.push(eq(releases.projectId, o.projectId));
+  const values: Record<string, unknown> = {};
+  const bind: Bind = (name, value) => {
+    values[name] = value;
+    return sql.placeholder(name);
+  };
+  const conditions = releaseConditions(o.filters, o.seeAll, bind);
+  if (o.projectId !== undefined) conditions.push(eq(releases.projectId, bind('projectId', o.projectId)));
   const terms: KeysetTerm[] = [
     ...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })),
     { expr: sql`${releases.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'desc' },
   ];
-  const plan = keysetPlan(terms, o);
-  let query = selectReleases(db, terms)
-    .where(and(...conditions, ...(plan.condition ? [plan.condition] : [])))
-    .orderBy(...plan.order)
-    .limit(plan.limit)
-    .$dynamic();
-  if (plan.offset) query = query.offset(plan.offset);
+  const plan = keysetPlan(terms, o, bind);
+  values.limit = plan.limit;
+  values.offset = plan.offset ?? 0;
+  // Everything the statement's text depends on (the values are in `values`, named by what they are).
+  const shape = `${o.seeAll}|${sortString(o.sort)}|${o.cursor?.before ? 'before' : ''}|${Object.keys(values).join(',')}`;
+  const filtered = and(...conditions) ?? sql`true`;
+  // Every release has its project (a non-null foreign key): the total joins projects only to filter on them.
+  const counted = o.filters.owner || o.filters.project?.length ? sql`${releases} inner join ${projects} on ${eq(projects.id, releases.projectId)}` : sql`${releases}`;
+  const page = (withTotal: boolean) =>
+    listQuery(db, `${shape}|${withTotal ? 'page+total' : 'page'}`, () =>
+      selectReleases(db, terms, withTotal ? { total: sql<number>`(select count(*)::int from ${counted} where ${filtered})` } : {})
+        .where(and(filtered, ...(plan.condition ? [plan.condition] : [])))
+        .orderBy(...plan.order)
+        .limit(sql.placeholder('limit'))
+        .offset(sql.placeholder('offset'))
+        .prepare(''), // unnamed: a named statement would not survive a transaction pooler (PgBouncer)
+    ).execute(values) as Promise<Selected[]>;
   const count = async () => {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(releases)
-      .innerJoin(projects, eq(projects.id, releases.projectId))
-      .where(and(...conditions));
+    const query = listQuery(db, `${shape}|total`, () => db.select({ n: sql<number>`count(*)::int` }).from(counted).where(filtered).prepare(''));
+    const [row] = (await query.execute(values)) as { n: number }[];
     return Number(row?.n ?? 0);
   };
-  // The page and its total at once (two pooled connections on PostgreSQL). Outside a transaction, the
-  // total is shared by every page of the same listing until the next write.
-  const [selected, total] = await Promise.all([
-    query,
-    !o.count ? undefined : db instanceof PgTransaction || !o.countCache ? count() : o.countCache(`releases|${o.projectId ?? '*'}|${o.seeAll}|${JSON.stringify(o.filters)}`, count),
-  ]);
-  const page = keysetResult(selected as Selected[], terms, o, sortString(o.sort));
-  return { items: page.rows.map(toRecord), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+  let selected: Selected[] | undefined;
+  let total: number | undefined;
+  if (o.count) {
+    const pageAndTotal = async () => {
+      selected = await page(true);
+      return selected.length ? Number(selected[0]!.total) : count();
+    };
+    // Outside a transaction, a stored total may stand for the count (then the page comes alone).
+    total = db instanceof PgTransaction || !o.countCache ? await pageAndTotal() : await o.countCache(`releases|${o.projectId ?? '*'}|${o.seeAll}|${JSON.stringify(o.filters)}`, pageAndTotal);
+  }
+  selected ??= await page(false);
+  const result = keysetResult(selected, terms, o, sortString(o.sort));
+  return { items: result.rows.map(toRecord), total, hasNext: result.hasNext, nextCursor: result.nextCursor, prevCursor: result.prevCursor };
 }
 
 export async function findRelease(db: Executor, projectId: number, tag: string, seeAll: boolean, forUpdate = false): Promise<ReleaseRecord | undefined> {

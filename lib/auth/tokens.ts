@@ -4,11 +4,11 @@ import { eq } from 'drizzle-orm';
 import { config } from '../config';
 import { getDb } from '../db';
 import { apiTokens, tokenScopes, type TokenScope } from '../db/schema';
-import { tokenVerified } from '../http/rate-limit';
 import { ApiError } from '../http/errors';
 import { crossSiteRefused, SAFE_METHODS, sameOriginVerdict } from './same-origin';
 import type { Principal } from './principal';
 import { hasSessionCookie, readSession } from './session';
+import { tokenVerified } from './verified-tokens';
 
 export type { Principal };
 

@@ -7,8 +7,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { Client, Pool, type PoolClient } from 'pg';
 import { config, isBuildPhase, serverless } from '../config';
 import { log } from '../log';
-import { listenPglite, listenPostgres } from './listen';
-import { EVENTS_CHANNEL } from './outbox';
+import { EVENTS_CHANNEL, listenPglite, listenPostgres } from './listen';
 import { acquireLock } from './lock';
 import * as schema from './schema';
 

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { dispatchCommitted } from '../events/bus';
 import { log } from '../log';
-import { EVENTS_CHANNEL } from './outbox';
+
+/** The NOTIFY channel every committed outbox event is announced on. */
+export const EVENTS_CHANNEL = 'shiplog_events';
 
 /** How often a LISTEN connection proves, with a NOTIFY of its own, that notifications still arrive. */
 const PROOF_EVERY_MS = 10_000;

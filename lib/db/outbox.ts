@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from './index';
+import { EVENTS_CHANNEL } from './listen';
 import { events } from './schema';
 
 export type EventType =
@@ -25,7 +26,6 @@ export interface OutboxEvent {
   publicEvent?: object | null;
 }
 
-export const EVENTS_CHANNEL = 'shiplog_events';
 
 /**
  * Takes the outbox head for the rest of the transaction. Every write transaction takes it first,

@@ -2,7 +2,8 @@ import { resetConfig } from '../config';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { apiRoute } from './api-route';
-import { clientKey, tokenVerified } from './rate-limit';
+import { tokenVerified } from '../auth/verified-tokens';
+import { clientKey } from './rate-limit';
 import { sendJson } from './route';
 
 // Limits per minute and client; read once per request, so they must be set before the first one.

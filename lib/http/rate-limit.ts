@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LRUCache } from 'lru-cache';
 import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { isVerifiedToken, tokenKey } from '../auth/verified-tokens';
 import { config } from '../config';
 import { getDb } from '../db';
 import { rateLimits } from '../db/schema';
@@ -32,7 +31,6 @@ const WINDOW = 60;
 type Store = 'memory' | 'postgres' | 'redis';
 const g = globalThis as typeof globalThis & {
   __shiplogLimits?: { key: string; read: Policy; write: Policy };
-  __shiplogVerifiedTokens?: LRUCache<string, true>;
   __shiplogLimitRedis?: { url: string; client: Promise<unknown> };
 };
 
@@ -87,28 +85,11 @@ async function policies(): Promise<{ read: Policy; write: Policy }> {
   return g.__shiplogLimits;
 }
 
-const tokenKey = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 24);
-
-/**
- * Tokens that authenticated on this instance get a bucket of their own (shared by every instance).
- * Any other bearer token is charged to its address's anonymous budget (`a:`): inventing a token per
- * request (each a 401 and a database lookup) cannot escape the limit, nor buy a second budget.
- */
-function verifiedTokens(): LRUCache<string, true> {
-  g.__shiplogVerifiedTokens ??= new LRUCache<string, true>({ max: 10_000 });
-  return g.__shiplogVerifiedTokens;
-}
-
-/** Called by authentication when a bearer token is valid. */
-export function tokenVerified(secret: string): void {
-  verifiedTokens().set(tokenKey(secret), true);
-}
-
 export function clientKey(req: IncomingMessage): string {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
   if (bearer) {
     const key = tokenKey(bearer);
-    if (verifiedTokens().has(key)) return `t:${key}`;
+    if (isVerifiedToken(key)) return `t:${key}`;
   }
   return `a:${clientAddress(req)}`;
 }
@@ -134,10 +115,10 @@ function headers(res: ServerResponse, policy: Policy, state: RateLimiterRes): nu
  */
 async function verifiesNow(req: IncomingMessage): Promise<boolean> {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-  if (!bearer || verifiedTokens().has(tokenKey(bearer))) return false;
+  if (!bearer || isVerifiedToken(tokenKey(bearer))) return false;
   const { principalForSecret } = await import('../auth/tokens');
   return principalForSecret(bearer).then(
-    () => verifiedTokens().has(tokenKey(bearer)),
+    () => isVerifiedToken(tokenKey(bearer)),
     () => false,
   );
 }

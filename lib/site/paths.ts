@@ -1,5 +1,5 @@
 // Pure helpers and types for reader pages: safe to import from browser code (no database).
-import type { ReleaseRecord } from '../releases/repo';
+import type { ReleaseRow } from '../db/schema';
 
 /** What reader pages show of a release (the HTML was sanitized once, when the release was stored). */
 export interface PageRelease {
@@ -45,7 +45,7 @@ export function projectPagePath(owner: string, repo: string, page = 1): string {
 }
 
 /** A release as reader pages (and the live stream) show it. */
-export function toPageRelease(r: ReleaseRecord): PageRelease {
+export function toPageRelease(r: ReleaseRow & { owner: string; repo: string }): PageRelease {
   return {
     tag: r.tag,
     name: r.name,

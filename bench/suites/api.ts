@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { cpuMs } from '../lib/cpu';
 import { load, CONNECTIONS, type LoadSpec } from '../lib/load';
 import type { Section, SuiteContext, Target } from '../lib/report';
-import { benchServer, engineName, newStorage, seedReleases, startRawServer, stopAll, TMP, withDatabase, type Engine, type RawServer, type RunningServer, type Storage } from '../lib/servers';
+import { benchServer, engineName, newStorage, seedReleases, startRawServer, stopAll, TMP, withDatabase, type RawServer, type RunningServer, type Storage } from '../lib/servers';
 import { median, ms, num, pct } from '../lib/stats';
 
 /**

@@ -5,7 +5,7 @@ import type { NextApiHandler } from 'next';
 import { createMocks } from 'node-mocks-http';
 import { resetConfig } from '../config';
 import { rows } from '../db';
-import { apiTokens, projects, releases, siteState } from '../db/schema';
+import { apiTokens, projects, siteState } from '../db/schema';
 import { write } from '../db/write';
 import { route } from '../http/route';
 import { createProject } from '../projects/repo';

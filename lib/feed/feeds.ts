@@ -33,7 +33,6 @@ const CONTENT = 'http://purl.org/rss/1.0/modules/content/';
  * dropped and lone surrogates become U+FFFD: whatever is stored, a feed always parses. The serializer
  * escapes everything else.
  */
-// eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 export function xmlText(s: string): string {

@@ -10,7 +10,7 @@ import { warmMarkdown } from '../markdown';
 import { toApiError } from '../http/problem';
 import { deleteGitHubRelease, upsertGitHubRelease, type ApplyOutcome } from './apply';
 import { fetchRelease } from './client';
-import { GitHubRelease, GitHubRepository, ReleaseEvent } from './payload';
+import { GitHubRelease, type GitHubRepository, ReleaseEvent } from './payload';
 
 export interface DeliveryOutcome {
   status: DeliveryStatus;

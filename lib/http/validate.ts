@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiError, type ProblemItem } from './errors';
 import { readBody, type ReadBodyOptions } from './body';
 import { pointer } from './pointer';

@@ -1,6 +1,7 @@
 import { NextRequest } from 'next/server';
 import { middleware } from '../../middleware';
 import { invoke } from '../test/http';
+import type webhookRoute from '../../pages/api/webhooks/github';
 import { VERCEL_BODY_LIMIT } from './vercel';
 
 const saved = process.env.VERCEL;
@@ -35,8 +36,10 @@ describe('webhook bodies over Vercel’s 4.5 MB', () => {
 
   it('are refused 413 problem+json by the route on Vercel when no length was declared (chunked)', async () => {
     process.env.VERCEL = '1';
-    let handler: typeof import('../../pages/api/webhooks/github').default | undefined;
+    let handler: typeof webhookRoute | undefined;
     jest.isolateModules(() => {
+      // A fresh copy of the route that reads VERCEL as set above: isolateModules needs a synchronous require.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       handler = require('../../pages/api/webhooks/github').default;
     });
     const body = JSON.stringify({ action: 'published', padding: 'x'.repeat(VERCEL_BODY_LIMIT) });

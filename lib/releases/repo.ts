@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import { inline, keysetColumns, keysetPlan, keysetResult, type Bind, type KeysetTerm } from '../db/keyset';
 import { rows, type Executor, type Tx } from '../db';

@@ -3,8 +3,8 @@ import { DatabaseUnavailableError, getDb } from '../db';
 import { isBuildPhase } from '../config';
 import { cachedCount } from '../http/cache';
 import { findProject, listProjects, renamedTo } from '../projects/repo';
-import { findRelease, listReleases, neighboursOf, type ReleaseRecord } from '../releases/repo';
-import { PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
+import { findRelease, listReleases, neighboursOf } from '../releases/repo';
+import { PAGE_SIZE, projectPagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
 import { markRendered } from './rendered';
 
 export { ownerPagePath, PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';

@@ -109,10 +109,11 @@ export function ImportsPanel({ data, flash: initialFlash }: { data: ImportsData;
     timer.current = setTimeout(tick, POLL_MS);
   }, []);
 
+  const watched = data.current;
   useEffect(() => {
-    if (data.current && !TERMINAL.includes(data.current.state)) poll(apiImportPath(data.current));
+    if (watched && !TERMINAL.includes(watched.state)) poll(apiImportPath(watched));
     return () => clearTimeout(timer.current);
-  }, [data.current, poll]);
+  }, [watched, poll]);
 
   // The import being watched leads the list, as it is now.
   const recent = current ? [current, ...data.recent.filter((r) => r.id !== current.id)] : data.recent;

@@ -3,7 +3,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { getDb, rows } from '../db';
 import { imports, projects, type ImportRow } from '../db/schema';
 import { DeliveryFilters, findDelivery, queryDeliveries, type DeliveryView } from '../github/delivery-handlers';
-import { presentImport } from '../github/import-handlers';
+import { presentImport } from '../github/import-operations';
 import { cachedCount } from '../http/cache';
 import { resourceEtag } from '../http/conditional';
 import { config } from '../config';

@@ -1,35 +1,36 @@
-import type { NextApiRequest, NextApiResponse } from 'next';
-import { bearerOf, sameSecret } from '../auth/tokens';
-import { config } from '../config';
-import { presentImport } from '../github/import-handlers';
-import { drainImports } from '../github/import-runner';
-import { ApiError } from '../http/errors';
-import { sendJson } from '../http/route';
-import { catchUp, revalidatorOf } from '../site/revalidation-cursor';
+import { inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { getDb } from '../db';
 import { projects } from '../db/schema';
-import { inArray } from 'drizzle-orm';
+import { Import, presentImport } from '../github/import-operations';
+import { drainImports } from '../github/import-runner';
+import { ApiError } from '../http/errors';
+import { defineOperation } from '../http/operation';
+import { catchUp, revalidatorOf } from '../site/revalidation-cursor';
 
 /** Work per call: the pages of at most this many events, and at most this long on imports. */
 const MAX_EVENTS = 5_000;
 const REVALIDATE_MS = 25_000;
 const IMPORTS_MS = 25_000;
 
-function authorize(req: NextApiRequest): void {
-  const expected = config().CRON_SECRET;
-  let given: string | undefined;
-  try {
-    given = bearerOf(req);
-  } catch {
-    given = undefined; // another scheme (Basic …)
-  }
-  const challenge = { 'WWW-Authenticate': 'Bearer realm="shiplog-cron"' };
-  if (!expected) {
-    throw new ApiError(401, { detail: 'The cron drain is off: set CRON_SECRET (at least 16 characters) and send `Authorization: Bearer $CRON_SECRET`.', headers: challenge });
-  }
-  if (!given) throw new ApiError(401, { detail: 'Send `Authorization: Bearer $CRON_SECRET`.', headers: challenge });
-  if (!sameSecret(given, expected)) throw new ApiError(401, { detail: 'The bearer secret is not CRON_SECRET.', headers: { 'WWW-Authenticate': 'Bearer realm="shiplog-cron", error="invalid_token"' } });
-}
+const CronDrainResult = z
+  .object({
+    revalidation: z
+      .object({
+        from: z.number().int().meta({ description: 'The regeneration cursor (an outbox event id) before this call.' }),
+        to: z.number().int().meta({ description: 'The cursor after it: every event up to here has its pages regenerated.' }),
+        head: z.number().int().meta({ description: 'The newest outbox event seen.' }),
+        events: z.number().int().meta({ description: 'Events whose pages this call regenerated.' }),
+        paths: z.number().int().meta({ description: 'Pages regenerated.' }),
+        failed: z.array(z.object({ path: z.string(), error: z.string() })).meta({ description: 'Pages that could not be regenerated (retried on the next call).' }),
+        busy: z.boolean().meta({ description: 'Another invocation held the cursor (it regenerates these events).' }),
+        remaining: z.number().int().meta({ description: 'Events still waiting after this call: call again while it is above 0.' }),
+      })
+      .meta({ description: 'Page regeneration: the outbox events after the durable cursor, within this call\'s budget.' }),
+    imports: z.array(Import).meta({ description: 'Imports this call moved on (unfinished ones nobody held).' }),
+    ms: z.number().int().meta({ description: 'How long the call took.' }),
+  })
+  .meta({ id: 'CronDrainResult' });
 
 /**
  * GET /api/cron/drain — finishes what invocations could not (Vercel Cron calls it on the schedule in
@@ -37,8 +38,21 @@ function authorize(req: NextApiRequest): void {
  * moves on imports nobody holds, in bounded work per call. Answers what it did; `remaining` > 0 means
  * call again.
  */
-export async function getCronDrain(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  authorize(req);
+export const cronDrain = defineOperation({
+  operationId: 'drainCron',
+  method: 'GET',
+  path: '/api/cron/drain',
+  area: 'Service',
+  summary: 'Finish background work (cron)',
+  description:
+    'For a scheduler (Vercel Cron calls it on the schedule in `vercel.json`; any scheduler can): regenerates the pages of the outbox events after the durable cursor, then moves on imports nobody holds, in bounded work per call (at most 5,000 events; about 25 s on each). ' +
+    'Answers what it did; `revalidation.remaining` above 0 means call again. Authenticated by `Authorization: Bearer $CRON_SECRET` (not an API token); while CRON_SECRET is unset every call is a 401. Never cached. Unversioned and not rate limited.',
+  scope: 'cron',
+  conditional: false,
+  cacheControl: 'no-store',
+  responses: { 200: { description: 'What this call did.', content: { 'application/json': CronDrainResult }, headers: ['Cache-Control'] } },
+  errors: [503],
+}).handle(async ({ res }) => {
   const fn = revalidatorOf(res);
   if (!fn) throw ApiError.unavailable('Pages cannot be regenerated outside the Next.js server.');
   const started = Date.now();
@@ -49,19 +63,21 @@ export async function getCronDrain(req: NextApiRequest, res: NextApiResponse): P
     const ids = [...new Set(imported.map((r) => r.projectId))];
     for (const p of await (await getDb()).select({ id: projects.id, owner: projects.owner, repo: projects.repo }).from(projects).where(inArray(projects.id, ids))) names.set(p.id, p);
   }
-  res.setHeader('Cache-Control', 'no-store');
-  sendJson(req, res, 200, {
-    revalidation: {
-      from: pages.from,
-      to: pages.to,
-      head: pages.head,
-      events: pages.events,
-      paths: pages.paths,
-      failed: pages.failed,
-      busy: pages.busy,
-      remaining: Math.max(0, pages.head - pages.to),
+  return {
+    status: 200,
+    body: {
+      revalidation: {
+        from: pages.from,
+        to: pages.to,
+        head: pages.head,
+        events: pages.events,
+        paths: pages.paths,
+        failed: pages.failed,
+        busy: pages.busy,
+        remaining: Math.max(0, pages.head - pages.to),
+      },
+      imports: imported.map((r) => presentImport(r, names.get(r.projectId) ?? { owner: '?', repo: '?' })),
+      ms: Date.now() - started,
     },
-    imports: imported.map((r) => presentImport(r, names.get(r.projectId) ?? { owner: '?', repo: '?' })),
-    ms: Date.now() - started,
-  });
-}
+  };
+});

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { z } from 'zod';
+import { requireCronSecret } from '../auth/cron-secret';
 import { authenticate, requireScope, type Principal } from '../auth/tokens';
 import type { Tx } from '../db';
 import type { TokenScope } from '../db/schema';
@@ -52,7 +53,7 @@ export type OperationMethod = (typeof OPERATION_METHODS)[number];
 /**
  * Who may call: `public` (no token is looked at), `read-optional` (anonymous, or a token that may see
  * more: drafts, hidden releases), or a scope the token must have (`read` < `write` < `admin`), or a
- * shared secret of the platform (`cron`: `Authorization: Bearer $CRON_SECRET`, checked by the handler).
+ * shared secret of the platform (`cron`: `Authorization: Bearer $CRON_SECRET`; documented as the `cronSecret` scheme).
  */
 export type OperationScope = 'public' | 'read-optional' | TokenScope | 'cron';
 
@@ -390,7 +391,11 @@ function parseBodyValue(spec: BodySpec, value: unknown): unknown {
 }
 
 async function principalOf(scope: OperationScope, req: NextApiRequest): Promise<Principal | undefined> {
-  if (scope === 'public' || scope === 'cron') return undefined;
+  if (scope === 'cron') {
+    requireCronSecret(req);
+    return undefined;
+  }
+  if (scope === 'public') return undefined;
   if (scope === 'read-optional') return authenticate(req);
   return requireScope(req, scope);
 }

@@ -14,7 +14,6 @@ import { deliveryStatuses, importStates, releaseSources } from '../db/schema';
 import { FEED_FORMATS } from '../feed/feeds';
 import type { ApplyOutcome } from '../github/apply';
 import { Delivery, DELIVERY_SORT_KEYS } from '../github/delivery-handlers';
-import type { presentImport } from '../github/import-handlers';
 import { ReleaseEvent } from '../github/payload';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
@@ -40,7 +39,7 @@ import { PROJECT_LIST_VIEWS, PROJECT_VIEWS } from '../projects/views';
 import { RELEASE_LIST_VIEWS, RELEASE_VIEWS, type Views } from '../releases/views';
 import { viewContent, type Resource } from './views';
 import type { PageRelease } from '../site/paths';
-import { RevalidateBody } from '../site/revalidate-handler';
+import { ownerParam, repoParam } from '../api/parameters';
 import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
 
 /**
@@ -95,13 +94,6 @@ const ReactionAdded = z
   .meta({ id: 'ReactionAdded', description: 'The reaction added and the release\'s reaction counts after it.' });
 
 
-const RevalidateRequest = RevalidateBody.meta({ id: 'RevalidateRequest', example: { paths: ['/', '/acme/rocket'] } });
-const RevalidateResult = z
-  .object({
-    revalidated: z.array(z.string()),
-    failed: z.array(z.object({ path: z.string(), error: z.string() })),
-  })
-  .meta({ id: 'RevalidateResult' });
 
 /** Compile-time: `tsc` fails unless A and B are the same type (keeps hand-written schemas in step with the code). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -206,32 +198,6 @@ const DeliveryReplay = z
     description: 'What replaying did: the same members as the webhook response (without `duplicate`: a replay always reprocesses), plus `outcome` and, on failure, `error`.',
   });
 
-export const Import = z
-  .object({
-    id: z.number().int().meta({ example: 3 }),
-    project: z.string().meta({ description: '`owner/repo`.', example: 'acme/rocket' }),
-    state: z.enum(importStates).meta({
-      description:
-        '`queued`, `running`, `succeeded`, `failed` (stopped on an error: `message` says which; start the import again to resume) or `rate_limited` (GitHub\'s rate limit is used up until `retryAt`; start it again after that to resume).',
-    }),
-    pagesDone: z.number().int().meta({ description: 'Pages of (up to 100) GitHub releases imported so far.', example: 4 }),
-    pagesTotal: z.number().int().nullable().meta({ description: 'How many pages there are, once GitHub says so (`Link: rel="last"`); null until then.', example: 7 }),
-    created: z.number().int().meta({ description: 'Releases created.', example: 312 }),
-    updated: z.number().int().meta({ description: 'Releases changed.', example: 5 }),
-    skipped: z.number().int().meta({ description: 'Releases left as they were: unchanged, deleted on GitHub before (tombstoned), or unreadable (see `errors`).', example: 83 }),
-    errors: z.array(z.string()).meta({ description: 'What went wrong on the way: releases that could not be read, GitHub errors.' }),
-    message: z.string().nullable().meta({ description: 'A summary for people: what was imported, or why it stopped and what to do.' }),
-    retryAt: Timestamp.nullable().meta({ description: 'When GitHub\'s rate limit resets (set when `state` became `rate_limited`).' }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    finishedAt: Timestamp.nullable(),
-  })
-  .meta({ id: 'Import', description: "A backfill of a project's releases from GitHub's REST API, one page (100 releases) per transaction: a stopped import resumes where it stopped and never creates a release twice." });
-inSync<Same<z.output<typeof Import>, ReturnType<typeof presentImport>>>();
-
-const ImportStarted = Import.extend({
-  resumed: z.boolean().meta({ description: '`true` when the project\'s unfinished import was resumed instead of a new one started.' }),
-}).meta({ id: 'ImportStarted' });
 
 // --- exports, the live stream, feeds --------------------------------------------------------------
 
@@ -461,8 +427,8 @@ function param<T extends z.ZodType>(schema: T, p: ParamMeta) {
   return schema.meta({ param: p });
 }
 
-const ownerPath = param(Owner, { id: 'owner', in: 'path', name: 'owner', description: 'The GitHub owner (user or organisation) of the project.' });
-const repoPath = param(Repo, { id: 'repo', in: 'path', name: 'repo', description: 'The GitHub repository name of the project.' });
+const ownerPath = ownerParam;
+const repoPath = repoParam;
 const tagPath = param(Tag, {
   id: 'tag',
   in: 'path',
@@ -585,7 +551,6 @@ const deliveryIdPath = param(z.number().int().positive(), {
   description: 'The delivery id: `id` in the log, `deliveryId` in the webhook response.',
   example: 42,
 });
-const importIdPath = param(z.number().int().positive(), { id: 'importId', in: 'path', name: 'id', description: 'The import id.', example: 3 });
 const deliverySortBy = sortBy('deliverySortBy', DELIVERY_SORT_KEYS, 'receivedAt.desc');
 const deliveryFields = fields('deliveryFields', Object.keys(Delivery.shape));
 const deliveryFilters = [
@@ -971,55 +936,6 @@ function deliveryPaths(ctx: Ctx): ZodOpenApiPathsObject {
   };
 }
 
-function importPaths(ctx: Ctx): ZodOpenApiPathsObject {
-  const project = [ownerPath, repoPath];
-  return {
-    [`${ctx.base}/projects/{owner}/{repo}/imports`]: {
-      get: op(ctx, 'imports', 'ListImports', {
-        summary: "List a project's imports",
-        description: 'The 50 newest imports of the project, newest first: a plain JSON array in both versions, not paged. Needs a `read` token; never cached (`no-store`).',
-        security: READ_TOKEN_AUTH,
-        parameters: [...project, ifNoneMatch],
-        responses: {
-          '200': { description: 'The imports.', headers: readHeaders(ctx.v), content: json(z.array(Import)) },
-          ...notModified,
-          ...errors(401, 403, 404, 405, 429, 503),
-        },
-      }),
-      post: op(ctx, 'imports', 'StartImport', {
-        summary: 'Import releases from GitHub',
-        description:
-          "Backfills the project's releases from GitHub's REST API (all pages of `GET /repos/{owner}/{repo}/releases`, with GITHUB_TOKEN when set) in the background and answers at once. " +
-          'If the project has an unfinished import (queued, running, or stopped part way by an error or the rate limit), that one is resumed (`resumed: true`) instead of a new one started, so retrying this request is safe; it takes no `Idempotency-Key` and no body. ' +
-          "GitHub's rate limit is waited out when it resets within a minute; otherwise the import stops as `rate_limited` with `retryAt`. A first page GitHub answers 304 to (nothing changed since the last import) finishes at once. Needs a `write` token.",
-        security: WRITE_AUTH,
-        parameters: project,
-        responses: {
-          '202': {
-            description: 'Accepted: the import runs in the background. Poll `Location` until `state` is `succeeded`, `failed` or `rate_limited`.',
-            headers: { ...baseHeaders(ctx.v), ...headers('Location', 'Cache-Control') },
-            content: json(ImportStarted),
-          },
-          ...errors(401, 403, 404, 405, 429, 503),
-        },
-      }),
-    },
-    [`${ctx.base}/projects/{owner}/{repo}/imports/{id}`]: {
-      get: op(ctx, 'imports', 'GetImport', {
-        summary: 'Get an import',
-        description: "An import's progress: its state, pages done (of pages total, once known), releases created, updated and skipped, and errors. Needs a `read` token; never cached.",
-        security: READ_TOKEN_AUTH,
-        parameters: [...project, importIdPath, ifNoneMatch],
-        responses: {
-          '200': { description: 'The import.', headers: readHeaders(ctx.v), content: json(Import) },
-          ...notModified,
-          ...errors(401, 403, 404, 405, 429, 503),
-        },
-      }),
-    },
-  };
-}
-
 function changelogPaths(ctx: Ctx): ZodOpenApiPathsObject {
   const release = RELEASE_VIEWS[ctx.v].full;
   return {
@@ -1190,30 +1106,11 @@ function feedPaths(): ZodOpenApiPathsObject {
   return out;
 }
 
-function servicePaths(): ZodOpenApiPathsObject {
-  const requestId = headers('X-Request-Id');
-  const revalidate: ZodOpenApiPathItemObject = {
-    post: {
-      operationId: 'revalidatePages',
-      tags: ['Service'],
-      summary: 'Regenerate static pages',
-      description: 'Regenerates the named site pages now (Next.js on-demand revalidation). Needs an `admin` token. Unversioned.',
-      security: ADMIN_AUTH,
-      requestBody: jsonBody(RevalidateRequest),
-      responses: {
-        '200': { description: 'Every page was regenerated.', headers: requestId, content: { 'application/json': { schema: RevalidateResult } } },
-        '207': { description: 'Some pages could not be regenerated (`failed`).', headers: requestId, content: { 'application/json': { schema: RevalidateResult } } },
-        ...errors(400, 401, 403, 405, 413, 415, 422),
-      },
-    },
-  };
-  return { '/api/revalidate': revalidate };
-}
-
 // --- operations from their definitions (lib/http/operation.ts) -----------------------------------
 
-const SECURITY: Record<Exclude<OperationScope, 'cron'>, oas31.SecurityRequirementObject[]> = {
+const SECURITY: Record<OperationScope, oas31.SecurityRequirementObject[]> = {
   public: [],
+  cron: [{ cronSecret: [] }],
   'read-optional': READ_AUTH,
   read: READ_TOKEN_AUTH,
   write: WRITE_AUTH,
@@ -1250,7 +1147,7 @@ function operationObject(o: Operation, v: ApiVersion | undefined): ZodOpenApiOpe
       ? `${o.description}\n\n**Deprecated:** v1 answers with \`Deprecation\`, \`Sunset\` (${V1_SUNSET}) and \`Link: <…>; rel="successor-version"\` on every response, errors included. Use the same path under /api/v${LATEST_VERSION}.`
       : o.description,
     ...(deprecated ? { deprecated: true } : {}),
-    security: o.scope === 'cron' ? [...(o.security ?? [])] : o.security ? [...o.security] : SECURITY[o.scope],
+    security: o.security ? [...o.security] : SECURITY[o.scope],
     ...(o.params || o.query || o.headers ? { requestParams: { ...(o.params ? { path: o.params } : {}), ...(o.query ? { query: o.query } : {}), ...(o.headers ? { header: o.headers } : {}) } } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(o.body
@@ -1356,9 +1253,9 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
   );
   for (const v of VERSIONS) {
     const ctx: Ctx = { v, base: `/api/v${v}` };
-    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), importPaths(ctx), streamPaths(ctx), deliveryPaths(ctx));
+    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), streamPaths(ctx), deliveryPaths(ctx));
   }
-  Object.assign(paths, webhookPaths(), feedPaths(), servicePaths());
+  Object.assign(paths, webhookPaths(), feedPaths());
   for (const o of operations) {
     for (const v of o.versions ?? [undefined]) {
       const at = v ? `/api/v${v}${o.path}` : o.path;
@@ -1389,6 +1286,11 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
             scheme: 'bearer',
             description:
               'An API token (`shp_…`) or `SHIPLOG_ADMIN_TOKEN`. Scopes: `read` (also see drafts and hidden releases), `write` (create, change, delete), `admin` (tokens, revalidation); each implies the ones before it.',
+          },
+          cronSecret: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The scheduler\'s shared secret, `CRON_SECRET` (what Vercel Cron sends): only for `GET /api/cron/drain`.',
           },
         },
         headers: HEADERS,

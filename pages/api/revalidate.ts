@@ -1,6 +1,6 @@
-import { route } from '@/lib/http/route';
-import { postRevalidate } from '@/lib/site/revalidate-handler';
+import { mount } from '@/lib/http/mount';
+import { revalidatePages } from '@/lib/site/revalidate-operation';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ POST: postRevalidate }, { bodyLimit: '64kb' });
+export default mount(revalidatePages);

@@ -1,6 +1,6 @@
-import { getCronDrain } from '@/lib/cron/drain';
-import { route } from '@/lib/http/route';
+import { cronDrain } from '@/lib/cron/drain';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false }, maxDuration: 60 };
 
-export default route({ GET: getCronDrain });
+export default mount(cronDrain);

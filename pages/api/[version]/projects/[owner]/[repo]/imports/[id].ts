@@ -1,6 +1,6 @@
-import { getImportHandler } from '@/lib/github/import-handlers';
-import { apiRoute } from '@/lib/http/api-route';
+import { getProjectImport } from '@/lib/github/import-operations';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: getImportHandler });
+export default mount(getProjectImport);

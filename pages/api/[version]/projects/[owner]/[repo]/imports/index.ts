@@ -1,6 +1,6 @@
-import { getImports, postImport } from '@/lib/github/import-handlers';
-import { apiRoute } from '@/lib/http/api-route';
+import { listProjectImports, startImport } from '@/lib/github/import-operations';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: getImports, POST: postImport });
+export default mount(listProjectImports, startImport);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExpectedVersion } from '../domain/expected-version';
 import { ApiError } from './errors';
 
 /**
@@ -61,7 +62,9 @@ export function etagRefs(header: string): ResourceRef[] | 'any' {
   });
 }
 
-export function preconditionFailed(detail = 'The resource changed since you read it (If-Match does not match its ETag). GET it again, reapply your change and retry.'): ApiError {
+const IF_MATCH_FAILED = 'The resource changed since you read it (If-Match does not match its ETag). GET it again, reapply your change and retry.';
+
+export function preconditionFailed(detail = IF_MATCH_FAILED): ApiError {
   return new ApiError(412, { detail, errors: [{ header: 'If-Match', detail: 'does not match the current ETag' }] });
 }
 
@@ -73,6 +76,16 @@ export function checkIfMatch(req: IncomingMessage, current: ResourceRef): void {
   const held = ifMatchRefs(req);
   if (held === undefined || held === 'any') return;
   if (!held.some((h) => h.kind === current.kind && h.id === current.id && h.version === current.version)) throw preconditionFailed();
+}
+
+/**
+ * If-Match as the version a write expects, for the domain services (which check it on the locked row,
+ * the same rule as `checkIfMatch`): undefined when absent; `*` expects whatever is current.
+ */
+export function expectedVersion(req: IncomingMessage, kind: ResourceRef['kind']): ExpectedVersion | undefined {
+  const held = ifMatchRefs(req);
+  if (held === undefined) return undefined;
+  return { held: held === 'any' ? 'any' : held.filter((h) => h.kind === kind).map(({ id, version }) => ({ id, version })), stale: IF_MATCH_FAILED };
 }
 
 export interface Representation {

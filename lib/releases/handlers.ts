@@ -6,7 +6,7 @@ import { releaseSources } from '../db/schema';
 import { write } from '../db/write';
 import { cachedCount, cachedResponse, wantsFresh } from '../http/cache';
 import { boolParam, dateParam, parseCollectionQuery, parseSingleQuery, pickFields, untilParam, type CollectionSpec } from '../http/collection';
-import { checkIfMatch, collectionEtag, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
+import { collectionEtag, expectedVersion, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { idempotentWrite } from '../http/idempotency';
 import { pageResponse, prefersExactCount } from '../http/list-page';
@@ -21,20 +21,18 @@ import { requireProject, type ProjectRecord } from '../projects/repo';
 import { projectBrief } from '../projects/present';
 import {
   addReaction,
-  bulkUpdate,
-  createRelease,
-  deleteRelease,
   findRelease,
   listReleases,
   neighboursOf,
-  updateRelease,
   RELEASE_SORT_KEYS,
   type ReleaseFilters,
   type ReleaseRecord,
   type ReleaseSortKey,
 } from './repo';
-import { renderRequestMarkdown } from '../http/request-markdown';
 import { reactionsOf, releaseBrief, releaseExtended, releaseFull, releasePath, toReleaseWrite, writableDocument } from './present';
+import * as service from './service';
+import type { ReleaseTarget, WriteOptions } from './service';
+import type { Principal } from '../auth/principal';
 import {
   ReactionInput,
   ReleaseBulkChange,
@@ -211,12 +209,6 @@ async function previewPatchedNotes(req: NextApiRequest, version: ApiVersion, pat
   }
 }
 
-export function validateDraft(w: ReleaseWrite): ReleaseWrite {
-  if (w.draft && w.publishedAt) {
-    throw ApiError.validation('A draft has no publication time.', [{ pointer: '/publishedAt', detail: 'must be null for a draft' }]);
-  }
-  return w;
-}
 
 /** Answers a write; `rep` was negotiated before the write, so a 406 or 400 never follows a committed change. */
 function writeResponse(req: NextApiRequest, res: NextApiResponse, rep: Negotiated, release: ReleaseRecord, version: ApiVersion, status: number, headers: Record<string, string> = {}) {
@@ -243,15 +235,14 @@ export async function postRelease(req: NextApiRequest, res: NextApiResponse): Pr
   const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleaseCreateV1 : ReleaseCreateV2, body.value, writeHints(version));
-  const w = validateDraft(toReleaseWrite(input));
-  await renderRequestMarkdown(w.body, notesPointer(version));
+  const w = service.checkReleaseWrite(toReleaseWrite(input));
+  await service.prepareNotes(w.body, notesPointer(version));
   const owner = routeParam(req, 'owner');
   const repo = routeParam(req, 'repo');
   await idempotentWrite(req, res, principalKey(principal), body.raw, async (tx) => {
-    const project = await requireProject(tx, owner, repo);
-    const created = await createRelease(tx, project, w, 'manual');
+    const created = await service.createRelease(tx, { owner, repo }, w, { actor: { kind: 'person', principal }, notesPath: notesPointer(version) });
     const representation = rep.representation === 'brief' ? releaseBrief(created) : releaseFull(created, version);
-    const location = releasePath(`/api/v${version}`, project.owner, project.repo, created.tag);
+    const location = releasePath(`/api/v${version}`, created.owner, created.repo, created.tag);
     return {
       status: 201,
       body: representation,
@@ -261,13 +252,12 @@ export async function postRelease(req: NextApiRequest, res: NextApiResponse): Pr
   });
 }
 
-async function lockedRelease(tx: Executor, req: NextApiRequest): Promise<{ project: ProjectRecord; current: ReleaseRecord }> {
-  const project = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
-  const tag = routeParam(req, 'tag');
-  const current = await findRelease(tx, project.id, tag, true, true);
-  if (!current) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
-  checkIfMatch(req, { kind: 'rel', id: current.id, version: current.version });
-  return { project, current };
+/** The release a write names, and how: who writes, the version it read (If-Match), where its notes are. */
+function writeTarget(req: NextApiRequest, principal: Principal, version: ApiVersion): { target: ReleaseTarget; options: WriteOptions } {
+  return {
+    target: { owner: routeParam(req, 'owner'), repo: routeParam(req, 'repo'), tag: routeParam(req, 'tag') },
+    options: { actor: { kind: 'person', principal }, expected: expectedVersion(req, 'rel'), notesPath: notesPointer(version) },
+  };
 }
 
 function renamedHeaders(version: ApiVersion, before: ReleaseRecord, after: ReleaseRecord): Record<string, string> {
@@ -276,50 +266,45 @@ function renamedHeaders(version: ApiVersion, before: ReleaseRecord, after: Relea
 
 /** PUT: replaces every writable field (all required). */
 export async function putRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  await requireScope(req, 'write');
+  const principal = await requireScope(req, 'write');
   const version = apiVersion(req);
   const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value, writeHints(version));
-  const w = validateDraft(toReleaseWrite(input));
-  await renderRequestMarkdown(w.body, notesPointer(version));
-  const { before, after } = await write(async (tx) => {
-    const { project, current } = await lockedRelease(tx, req);
-    return { before: current, after: await updateRelease(tx, project, current, w) };
-  });
+  const w = service.checkReleaseWrite(toReleaseWrite(input));
+  await service.prepareNotes(w.body, notesPointer(version));
+  const { target, options } = writeTarget(req, principal, version);
+  const { before, after } = await write((tx) => service.replaceRelease(tx, target, w, options));
   writeResponse(req, res, rep, after, version, 200, renamedHeaders(version, before, after));
 }
 
 /** PATCH: merge patch (RFC 7396) or JSON Patch (RFC 6902) applied to the PUT document, then validated like PUT. */
 export async function patchRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  await requireScope(req, 'write');
+  const principal = await requireScope(req, 'write');
   const version = apiVersion(req);
   const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
   const patch = await readPatch(req);
   // The patched notes are rendered before the transaction (from the release as it is now); inside it,
   // the same notes are a cache hit. Notes that another write changed in between render there.
   const preview = await previewPatchedNotes(req, version, patch);
-  if (preview !== undefined) await renderRequestMarkdown(preview, notesPointer(version));
-  const { before, after } = await write(async (tx) => {
-    const { project, current } = await lockedRelease(tx, req);
-    const patched = patch.apply(writableDocument(current, version));
-    const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, patched, writeHints(version));
-    const w = toReleaseWrite(input);
-    if (w.body !== current.body) await renderRequestMarkdown(w.body, notesPointer(version));
-    // Making it a draft takes it off the site (a draft has no publication time); un-drafting without a date publishes it now.
-    if (w.draft) w.publishedAt = null;
-    return { before: current, after: await updateRelease(tx, project, current, validateDraft(w)) };
-  });
+  if (preview !== undefined) await service.prepareNotes(preview, notesPointer(version));
+  const { target, options } = writeTarget(req, principal, version);
+  const { before, after } = await write((tx) =>
+    service.patchRelease(
+      tx,
+      target,
+      (current) => toReleaseWrite(validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, patch.apply(writableDocument(current, version)), writeHints(version))),
+      options,
+    ),
+  );
   writeResponse(req, res, rep, after, version, 200, renamedHeaders(version, before, after));
 }
 
 /** DELETE → 204. */
 export async function deleteReleaseHandler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  await requireScope(req, 'write');
-  await write(async (tx) => {
-    const { project, current } = await lockedRelease(tx, req);
-    await deleteRelease(tx, project, current);
-  });
+  const principal = await requireScope(req, 'write');
+  const { target, options } = writeTarget(req, principal, apiVersion(req));
+  await write((tx) => service.deleteRelease(tx, target, options));
   res.statusCode = 204;
   res.setHeader('Cache-Control', PRIVATE_CACHE);
   res.end();
@@ -331,10 +316,7 @@ export async function bulkPatchReleases(req: NextApiRequest, res: NextApiRespons
   const filters = parseQuery(req, filterSchema(false).strict()) as ReleaseFilters;
   const body = await readBody(req, { types: [MERGE_PATCH], unsupportedHeaders: { 'Accept-Patch': MERGE_PATCH } });
   const change = validateBody(ReleaseBulkChange, body.value);
-  const result = await write(async (tx) => {
-    const project = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
-    return bulkUpdate(tx, project, filters, true, change);
-  });
+  const result = await write((tx) => service.changeReleases(tx, { owner: routeParam(req, 'owner'), repo: routeParam(req, 'repo') }, filters, change));
   sendRepresentation(req, res, { body: result, contentType: 'application/json', cacheControl: PRIVATE_CACHE });
 }
 

@@ -1,13 +1,11 @@
-import type { Tx } from '../../db';
 import { write } from '../../db/write';
-import { etagRefs, preconditionFailed } from '../../http/conditional';
+import type { ExpectedVersion } from '../../domain/expected-version';
+import { etagRefs } from '../../http/conditional';
 import { ApiError } from '../../http/errors';
 import { validateBody } from '../../http/validate';
-import { requireProject, type ProjectRecord } from '../../projects/repo';
-import { validateDraft } from '../../releases/handlers';
-import { renderRequestMarkdown } from '../../http/request-markdown';
-import { toReleaseWrite, writableDocument } from '../../releases/present';
-import { createRelease, deleteRelease, findRelease, updateRelease, type ReleaseRecord } from '../../releases/repo';
+import { toReleaseWrite } from '../../releases/present';
+import * as service from '../../releases/service';
+import type { Principal } from '../../auth/principal';
 import { ReleaseCreateV2, ReleasePutV2 } from '../../releases/schema';
 import { adminPath, checked, field, formHandler, type FormValues } from '../forms';
 import { publishedAtFromForm } from '../form-values';
@@ -42,18 +40,19 @@ function projectOf(form: FormValues): ProjectName {
   return p;
 }
 
-/** The release as it is now, locked; 412 unless the form's ETag names this release at this version. */
-async function lockedRelease(tx: Tx, form: FormValues): Promise<{ project: ProjectRecord; current: ReleaseRecord }> {
+/**
+ * The release the form edits and how: a person in the console, expecting the version the page was
+ * rendered with (the form's ETag; an edit without one, or with `*`, never goes through).
+ */
+function editing(form: FormValues, principal: Principal): { target: service.ReleaseTarget; options: service.WriteOptions } {
   const p = projectOf(form);
-  const project = await requireProject(tx, p.owner, p.repo, { seeAll: true });
   const tag = field(form, 'originalTag');
-  const current = await findRelease(tx, project.id, tag, true, true);
-  if (!current) throw ApiError.notFound(`Release "${tag}" of ${project.owner}/${project.repo} no longer exists (someone deleted it).`);
   const held = etagRefs(field(form, 'etag'));
-  if (held === 'any' || !held.some((h) => h.kind === 'rel' && h.id === current.id && h.version === current.version)) {
-    throw preconditionFailed(CONFLICT_MESSAGE);
-  }
-  return { project, current };
+  const expected: ExpectedVersion = { held: held === 'any' ? [] : held.filter((h) => h.kind === 'rel').map(({ id, version }) => ({ id, version })), stale: CONFLICT_MESSAGE };
+  return {
+    target: { owner: p.owner, repo: p.repo, tag },
+    options: { actor: { kind: 'person', principal }, expected, notesPath: '/notes/markdown', missing: `Release "${tag}" of ${p.owner}/${p.repo} no longer exists (someone deleted it).` },
+  };
 }
 
 function back(form: FormValues): string {
@@ -68,7 +67,7 @@ export const releaseForm = formHandler({
   scope: 'write',
   back,
   fields: { '/notes/markdown': 'body', '/notes': 'body', 'header:If-Match': 'etag' },
-  async handle({ form }) {
+  async handle({ form, session }) {
     const intent = field(form, 'intent') || 'save';
     const p = projectOf(form);
     const originalTag = field(form, 'originalTag');
@@ -79,21 +78,15 @@ export const releaseForm = formHandler({
     }
 
     if (intent === 'hide' || intent === 'unhide') {
-      const after = await write(async (tx) => {
-        const { project, current } = await lockedRelease(tx, form);
-        const input = validateBody(ReleasePutV2, { ...writableDocument(current, '2'), hidden: intent === 'hide' });
-        return updateRelease(tx, project, current, validateDraft(toReleaseWrite(input)));
-      });
+      const { target, options } = editing(form, session.principal);
+      const { after } = await write((tx) => service.setReleaseHidden(tx, target, intent === 'hide', options));
       const what = intent === 'hide' ? 'is hidden from readers' : 'is visible to readers again';
       return { to: field(form, 'return') ? here : editorPath(p, after.tag), flash: { kind: 'success', message: `Release ${after.tag} ${what}.` } };
     }
 
     if (intent === 'delete') {
-      const gone = await write(async (tx) => {
-        const { project, current } = await lockedRelease(tx, form);
-        await deleteRelease(tx, project, current);
-        return current;
-      });
+      const { target, options } = editing(form, session.principal);
+      const gone = await write((tx) => service.deleteRelease(tx, target, options));
       return { to: projectAdminPath(p), flash: { kind: 'success', message: `Deleted release ${gone.tag}.` } };
     }
 
@@ -101,19 +94,18 @@ export const releaseForm = formHandler({
 
     if (!originalTag) {
       const input = validateBody(ReleaseCreateV2, releaseDocument(form));
-      const w = validateDraft(toReleaseWrite(input));
-      await renderRequestMarkdown(w.body, '/notes/markdown');
-      const created = await write(async (tx) => createRelease(tx, await requireProject(tx, p.owner, p.repo, { seeAll: true }), w, 'manual'));
+      const w = service.checkReleaseWrite(toReleaseWrite(input));
+      await service.prepareNotes(w.body, '/notes/markdown');
+      const created = await write((tx) => service.createRelease(tx, p, w, { actor: { kind: 'person', principal: session.principal }, notesPath: '/notes/markdown' }));
       return { to: editorPath(p, created.tag), flash: { kind: 'success', message: `Created release ${created.tag}${created.draft ? ' (draft)' : ''}.` } };
     }
 
-    await renderRequestMarkdown(field(form, 'body').replace(/\r\n?/g, '\n'), '/notes/markdown');
-    const { before, after } = await write(async (tx) => {
-      const { project, current } = await lockedRelease(tx, form);
-      const author = current.authorLogin ? { login: current.authorLogin, avatarUrl: current.authorAvatarUrl, url: current.authorUrl } : null;
-      const input = validateBody(ReleasePutV2, releaseDocument(form, author));
-      return { before: current, after: await updateRelease(tx, project, current, validateDraft(toReleaseWrite(input))) };
-    });
+    await service.prepareNotes(field(form, 'body').replace(/\r\n?/g, '\n'), '/notes/markdown');
+    const { target, options } = editing(form, session.principal);
+    // Everything the form holds replaces the release; its author (which the form does not show) stays.
+    const { before, after } = await write((tx) =>
+      service.patchRelease(tx, target, (current) => toReleaseWrite(validateBody(ReleasePutV2, releaseDocument(form, service.recordAsWrite(current).author))), options),
+    );
     const renamed = before.tag !== after.tag ? ` (renamed from ${before.tag})` : '';
     return { to: editorPath(p, after.tag), flash: { kind: 'success', message: `Saved release ${after.tag}${renamed}.` } };
   },

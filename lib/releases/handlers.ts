@@ -17,7 +17,7 @@ import { parseQuery, validateBody } from '../http/validate';
 import { apiVersion } from '../http/versioned-route';
 import type { ApiVersion } from '../http/api-versions';
 import { negotiate, sparseType, withoutExtended, type Negotiated, type Representation } from '../http/negotiate';
-import { requireProject, type ProjectRecord } from '../projects/repo';
+import { requireProject } from '../projects/repo';
 import { projectBrief } from '../projects/present';
 import {
   addReaction,
@@ -42,7 +42,6 @@ import {
   ReleasePutV1,
   ReleasePutV2,
   releaseFieldsFor,
-  type ReleaseWrite,
 } from './schema';
 
 // --- query ---------------------------------------------------------------------------------------

@@ -215,6 +215,12 @@ export interface OperationDefinition<
   scope: S;
   params?: P;
   query?: Q;
+  /**
+   * False: the handler validates the query itself (e.g. its schema depends on the negotiated view, or a
+   * collection parser does it); `query` then only documents it, and `ctx.query` holds the raw values
+   * (strings, arrays for repeated keys) whatever its declared type says.
+   */
+  validateQuery?: boolean;
   /** Request headers the operation reads (validated; others are ignored). */
   headers?: H;
   body?: BodySpec<B>;
@@ -261,6 +267,7 @@ export interface Operation {
   readonly scope: OperationScope;
   readonly params: ObjectSchema | undefined;
   readonly query: ObjectSchema | undefined;
+  readonly validateQuery: boolean;
   readonly headers: ObjectSchema | undefined;
   readonly body: BodySpec | undefined;
   readonly idempotent: boolean;
@@ -310,6 +317,7 @@ function build(def: AnyDefinition, handler: AnyHandler): Operation {
     scope: def.scope,
     params: def.params,
     query: def.query,
+    validateQuery: def.validateQuery ?? true,
     headers: def.headers,
     body: def.body,
     idempotent: def.idempotent ?? false,
@@ -411,7 +419,7 @@ async function runOperation(op: Operation, handler: AnyHandler, query: ObjectSch
   if (op.limits.body !== undefined) setBodyLimit(req, op.limits.body, op.limits.bodyNote);
   const principal = await principalOf(op.scope, req);
   const params = parsePath(op.params, req);
-  const q = parseQuery(query, req);
+  const q = op.validateQuery ? parseQuery(query, req) : queryObject(req);
   const headers = parseHeaders(op.headers, req);
   let rawBody: ParsedBody | undefined;
   let body: unknown;

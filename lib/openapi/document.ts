@@ -39,7 +39,19 @@ import { PROJECT_LIST_VIEWS, PROJECT_VIEWS } from '../projects/views';
 import { RELEASE_LIST_VIEWS, RELEASE_VIEWS, type Views } from '../releases/views';
 import { viewContent, type Resource } from './views';
 import type { PageRelease } from '../site/paths';
-import { ownerParam, repoParam } from '../api/parameters';
+import {
+  cursorParam,
+  fieldsParam,
+  ifMatchHeader as ifMatch,
+  lastEventIdHeader,
+  limitParam,
+  offsetParam,
+  ownerParam,
+  preferCountHeader as preferCount,
+  queryParam,
+  repoParam,
+  sortByParam,
+} from '../api/parameters';
 import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
 
 /**
@@ -442,40 +454,14 @@ const tagPath = param(Tag, {
   },
 });
 
-function query<T extends z.ZodType>(id: string, name: string, schema: T, description: string, extra: ParamExtra = {}) {
-  return param(schema.optional(), { id, in: 'query', name, description, ...extra });
-}
-
-function sortBy(id: string, keys: readonly string[], defaultSort: string) {
-  const key = `(?:${keys.join('|')})(?:\\.(?:asc|desc))?`;
-  return query(
-    id,
-    'sort_by',
-    z.string().regex(new RegExp(`^${key}(?:,${key})*$`)),
-    `Sort keys, comma separated, each optionally \`.asc\` (the default direction) or \`.desc\`. Keys: ${keys.map((k) => `\`${k}\``).join(', ')}. Default: \`${defaultSort}\`. Ties break on the id.`,
-    { example: `${keys[0]}.desc,${keys[1]}.asc` },
-  );
-}
-
+const query = queryParam;
+const sortBy = sortByParam;
 const releaseSortBy = sortBy('releaseSortBy', ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'], 'publishedAt.desc');
 const projectSortBy = sortBy('projectSortBy', ['fullName', 'updatedAt', 'latestReleaseAt'], 'fullName.asc');
-const offset = query('offset', 'offset', z.number().int().min(0).max(1_000_000).default(0), 'Items to skip (0-based). Not combinable with `cursor`.');
-const limit = query('limit', 'limit', z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT), `Page size, 1 to ${MAX_LIMIT}.`);
-const cursor = query(
-  'cursor',
-  'cursor',
-  z.string(),
-  'v2: an opaque cursor from `links.next` / `links.prev` of a previous page. Only valid with the same `sort_by`; not combinable with `offset`.',
-);
-function fields(id: string, names: readonly string[]) {
-  return query(
-    id,
-    'fields',
-    z.string(),
-    `Sparse fieldset: top-level members to keep, comma separated (unknown names → 400). Known: ${names.map((n) => `\`${n}\``).join(', ')}.`,
-    { example: names.slice(0, 3).join(',') },
-  );
-}
+const offset = offsetParam;
+const limit = limitParam;
+const cursor = cursorParam;
+const fields = fieldsParam;
 const releaseFields: Record<ApiVersion, z.ZodType> = {
   '1': fields('releaseFieldsV1', RELEASE_FIELDS['1']),
   '2': fields('releaseFieldsV2', RELEASE_FIELDS['2']),
@@ -521,13 +507,6 @@ const ifNoneMatch = param(z.string().optional(), {
   description: 'ETags you hold: 304 Not Modified when one matches.',
   example: '"c-Qm9vS2V5ZXhhbXBsZTEy"',
 });
-const ifMatch = param(z.string().optional(), {
-  id: 'If-Match',
-  in: 'header',
-  name: 'If-Match',
-  description: 'The ETag you read (or `*`): the write only happens if the resource is unchanged since, else 412. Makes lost updates impossible.',
-  example: '"v3-Qm9vS2V5ZXhhbXBsZTEy"',
-});
 const idempotencyKey = param(z.string().regex(/^[\x21-\x7e]{1,255}$/).optional(), {
   id: 'Idempotency-Key',
   in: 'header',
@@ -535,13 +514,6 @@ const idempotencyKey = param(z.string().regex(/^[\x21-\x7e]{1,255}$/).optional()
   description:
     'Makes a POST safe to retry: a retry with the same key and body gets the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422; while the first is still running, 409. Keys are per caller, kept 24 hours. 1–255 visible ASCII characters; a UUID is a good choice.',
   example: '5f0e6a3c-2f7d-4b7e-9a59-0d0b9c7e4a11',
-});
-const preferCount = param(z.string().optional(), {
-  id: 'Prefer',
-  in: 'header',
-  name: 'Prefer',
-  description: 'v2 lists: `count=exact` adds `meta.total` (and `Preference-Applied: count=exact`).',
-  example: 'count=exact',
 });
 
 const deliveryIdPath = param(z.number().int().positive(), {
@@ -581,14 +553,6 @@ const streamLastEventId = query(
   'Resume after this event id, like the `Last-Event-ID` header (which wins when both are sent): for a first connection that should not miss what happened since an earlier one.',
   { example: '1042' },
 );
-const lastEventIdHeader = param(z.string().optional(), {
-  id: 'Last-Event-ID',
-  in: 'header',
-  name: 'Last-Event-ID',
-  description:
-    'The id of the last event you received: the events after it are sent first, then the stream goes live, with nothing repeated. `EventSource` sends it by itself when it reconnects. Anything but digits is ignored.',
-  example: '1042',
-});
 
 const feedFormat = query(
   'feedFormat',

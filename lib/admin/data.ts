@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { desc, eq, sql } from 'drizzle-orm';
 import { getDb, rows } from '../db';
 import { imports, projects, type ImportRow } from '../db/schema';
-import { DeliveryFilters, findDelivery, queryDeliveries, type DeliveryView } from '../github/delivery-handlers';
+import { DeliveryFilters, findDelivery, queryDeliveries, type DeliveryView } from '../github/delivery-log';
 import { presentImport } from '../github/import-operations';
 import { cachedCount } from '../http/cache';
 import { resourceEtag } from '../http/conditional';

@@ -3,7 +3,7 @@ import { corsHook } from './cors';
 import type { Operation } from './operation';
 import { rateLimitHook } from './rate-limit';
 import { route, type Hook, type MethodMap } from './route';
-import { versionHook } from './versioned-route';
+import { apiVersion, versionHook } from './versioned-route';
 
 /** A route handler that serves operations; `operations` lets tests check it serves what the registry lists. */
 export type MountedRoute = NextApiHandler & { readonly operations: readonly Operation[] };
@@ -12,17 +12,34 @@ export type MountedRoute = NextApiHandler & { readonly operations: readonly Oper
  * The route of one path: `export default mount(listTokens, createToken)` in the pages/api file for
  * that path. Versioned operations get the version check (404 for an unknown one, API-Version and
  * deprecation headers), the API's CORS policy and rate limits before anything else; then the method
- * picks the operation (HEAD runs GET's, OPTIONS answers Allow, anything else is a 405 with Allow).
+ * picks the operation (HEAD runs GET's, OPTIONS answers Allow, anything else is a 405 with Allow), and
+ * among operations of one method, the one serving the request's version.
  */
 export function mount(...operations: Operation[]): MountedRoute {
   const [first] = operations;
   if (!first) throw new Error('mount() needs at least one operation');
-  const methods: MethodMap = {};
+  const byMethod = new Map<string, Operation[]>();
   for (const op of operations) {
     if (op.path !== first.path) throw new Error(`mount(): ${op.operationId} is at ${op.path}, ${first.operationId} at ${first.path}: one route file per path`);
     if (!!op.versions !== !!first.versions) throw new Error(`mount(): ${op.path} mixes versioned and unversioned operations`);
-    if (methods[op.method]) throw new Error(`mount(): two ${op.method} operations at ${op.path}`);
-    methods[op.method] = op.run;
+    const same = byMethod.get(op.method) ?? [];
+    // Two operations may share a method when they serve different versions (a version's own shape).
+    if (same.some((o) => !o.versions || !op.versions || o.versions.some((v) => op.versions!.includes(v)))) {
+      throw new Error(`mount(): two ${op.method} operations at ${op.path} for the same version`);
+    }
+    byMethod.set(op.method, [...same, op]);
+  }
+  const methods: MethodMap = {};
+  for (const [method, ops] of byMethod) {
+    const [only] = ops;
+    methods[method as Operation['method']] =
+      ops.length === 1 && only
+        ? only.run
+        : (req, res) => {
+            const version = apiVersion(req);
+            const op = ops.find((o) => o.versions!.includes(version)) ?? only!;
+            return op.run(req, res);
+          };
   }
   const hooks: Hook[] = [];
   if (first.versions) hooks.push(versionHook);

@@ -13,7 +13,7 @@ import { VERSION } from '../config';
 import { deliveryStatuses, importStates, releaseSources } from '../db/schema';
 import { FEED_FORMATS } from '../feed/feeds';
 import type { ApplyOutcome } from '../github/apply';
-import { Delivery, DELIVERY_SORT_KEYS } from '../github/delivery-handlers';
+import { Delivery, DELIVERY_SORT_KEYS } from '../github/delivery-log';
 import { ReleaseEvent } from '../github/payload';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
@@ -52,6 +52,7 @@ import {
   repoParam,
   sortByParam,
 } from '../api/parameters';
+import { GitHubPayload, GitHubReleaseEvent, WebhookDuplicate, WebhookIgnored, WebhookPong, WebhookProcessed } from '../github/webhook-schemas';
 import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
 
 /**
@@ -111,106 +112,6 @@ const ReactionAdded = z
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function inSync<_T extends true>(): void {}
 
-// --- GitHub: the webhook receiver, its delivery log, imports --------------------------------------
-
-/** What applying a release event did (lib/github/apply.ts). */
-const APPLY_OUTCOMES = ['created', 'updated', 'unchanged', 'deleted', 'already-deleted', 'tombstoned'] as const satisfies readonly ApplyOutcome[];
-inSync<Same<(typeof APPLY_OUTCOMES)[number], ApplyOutcome>>();
-const OUTCOME_TEXT =
-  '`created`, `updated`, `unchanged` (nothing differed), `deleted`, `already-deleted` (it was not there) or `tombstoned` (the release was deleted on GitHub before: a late or replayed event does not bring it back).';
-
-const ReleaseRef = z.object({
-  project: z.string().meta({ description: '`owner/repo`.', example: 'acme/rocket' }),
-  tag: z.string().meta({ example: 'v2.3.0' }),
-});
-const deliveryRef = z.number().int().meta({ description: 'The delivery in the log (`GET /api/v2/deliveries/{id}`, `POST …/replay`).', example: 42 });
-
-const GitHubReleaseEvent = ReleaseEvent.meta({
-  id: 'GitHubReleaseEvent',
-  description:
-    "GitHub's `release` event payload (only the members Shiplog reads; GitHub sends many more, which are ignored). Actions `published`, `released`, `prereleased`, `created` and `edited` create or update the release (`edited` re-reads the release from GitHub first when GITHUB_TOKEN is set, so the newest of two racing edits wins); `unpublished` turns it back into a draft; `deleted` deletes it.",
-  example: {
-    action: 'published',
-    release: {
-      id: 123456789,
-      tag_name: 'v2.3.0',
-      name: 'v2.3.0 — Faster cold starts',
-      body: '## Changed\n- Cold starts are 40% faster',
-      draft: false,
-      prerelease: false,
-      html_url: 'https://github.com/acme/rocket/releases/tag/v2.3.0',
-      published_at: '2026-11-01T12:00:00Z',
-      author: { login: 'octocat' },
-    },
-    repository: { name: 'rocket', full_name: 'acme/rocket', owner: { login: 'acme' } },
-  },
-});
-const GitHubPayload = z.looseObject({}).meta({
-  id: 'GitHubPayload',
-  description: 'Any other event (`ping`, `push`, …): stored in the delivery log; `ping` is answered with its `zen`, the rest with 202.',
-  example: { zen: 'Design for failure.', hook_id: 123 },
-});
-
-const WebhookProcessed = z
-  .object({
-    status: z.literal('processed'),
-    event: z.literal('release'),
-    action: z.string().meta({ example: 'published' }),
-    outcome: z.enum(APPLY_OUTCOMES).meta({ description: OUTCOME_TEXT }),
-    release: ReleaseRef,
-    deliveryId: deliveryRef,
-  })
-  .meta({ id: 'WebhookProcessed', description: 'A release event, applied.' });
-const WebhookPong = z
-  .object({
-    status: z.literal('processed'),
-    event: z.literal('ping'),
-    zen: z.string().nullable().meta({ description: "The `zen` of GitHub's ping.", example: 'Design for failure.' }),
-    deliveryId: deliveryRef,
-  })
-  .meta({ id: 'WebhookPong', description: 'The answer to the `ping` GitHub sends when the webhook is created.' });
-const WebhookDuplicate = z
-  .object({
-    status: z.literal('duplicate'),
-    delivery: z.string().meta({ description: 'The `X-GitHub-Delivery` GUID, seen before.', example: '72d3162e-cc78-11e3-81ab-4c9367dc0958' }),
-    deliveryId: deliveryRef.nullable(),
-  })
-  .meta({ id: 'WebhookDuplicate', description: 'This delivery GUID was received before: counted (`duplicates` in the log), not processed again.' });
-const WebhookIgnored = z
-  .object({
-    status: z.literal('ignored'),
-    event: z.string().meta({ example: 'push' }),
-    action: z.string().optional().meta({ description: 'Present for a release event whose action Shiplog does not act on.' }),
-    detail: z.string().meta({ example: 'Shiplog acts on release events only; push was ignored.' }),
-    deliveryId: deliveryRef,
-  })
-  .meta({ id: 'WebhookIgnored', description: 'Received and logged, but not an event (or release action) Shiplog acts on.' });
-
-const DeliveryDetail = Delivery.extend({
-  payload: z.unknown().meta({ description: 'The payload as received (for form-encoded deliveries, the JSON of their `payload` field).' }),
-}).meta({ id: 'DeliveryDetail', description: 'A delivery with its stored payload.' });
-
-const DeliveryReplay = z
-  .object({
-    deliveryId: deliveryRef,
-    status: z.enum(deliveryStatuses).meta({ description: 'How the replay went; also stored as the delivery\'s `status`.' }),
-    outcome: z.string().meta({ description: `${OUTCOME_TEXT.replace(/\.$/, '')}; \`pong\` for a ping, \`ignored\` or \`failed\`.`, example: 'created' }),
-    event: z.string().optional().meta({ example: 'release' }),
-    action: z.string().optional().meta({ example: 'published' }),
-    release: ReleaseRef.optional(),
-    zen: z.string().nullable().optional(),
-    detail: z.string().optional().meta({ description: 'Why it was ignored.' }),
-    error: z
-      .object({ status: z.number().int().meta({ example: 404 }), detail: z.string() })
-      .optional()
-      .meta({ description: 'When `status` is `failed`: the error the webhook sender would have got (its status and detail).' }),
-  })
-  .meta({
-    id: 'DeliveryReplay',
-    description: 'What replaying did: the same members as the webhook response (without `duplicate`: a replay always reprocesses), plus `outcome` and, on failure, `error`.',
-  });
-
-
 // --- exports, the live stream, feeds --------------------------------------------------------------
 
 // Strict objects: these are rendered in the request and the response pass alike (StreamEvent is a manual
@@ -269,7 +170,6 @@ const JsonFeed = z
 
 // --- views and lists: lib/releases/views.ts, lib/projects/views.ts; media types: ./views.ts --------
 
-const DELIVERY_LIST_V2 = envelope(Delivery, 'DeliveryListV2');
 
 // --- response headers -----------------------------------------------------------------------------
 
@@ -515,29 +415,6 @@ const idempotencyKey = param(z.string().regex(/^[\x21-\x7e]{1,255}$/).optional()
     'Makes a POST safe to retry: a retry with the same key and body gets the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422; while the first is still running, 409. Keys are per caller, kept 24 hours. 1–255 visible ASCII characters; a UUID is a good choice.',
   example: '5f0e6a3c-2f7d-4b7e-9a59-0d0b9c7e4a11',
 });
-
-const deliveryIdPath = param(z.number().int().positive(), {
-  id: 'deliveryId',
-  in: 'path',
-  name: 'id',
-  description: 'The delivery id: `id` in the log, `deliveryId` in the webhook response.',
-  example: 42,
-});
-const deliverySortBy = sortBy('deliverySortBy', DELIVERY_SORT_KEYS, 'receivedAt.desc');
-const deliveryFields = fields('deliveryFields', Object.keys(Delivery.shape));
-const deliveryFilters = [
-  query('deliveryEvent', 'event', z.string().min(1).max(64), 'Only deliveries of this event (`X-GitHub-Event`).', { example: 'release' }),
-  query('deliveryAction', 'action', z.string().min(1).max(64), 'Only deliveries with this `action`.', { example: 'published' }),
-  query('deliveryStatus', 'status', z.enum(deliveryStatuses), '`processed`, `ignored` (not an event Shiplog acts on) or `failed` (replayable).'),
-  query(
-    'deliveryProject',
-    'project',
-    z.string().regex(/^[^/]+\/[^/]+$/),
-    'Only deliveries applied to this project, `owner/repo` (case-insensitive). Pings, ignored events and deliveries for unknown repositories belong to no project.',
-    { example: 'acme/rocket' },
-  ),
-  query('deliverySince', 'since', day, 'Received at or after this ISO 8601 date or date-time.', { example: '2026-11-01' }),
-];
 
 const exportFormat = query(
   'exportFormat',
@@ -851,55 +728,6 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
   };
 }
 
-function deliveryPaths(ctx: Ctx): ZodOpenApiPathsObject {
-  const v2 = ctx.v === '2';
-  const list = v2 ? DELIVERY_LIST_V2 : z.array(Delivery);
-  return {
-    [`${ctx.base}/deliveries`]: {
-      get: op(ctx, 'deliveries', 'ListDeliveries', {
-        summary: 'List webhook deliveries',
-        description:
-          'The log of every delivery the GitHub webhook receiver accepted (signature verified), newest first, without payloads; filters `event`, `action`, `status`, `project` and `since`. Failed deliveries stay here to be replayed once the cause is fixed. Needs an `admin` token; never cached (`no-store`). ' +
-          'Filters are plain query parameters; unknown parameters, fields or values → 400 naming them. Sort with `sort_by`, page with `offset`/`limit` (v2 also `cursor`). v1 answers a JSON array with `Link` and `X-Total-Count`; v2 answers `{ data, links, meta }` (`meta.total` with `Prefer: count=exact`).',
-        security: ADMIN_AUTH,
-        parameters: [deliverySortBy, offset, limit, ...(v2 ? [cursor] : []), deliveryFields, ifNoneMatch, ...(v2 ? [preferCount] : []), ...deliveryFilters],
-        responses: {
-          '200': { description: 'A page of deliveries.', headers: listHeaders(ctx.v), content: json(list) },
-          ...notModified,
-          ...errors(400, 401, 403, 404, 405, 429, 503),
-        },
-      }),
-    },
-    [`${ctx.base}/deliveries/{id}`]: {
-      get: op(ctx, 'deliveries', 'GetDelivery', {
-        summary: 'Get a webhook delivery',
-        description: 'One delivery with the payload as it was received. Needs an `admin` token; never cached.',
-        security: ADMIN_AUTH,
-        parameters: [deliveryIdPath, ifNoneMatch],
-        responses: {
-          '200': { description: 'The delivery.', headers: readHeaders(ctx.v), content: json(DeliveryDetail) },
-          ...notModified,
-          ...errors(401, 403, 404, 405, 429, 503),
-        },
-      }),
-    },
-    [`${ctx.base}/deliveries/{id}/replay`]: {
-      post: op(ctx, 'deliveries', 'ReplayDelivery', {
-        summary: 'Replay a webhook delivery',
-        description:
-          'Runs the stored payload through the webhook code path again, now, and records the new `status`, `outcome` and `replayedAt` on the delivery. For the failures the receiver logs (e.g. a release for a repository that was not a project yet: create the project, then replay). Auto-registration (SHIPLOG_AUTO_REGISTER) applies as for a delivery signed with the global secret. ' +
-          'Answers 200 whatever the outcome: a failed replay says why in `error`. No body; no `Idempotency-Key` (replaying twice applies the payload twice; releases are keyed by their GitHub id, so nothing is duplicated). Needs an `admin` token.',
-        security: ADMIN_AUTH,
-        parameters: [deliveryIdPath],
-        responses: {
-          '200': { description: 'Replayed; the body says what happened.', headers: { ...baseHeaders(ctx.v), ...headers('Cache-Control') }, content: json(DeliveryReplay) },
-          ...errors(401, 403, 404, 405, 429, 503),
-        },
-      }),
-    },
-  };
-}
-
 function changelogPaths(ctx: Ctx): ZodOpenApiPathsObject {
   const release = RELEASE_VIEWS[ctx.v].full;
   return {
@@ -1087,6 +915,25 @@ function houseHeaders(o: Operation, v: ApiVersion | undefined): HeaderRefs {
   return { ...headers('X-Request-Id', 'API-Version'), ...(o.limits.rateLimit ? headers('RateLimit', 'RateLimit-Policy') : {}), ...(v === '1' ? headers('Deprecation', 'Sunset', 'Link') : {}) };
 }
 
+const located = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The members of an operation's params, query or headers object as parameters. A member documented
+ * once (`.meta({ param: { id, in, name } })`, lib/api/parameters.ts) is used as it is, so every
+ * operation refers to the same component; any other gets its place and name from its key.
+ */
+function parametersOf(shape: z.ZodObject | undefined, where: 'path' | 'query' | 'header'): z.ZodType[] {
+  if (!shape) return [];
+  return Object.entries(shape.shape).map(([name, member]) => {
+    const schema = member as z.ZodType;
+    const meta = schema.meta() as { param?: Record<string, unknown> } | undefined;
+    if (meta?.param?.in && meta.param.name) return schema;
+    let out = located.get(schema);
+    if (!out) located.set(schema, (out = schema.meta({ ...meta, param: { ...meta?.param, in: where, name } })));
+    return out;
+  });
+}
+
 function operationObject(o: Operation, v: ApiVersion | undefined): ZodOpenApiOperationObject {
   const deprecated = v !== undefined && v !== LATEST_VERSION;
   const responses: Record<string, ZodOpenApiResponsesObject[keyof ZodOpenApiResponsesObject]> = {};
@@ -1102,7 +949,13 @@ function operationObject(o: Operation, v: ApiVersion | undefined): ZodOpenApiOpe
   }
   if (o.conditional) Object.assign(responses, notModified);
   Object.assign(responses, errors(...o.errorStatuses));
-  const parameters = [...(o.conditional ? [ifNoneMatch] : []), ...(o.idempotent ? [idempotencyKey] : [])];
+  const parameters = [
+    ...parametersOf(o.params, 'path'),
+    ...parametersOf(o.query, 'query'),
+    ...parametersOf(o.headers, 'header'),
+    ...(o.conditional ? [ifNoneMatch] : []),
+    ...(o.idempotent ? [idempotencyKey] : []),
+  ];
   return {
     operationId: v ? `v${v}${o.operationId}` : o.operationId,
     tags: [v ? tagOf(o.area as Area, v) : o.area],
@@ -1112,7 +965,6 @@ function operationObject(o: Operation, v: ApiVersion | undefined): ZodOpenApiOpe
       : o.description,
     ...(deprecated ? { deprecated: true } : {}),
     security: o.security ? [...o.security] : SECURITY[o.scope],
-    ...(o.params || o.query || o.headers ? { requestParams: { ...(o.params ? { path: o.params } : {}), ...(o.query ? { query: o.query } : {}), ...(o.headers ? { header: o.headers } : {}) } } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(o.body
       ? {
@@ -1217,7 +1069,7 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
   );
   for (const v of VERSIONS) {
     const ctx: Ctx = { v, base: `/api/v${v}` };
-    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), streamPaths(ctx), deliveryPaths(ctx));
+    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), streamPaths(ctx));
   }
   Object.assign(paths, webhookPaths(), feedPaths());
   for (const o of operations) {

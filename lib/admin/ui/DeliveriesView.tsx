@@ -3,7 +3,7 @@ import { useRouter } from 'next/router';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { DeliveriesData } from '../data';
 import type { FlashMessage } from '../flash';
-import type { DeliveryView } from '../../github/delivery-handlers';
+import type { DeliveryView } from '../../github/delivery-log';
 import { deliveryAdminPath } from '../paths';
 import { callApi, problemMessage } from './api';
 import { DataTable } from './DataTable';

@@ -1,6 +1,6 @@
-import { listDeliveries } from '@/lib/github/delivery-handlers';
-import { apiRoute } from '@/lib/http/api-route';
+import { listDeliveriesV1, listDeliveriesV2 } from '@/lib/github/delivery-operations';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: listDeliveries });
+export default mount(listDeliveriesV1, listDeliveriesV2);

@@ -1,6 +1,6 @@
-import { getDelivery } from '@/lib/github/delivery-handlers';
-import { apiRoute } from '@/lib/http/api-route';
+import { getDelivery } from '@/lib/github/delivery-operations';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: getDelivery });
+export default mount(getDelivery);

@@ -1,6 +1,6 @@
-import { postReplay } from '@/lib/github/delivery-handlers';
-import { apiRoute } from '@/lib/http/api-route';
+import { replayDeliveryOperation } from '@/lib/github/delivery-operations';
+import { mount } from '@/lib/http/mount';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ POST: postReplay });
+export default mount(replayDeliveryOperation);

@@ -1,18 +1,9 @@
-import type { NextApiRequest, NextApiResponse } from 'next';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { requireScope } from '../auth/tokens';
 import { getDb, type Executor } from '../db';
 import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { deliveryStatuses, projects, webhookDeliveries, type DeliveryRow, type DeliveryStatus } from '../db/schema';
-import { dateParam, parseCollectionQuery, pickFields, sortString, type CollectionSpec, type Cursor, type SortTerm } from '../http/collection';
-import { sendRepresentation, PRIVATE_CACHE } from '../http/conditional';
-import { ApiError } from '../http/errors';
-import { pageResponse, prefersExactCount } from '../http/list-page';
-import { routeParam } from '../http/resource';
-import { sendJson } from '../http/route';
-import { apiVersion } from '../http/versioned-route';
-import { replayDelivery } from './process-delivery';
+import { dateParam, sortString, type CollectionSpec, type Cursor, type SortTerm } from '../http/collection';
 
 export const DELIVERY_SORT_KEYS = ['receivedAt', 'event', 'status'] as const;
 export type DeliverySortKey = (typeof DELIVERY_SORT_KEYS)[number];
@@ -35,7 +26,7 @@ export const Delivery = z
   .meta({ id: 'Delivery' });
 
 // Lists never carry payloads (GET /deliveries/{id} does), so `fields=payload` is not offered there.
-const DELIVERY_FIELDS = Object.keys(Delivery.shape);
+export const DELIVERY_FIELDS = Object.keys(Delivery.shape);
 
 export const DeliveryFilters = z.object({
   event: z.string().min(1).max(64).optional(),
@@ -74,7 +65,8 @@ export function presentDelivery(r: Row, withPayload: boolean) {
 export type DeliveryView = ReturnType<typeof presentDelivery>;
 export type DeliveryFilters = z.infer<typeof DeliveryFilters>;
 
-function spec(version: '1' | '2'): CollectionSpec<SortKey> {
+/** The delivery log as a collection (filters, sort keys, fields; cursors in v2). */
+export function deliveryCollection(version: '1' | '2'): CollectionSpec<SortKey> {
   return { filters: DeliveryFilters, sortKeys: DELIVERY_SORT_KEYS, defaultSort: [{ key: 'receivedAt', dir: 'desc' }], fields: DELIVERY_FIELDS, cursor: version === '2' };
 }
 
@@ -123,25 +115,6 @@ export async function queryDeliveries(db: Executor, q: DeliveryQuery) {
   return { items: page.rows.map((r) => presentDelivery(r, false)), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 
-/** GET /deliveries (admin): the webhook delivery log. */
-export async function listDeliveries(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  await requireScope(req, 'admin');
-  const version = apiVersion(req);
-  const q = parseCollectionQuery<SortKey, DeliveryFilters>(req, spec(version));
-  const count = version === '1' || prefersExactCount(req);
-  const page = await queryDeliveries(await getDb(), { filters: q.filters, sort: q.sort, offset: q.offset, limit: q.limit, cursor: q.cursor, count });
-  const { body, headers } = pageResponse(req, version, {
-    ...page,
-    items: page.items.map((item) => pickFields(item, q.fields)),
-    offset: q.offset,
-    limit: q.limit,
-    base: q.base,
-    cursorUsed: !!q.cursor,
-    countRequested: count && version === '2',
-  });
-  sendRepresentation(req, res, { body, contentType: 'application/json', cacheControl: PRIVATE_CACHE, headers });
-}
-
 /** One delivery with its stored payload, or undefined. */
 export async function findDelivery(db: Executor, id: number): Promise<DeliveryView | undefined> {
   const [row] = (await db
@@ -150,33 +123,4 @@ export async function findDelivery(db: Executor, id: number): Promise<DeliveryVi
     .leftJoin(projects, eq(projects.id, webhookDeliveries.projectId))
     .where(eq(webhookDeliveries.id, id))) as Row[];
   return row ? presentDelivery(row, true) : undefined;
-}
-
-function deliveryId(req: NextApiRequest): number {
-  const raw = routeParam(req, 'id');
-  if (!/^\d{1,9}$/.test(raw)) throw ApiError.notFound(`There is no delivery ${raw}.`);
-  return Number(raw);
-}
-
-/** GET /deliveries/{id} (admin): one delivery with its stored payload. */
-export async function getDelivery(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  await requireScope(req, 'admin');
-  const id = deliveryId(req);
-  const delivery = await findDelivery(await getDb(), id);
-  if (!delivery) throw ApiError.notFound(`There is no delivery ${id}.`);
-  sendRepresentation(req, res, { body: delivery, contentType: 'application/json', cacheControl: PRIVATE_CACHE });
-}
-
-/** POST /deliveries/{id}/replay (admin): the stored payload through the same code path; answers what happened. */
-export async function postReplay(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  await requireScope(req, 'admin');
-  const result = await replayDelivery(deliveryId(req));
-  res.setHeader('Cache-Control', PRIVATE_CACHE);
-  sendJson(req, res, 200, {
-    ...result.body,
-    deliveryId: result.deliveryId,
-    status: result.status,
-    outcome: result.outcome,
-    ...(result.error ? { error: { status: result.error.status, detail: result.error.detail ?? result.error.title } } : {}),
-  });
 }

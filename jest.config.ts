@@ -38,7 +38,14 @@ async function project(config: Config): Promise<Config> {
     `/node_modules/(?!(${esm})/)`,
     ...(resolved.transformIgnorePatterns ?? []).filter((p) => !p.startsWith('/node_modules/')),
   ];
-  resolved.moduleNameMapper = { '^@/(.*)$': '<rootDir>/$1', ...resolved.moduleNameMapper };
+  resolved.moduleNameMapper = {
+    '^@/(.*)$': '<rootDir>/$1',
+    // starry-night's grammars are named by scope (`source.css`, `text.xml.svg`): before next/jest's
+    // mappers, which would take them for stylesheets and images.
+    '^@wooorm/starry-night/((?:source|text)\\..+)$': '<rootDir>/node_modules/@wooorm/starry-night/lang/$1.js',
+    '^(vscode-textmate|vscode-oniguruma)$': '<rootDir>/lib/test/esm-default/$1.cjs',
+    ...resolved.moduleNameMapper,
+  };
   return resolved;
 }
 

@@ -10,7 +10,22 @@ const { version } = require('./package.json');
  * their own dependencies, found here from the installed packages) are traced in explicitly.
  */
 function markdownWorkerFiles() {
-  const roots = ['unified', 'remark-parse', 'remark-gfm', 'remark-rehype', 'rehype-raw', 'rehype-sanitize', 'rehype-stringify'];
+  const roots = [
+    'unified',
+    'remark-parse',
+    'remark-gfm',
+    'remark-github',
+    'remark-gemoji',
+    'remark-rehype',
+    'rehype-raw',
+    'rehype-slug',
+    'rehype-sanitize',
+    'rehype-github-alert',
+    'rehype-starry-night',
+    '@wooorm/starry-night',
+    'rehype-autolink-headings',
+    'rehype-stringify',
+  ];
   const seen = new Set();
   const files = ['./lib/markdown/worker.mjs'];
   const find = (name, from) => {

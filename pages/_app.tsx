@@ -4,6 +4,8 @@ import Link from 'next/link';
 import type { AdminPageProps } from '@/lib/admin/page';
 import { AdminLayout } from '@/lib/admin/ui/AdminLayout';
 import '@/lib/site/styles.css';
+import '@wooorm/starry-night/style/both'; // its package exports style/*.css without the extension
+import '@/lib/markdown/notes.css';
 import '@/lib/admin/ui/admin.css';
 
 export default function ShiplogApp({ Component, pageProps, router }: AppProps) {

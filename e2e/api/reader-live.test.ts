@@ -54,7 +54,7 @@ describe('on-demand revalidation', () => {
     expect(created.status).toBe(201);
     const ms = await until(async () => (await html(`/${owner}/${repo}`)).includes('data-tag="v1.0.0"'), 3_000);
     console.log(`publish → visible on the static project page: ${ms} ms`);
-    expect(await html(`/${owner}/${repo}/releases/v1.0.0`)).toContain('<h2>Hello <strong>world</strong></h2>');
+    expect(await html(`/${owner}/${repo}/releases/v1.0.0`)).toContain('<h2 id="user-content-hello-world">Hello <strong>world</strong><a class="anchor"');
     await until(async () => (await html('/')).includes(`data-tag="v1.0.0"`), 3_000);
   });
 

@@ -9,7 +9,7 @@ import { resourceEtag } from '../http/conditional';
 import { config } from '../config';
 import { listRefusals, type Refusal } from '../github/refusals';
 import { publicOrigin } from '../http/origin';
-import { MarkdownLimitError, renderMarkdown } from '../markdown';
+import { MarkdownLimitError, renderContextOf, renderMarkdown, type RenderContext } from '../markdown';
 import { findProject } from '../projects/repo';
 import { releaseFull } from '../releases/present';
 import { findRelease, listReleases, type ReleaseRecord } from '../releases/repo';
@@ -321,15 +321,15 @@ export async function loadEditor(owner: string, repo: string, tag: string, flash
     values,
     // After a conflict the form keeps the version it was opened at: saving again cannot overwrite.
     etag: record ? formEtag || releaseEtag(record) : null,
-    previewHtml: form || !record ? await previewHtml(values.body) : record.bodyHtml,
+    previewHtml: form || !record ? await previewHtml(values.body, renderContextOf(project)) : record.bodyHtml,
     fromForm: !!form,
   };
 }
 
 /** The editor's preview of notes not yet saved: a body the renderer refuses says why instead. */
-async function previewHtml(markdown: string): Promise<string> {
+async function previewHtml(markdown: string, context: RenderContext): Promise<string> {
   try {
-    return await renderMarkdown(markdown);
+    return await renderMarkdown(markdown, context);
   } catch (err) {
     if (!(err instanceof MarkdownLimitError)) throw err;
     return `<p class="preview-refused"><strong>No preview:</strong> these notes ${err.message.replace(/&/g, '&amp;').replace(/</g, '&lt;')}.</p>`;

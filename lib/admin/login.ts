@@ -91,18 +91,22 @@ export async function postLogout(req: NextApiRequest, res: NextApiResponse): Pro
   res.redirect(303, '/admin/login');
 }
 
-const PreviewInput = z.strictObject({ markdown: z.string().max(MARKDOWN_MAX_CHARS) });
+const PreviewInput = z.strictObject({
+  markdown: z.string().max(MARKDOWN_MAX_CHARS),
+  /** The project's repository (`owner/repo`): what `#12`, `@user` and commit SHAs link to, as on the site. */
+  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'is not owner/repo').optional(),
+});
 
 /**
- * POST /api/admin/preview `{ markdown }` → `{ html }`: the same renderer, sanitizer and limits as the
+ * POST /api/admin/preview `{ markdown, repository? }` → `{ html }`: the same renderer, sanitizer and limits as the
  * site (rendered off the event loop; too long → 413/422, too slow → 422 naming /markdown). The route
  * is rate-limited and its body limited (pages/api/admin/preview.ts).
  */
 export async function postPreview(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
   const body = await readBody(req, { types: ['application/json'] });
-  const { markdown } = validateBody(PreviewInput, body.value);
-  const html = await renderRequestMarkdown(markdown, '/markdown');
+  const { markdown, repository } = validateBody(PreviewInput, body.value);
+  const html = await renderRequestMarkdown(markdown, '/markdown', { repository });
   res.setHeader('Cache-Control', 'no-store');
   sendJson(req, res, 200, { html });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { renderStoredMarkdown } from '../markdown';
+import { renderContextOf, renderStoredMarkdown } from '../markdown';
 import { demoProjects } from './demo-data';
 import type { Db } from './index';
 import { emit, lockOutbox } from './outbox';
@@ -21,8 +21,10 @@ export interface SeedResult {
 export async function seedDemo(db: Db, options: { ifEmpty?: boolean } = {}): Promise<SeedResult> {
   if (options.ifEmpty && (await db.select({ id: projects.id }).from(projects).limit(1)).length > 0) return { skipped: true, projects: 0, releases: 0 };
   // Notes are rendered (in parallel, on the worker pool when long) before the transaction, never while it holds the outbox.
-  const bodies = [...new Set(demoProjects().flatMap((demo) => demo.releases.map((r) => r.body)))];
-  const html = new Map(await Promise.all(bodies.map(async (body) => [body, await renderStoredMarkdown(body)] as const)));
+  // Keyed by repository and body: autolinks (#12, @user, SHAs) point at each project's repository.
+  const keyOf = (demo: { owner: string; repo: string }, body: string) => `${demo.owner}/${demo.repo}\0${body}`;
+  const pairs = new Map(demoProjects().flatMap((demo) => demo.releases.map((r) => [keyOf(demo, r.body), { demo, body: r.body }] as const)));
+  const html = new Map(await Promise.all([...pairs].map(async ([key, { demo, body }]) => [key, await renderStoredMarkdown(body, renderContextOf(demo))] as const)));
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
     await lockOutbox(tx);
@@ -52,7 +54,7 @@ export async function seedDemo(db: Db, options: { ifEmpty?: boolean } = {}): Pro
             githubId: r.githubId,
             name: r.name,
             body: r.body,
-            bodyHtml: html.get(r.body)!,
+            bodyHtml: html.get(keyOf(demo, r.body))!,
             publishedAt: r.draft ? null : r.publishedAt,
             createdAt: r.createdAt,
             updatedAt: r.draft ? r.createdAt : r.publishedAt,

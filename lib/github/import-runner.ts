@@ -7,7 +7,7 @@ import { githubEtags, imports, projects, type ImportRow } from '../db/schema';
 import { write } from '../db/write';
 import { ApiError } from '../http/errors';
 import { log } from '../log';
-import { warmMarkdown } from '../markdown';
+import { renderContextOf, warmMarkdown } from '../markdown';
 import { revalidateAfterCommit } from '../site/revalidation-cursor';
 import type { ProjectRef } from '../releases/repo';
 import { upsertGitHubRelease } from './apply';
@@ -164,7 +164,7 @@ async function advanceHeld(id: number, token: string, project: ProjectRef, optio
       const thisUrl = url;
       const next = page.next ?? null;
       // Notes render (on the worker pool) before the transaction that stores them.
-      await warmMarkdown(page.releases.map((r) => (r as { body?: unknown } | null)?.body));
+      await warmMarkdown(page.releases.map((r) => (r as { body?: unknown } | null)?.body), renderContextOf(project));
       current = await write(async (tx) => {
         let created = 0;
         let updated = 0;

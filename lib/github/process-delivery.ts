@@ -194,8 +194,10 @@ export async function prefetch(event: string, payload: unknown): Promise<GitHubR
 
 /** Renders a delivery's release notes before the transaction that stores them (on the worker pool). */
 function warmNotes(payload: unknown, fresh: GitHubRelease | 'gone' | undefined): Promise<void> {
-  const release = (payload as { release?: { body?: unknown } } | null)?.release;
-  return warmMarkdown([release?.body, fresh && fresh !== 'gone' ? fresh.body : undefined]);
+  const p = payload as { release?: { body?: unknown }; repository?: { full_name?: unknown } } | null;
+  // For the repository the delivery names (the project's name, unless the project was renamed since).
+  const repository = typeof p?.repository?.full_name === 'string' ? p.repository.full_name : undefined;
+  return warmMarkdown([p?.release?.body, fresh && fresh !== 'gone' ? fresh.body : undefined], { repository });
 }
 
 /**

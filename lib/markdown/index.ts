@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import { config } from '../config';
 import { log } from '../log';
-import renderInline from './worker.mjs';
+import renderInline, { RENDERER_VERSION } from './worker.mjs';
 
 /**
  * Markdown → sanitized HTML, rendered on a pool of worker threads (piscina) so that a large or
@@ -14,6 +14,20 @@ import renderInline from './worker.mjs';
  * thread is ended). The renderer itself (GitHub-flavoured markdown, GitHub's sanitizer allow-list) is
  * lib/markdown/worker.mjs.
  */
+
+/** The version of the renderer, stored with the HTML it made: rows with an older one are rendered again. */
+export const MARKDOWN_RENDERER_VERSION: number = RENDERER_VERSION;
+
+/**
+ * What a render is for. `repository` (`owner/repo`, the project's GitHub repository) is what `#12`,
+ * `@user` and commit SHAs in the notes link to; without it they stay text.
+ */
+export interface RenderContext {
+  repository?: string;
+}
+
+/** The render context of a project. */
+export const renderContextOf = (project: { owner: string; repo: string }): RenderContext => ({ repository: `${project.owner}/${project.repo}` });
 
 /** The longest markdown rendered (characters): release notes and previews accept no more. */
 export const MARKDOWN_MAX_CHARS = 500_000;
@@ -96,26 +110,26 @@ function cache(): LRUCache<string, Outcome> {
   return g.__shiplogMarkdownCache;
 }
 
-const keyOf = (markdown: string) => createHash('sha256').update(markdown).digest('base64url');
+const keyOf = (markdown: string, context: RenderContext) => createHash('sha256').update(context.repository ?? '').update('\0').update(markdown).digest('base64url');
 
 /**
  * Renders off the event loop, within the limits: throws MarkdownLimitError when the body is too long,
  * takes longer than `timeMs` once its render has started (it is cancelled), fails (e.g. nesting deep
  * enough to exhaust the renderer's stack) or waits too long for a free thread.
  */
-export async function renderMarkdown(markdown: string, options: { timeMs?: number } = {}): Promise<string> {
+export async function renderMarkdown(markdown: string, context: RenderContext, options: { timeMs?: number } = {}): Promise<string> {
   if (markdown.length > MARKDOWN_MAX_CHARS) {
     throw new MarkdownLimitError('too-large', `is longer than ${MARKDOWN_MAX_CHARS.toLocaleString('en')} characters (${markdown.length.toLocaleString('en')})`);
   }
   if (markdown.length <= INLINE_MAX_CHARS) {
     try {
-      return (renderInline as (task: { markdown: string }) => string)({ markdown });
+      return await (renderInline as (task: { markdown: string; repository?: string }) => Promise<string>)({ markdown, repository: context.repository });
     } catch (err) {
       log().warn({ err: (err as Error).message, chars: markdown.length }, 'markdown render failed');
       throw new MarkdownLimitError('too-complex', 'cannot be rendered: its structure is nested too deeply or is too complex');
     }
   }
-  const key = keyOf(markdown);
+  const key = keyOf(markdown, context);
   const hit = cache().get(key);
   if (typeof hit === 'string') return hit;
   if (hit) throw new MarkdownLimitError(hit.refused, hit.message);
@@ -143,7 +157,7 @@ export async function renderMarkdown(markdown: string, options: { timeMs?: numbe
   };
   timer = setTimeout(watch, Math.min(250, timeMs));
   try {
-    const html = (await piscina.run({ markdown, started }, { signal: controller.signal })) as string;
+    const html = (await piscina.run({ markdown, started, repository: context.repository }, { signal: controller.signal })) as string;
     cache().set(key, html);
     return html;
   } catch (err) {
@@ -176,9 +190,9 @@ export function unrenderedHtml(markdown: string): string {
  * For bodies that are stored whatever they hold (GitHub deliveries and imports, seeds): the rendered
  * HTML, or the escaped text when the body is refused. Never throws.
  */
-export async function renderStoredMarkdown(markdown: string): Promise<string> {
+export async function renderStoredMarkdown(markdown: string, context: RenderContext): Promise<string> {
   try {
-    return await renderMarkdown(markdown);
+    return await renderMarkdown(markdown, context);
   } catch (err) {
     if (!(err instanceof MarkdownLimitError)) throw err;
     log().warn({ reason: err.reason, chars: markdown.length }, 'markdown stored unformatted');
@@ -190,6 +204,6 @@ export async function renderStoredMarkdown(markdown: string): Promise<string> {
  * Renders bodies ahead of a transaction that will store them (the render inside it is then a cache
  * hit): values that are not strings are skipped, refusals are remembered, nothing throws.
  */
-export async function warmMarkdown(bodies: readonly unknown[]): Promise<void> {
-  await Promise.all(bodies.filter((b): b is string => typeof b === 'string' && b.length > 0).map((b) => renderStoredMarkdown(b)));
+export async function warmMarkdown(bodies: readonly unknown[], context: RenderContext): Promise<void> {
+  await Promise.all(bodies.filter((b): b is string => typeof b === 'string' && b.length > 0).map((b) => renderStoredMarkdown(b, context)));
 }

@@ -2,33 +2,143 @@
 // blocks the server's event loop. Plain ES module JavaScript, loaded from disk by path at run time: the
 // same file serves `next start`, jest, tsx scripts and serverless functions (it is traced into them via
 // next.config.js). The main thread cancels a render that runs past its time by ending the thread.
+import { common } from '@wooorm/starry-night';
+import sourceDockerfile from '@wooorm/starry-night/source.dockerfile';
+import sourceElixir from '@wooorm/starry-night/source.elixir';
+import sourcePowershell from '@wooorm/starry-night/source.powershell';
+import sourceToml from '@wooorm/starry-night/source.toml';
+import sourceTsx from '@wooorm/starry-night/source.tsx';
+import textShellSession from '@wooorm/starry-night/text.shell-session';
+import rehypeAutolinkHeadings from 'rehype-autolink-headings';
+import rehypeGithubAlert from 'rehype-github-alert';
 import rehypeRaw from 'rehype-raw';
-import rehypeSanitize from 'rehype-sanitize';
+import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeSlug from 'rehype-slug';
+import rehypeStarryNight from 'rehype-starry-night';
 import rehypeStringify from 'rehype-stringify';
+import remarkGemoji from 'remark-gemoji';
 import remarkGfm from 'remark-gfm';
+import remarkGithub from 'remark-github';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 
 /**
- * GitHub-flavoured markdown (tables, task lists, autolinks, footnotes, strikethrough) to HTML,
- * sanitized with GitHub's own allow-list (rehype-sanitize's default schema): scripts, event handlers
- * and `javascript:` URLs come out inert.
+ * The renderer's version, stored with the HTML it made (releases.body_html_renderer): raise it whenever
+ * a change here changes the HTML of some body, and stored notes are rendered again (lib/markdown/refresh.ts).
+ * 1: GitHub-flavoured markdown and GitHub's sanitizer. 2: alerts, footnote links that work, autolinked
+ * references, highlighted code, heading anchors, emoji shortcodes.
+ */
+export const RENDERER_VERSION = 2;
+
+/** The prefix the sanitizer puts before every `id` and `name` from the notes (GitHub's), so that notes cannot clobber the page's own ids. */
+const CLOBBER_PREFIX = defaultSchema.clobberPrefix ?? 'user-content-';
+
+/** `owner/repo` as GitHub spells repositories: the only values autolinks are made against. */
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
+
+/**
+ * GitHub's references (`#12`, `owner/repo#12`, `@user`, commit SHAs shown as 7 characters, GitHub URLs
+ * shortened) linked against the repository this render is for (`file.data.repository`); none when it
+ * has none. Never inside code or links (remark-github skips them).
+ */
+function remarkGithubReferences() {
+  return function (tree, file) {
+    const repository = file.data.repository;
+    if (typeof repository !== 'string' || !REPOSITORY.test(repository)) return;
+    remarkGithub({ repository })(tree, file);
+  };
+}
+
+/** GitHub's link octicon, the content of a heading's anchor. */
+const linkIcon = {
+  type: 'element',
+  tagName: 'svg',
+  properties: { className: ['octicon', 'octicon-link'], viewBox: '0 0 16 16', width: 16, height: 16, ariaHidden: 'true' },
+  children: [
+    {
+      type: 'element',
+      tagName: 'path',
+      properties: {
+        d: 'm7.775 3.275 1.25-1.25a3.5 3.5 0 1 1 4.95 4.95l-2.5 2.5a3.5 3.5 0 0 1-4.95 0 .751.751 0 0 1 .018-1.042.751.751 0 0 1 1.042-.018 1.998 1.998 0 0 0 2.83 0l2.5-2.5a2.002 2.002 0 0 0-2.83-2.83l-1.25 1.25a.751.751 0 0 1-1.042-.018.751.751 0 0 1-.018-1.042Zm-4.69 9.64a1.998 1.998 0 0 0 2.83 0l1.25-1.25a.751.751 0 0 1 1.042.018.751.751 0 0 1 .018 1.042l-1.25 1.25a3.5 3.5 0 1 1-4.95-4.95l2.5-2.5a3.5 3.5 0 0 1 4.95 0 .751.751 0 0 1-.018 1.042.751.751 0 0 1-1.042.018 1.998 1.998 0 0 0-2.83 0l-2.5 2.5a1.998 1.998 0 0 0 0 2.83Z',
+      },
+      children: [],
+    },
+  ],
+};
+
+const textOf = (node) => (node.type === 'text' ? node.value : 'children' in node ? node.children.map(textOf).join('') : '');
+
+/**
+ * In-page links made to work without script: the sanitizer prefixes every id of the notes
+ * (`user-content-`), so a link to `#install` (a heading's slug, a footnote) is pointed at
+ * `#user-content-install` when that is an id of the notes and `install` is not. GitHub does the same
+ * with script on its pages.
+ */
+function rehypeClobberedFragments() {
+  return function (tree) {
+    const ids = new Set();
+    const links = [];
+    const walk = (node) => {
+      if (node.type === 'element') {
+        if (typeof node.properties.id === 'string') ids.add(node.properties.id);
+        if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.href.startsWith('#')) links.push(node);
+      }
+      if ('children' in node) for (const child of node.children) walk(child);
+    };
+    walk(tree);
+    for (const link of links) {
+      let fragment;
+      try {
+        fragment = decodeURIComponent(link.properties.href.slice(1));
+      } catch {
+        continue;
+      }
+      if (!ids.has(fragment) && ids.has(CLOBBER_PREFIX + fragment)) link.properties.href = `#${CLOBBER_PREFIX}${encodeURIComponent(fragment)}`;
+    }
+  };
+}
+
+/**
+ * GitHub-flavoured markdown as GitHub renders it, sanitized with GitHub's own allow-list
+ * (rehype-sanitize's default schema): scripts, event handlers, style and `javascript:` URLs come out
+ * inert. What the notes say is parsed and sanitized first; the enhancements after the sanitizer
+ * (alerts, code highlighting, heading anchors) only restructure its output or add fixed markup.
  */
 const processor = unified()
   .use(remarkParse)
   .use(remarkGfm)
-  .use(remarkRehype, { allowDangerousHtml: true })
+  .use(remarkGithubReferences)
+  .use(remarkGemoji)
+  // Ids unprefixed here: the sanitizer prefixes them once (with a prefix here too, footnotes' ids were
+  // prefixed twice while their links were prefixed once).
+  .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
   .use(rehypeRaw) // parse inline HTML (<details>, <img>) so the sanitizer, not the parser, decides
+  .use(rehypeSlug) // GitHub's heading slugs, prefixed by the sanitizer like any id
   .use(rehypeSanitize)
+  .use(rehypeGithubAlert)
+  .use(rehypeStarryNight, {
+    grammars: [...common, sourceDockerfile, sourceElixir, sourcePowershell, sourceToml, sourceTsx, textShellSession],
+    allowMissingScopes: true,
+  })
+  .use(rehypeAutolinkHeadings, {
+    behavior: 'append',
+    // Not the footnotes' visually hidden heading.
+    test: (heading) => !(heading.properties.className ?? []).includes('sr-only'),
+    properties: (heading) => ({ className: ['anchor'], ariaLabel: `Permalink: ${textOf(heading)}` }),
+    content: linkIcon,
+  })
+  .use(rehypeClobberedFragments)
   .use(rehypeStringify)
   .freeze();
 
 /**
  * One render. `started` (a shared BigInt64Array of one element) receives the time the render began,
- * so the main thread counts the time limit from then, not from when the task was queued.
+ * so the main thread counts the time limit from then, not from when the task was queued. `repository`
+ * (`owner/repo`) is what `#12`, `@user` and SHAs link to.
  */
-export default function render({ markdown, started }) {
+export default async function render({ markdown, started, repository }) {
   if (started) Atomics.store(started, 0, BigInt(Date.now()));
-  return String(processor.processSync(markdown));
+  const file = await processor.process({ value: markdown, data: { repository } });
+  return String(file);
 }

@@ -131,7 +131,7 @@ export const SCENARIO: Step[] = [
     body: { tag: '{{tag}}', name: 'First release', notes: { markdown: '## Highlights\n\n- It works' } },
     status: 201,
     type: JSON_TYPE,
-    tests: ["pm.expect(pm.response.json().notes.html).to.include('<h2>Highlights</h2>');"],
+    tests: ["pm.expect(pm.response.json().notes.html).to.include('<h2 id=\"user-content-highlights\">Highlights<a class=\"anchor\"');"],
   },
   {
     op: `POST ${V2}/releases`,

@@ -237,7 +237,7 @@ describe('GET …/releases/{tag}', () => {
       expect(r.previous.tag).toBe(order[at - 1]);
       expect(r.next.tag).toBe(order[at + 1]);
       expect(r.project).toMatchObject({ owner: 'acme', repo: 'rocket', fullName: 'acme/rocket', name: 'Rocket' });
-      expect(r.bodyHtml).toMatch(/<h[23]>/);
+      expect(r.bodyHtml).toMatch(/<h[23] id="user-content-/);
     }
   });
 

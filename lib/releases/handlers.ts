@@ -235,9 +235,9 @@ export async function postRelease(req: NextApiRequest, res: NextApiResponse): Pr
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleaseCreateV1 : ReleaseCreateV2, body.value, writeHints(version));
   const w = service.checkReleaseWrite(toReleaseWrite(input));
-  await service.prepareNotes(w.body, notesPointer(version));
   const owner = routeParam(req, 'owner');
   const repo = routeParam(req, 'repo');
+  await service.prepareNotes(w.body, { owner, repo }, notesPointer(version));
   await idempotentWrite(req, res, principalKey(principal), body.raw, async (tx) => {
     const created = await service.createRelease(tx, { owner, repo }, w, { actor: { kind: 'person', principal }, notesPath: notesPointer(version) });
     const representation = rep.representation === 'brief' ? releaseBrief(created) : releaseFull(created, version);
@@ -250,6 +250,9 @@ export async function postRelease(req: NextApiRequest, res: NextApiResponse): Pr
     };
   });
 }
+
+/** The project a release route names (its notes' autolinks point at its repository). */
+const routeProject = (req: NextApiRequest) => ({ owner: routeParam(req, 'owner'), repo: routeParam(req, 'repo') });
 
 /** The release a write names, and how: who writes, the version it read (If-Match), where its notes are. */
 function writeTarget(req: NextApiRequest, principal: Principal, version: ApiVersion): { target: ReleaseTarget; options: WriteOptions } {
@@ -271,7 +274,7 @@ export async function putRelease(req: NextApiRequest, res: NextApiResponse): Pro
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value, writeHints(version));
   const w = service.checkReleaseWrite(toReleaseWrite(input));
-  await service.prepareNotes(w.body, notesPointer(version));
+  await service.prepareNotes(w.body, routeProject(req), notesPointer(version));
   const { target, options } = writeTarget(req, principal, version);
   const { before, after } = await write((tx) => service.replaceRelease(tx, target, w, options));
   writeResponse(req, res, rep, after, version, 200, renamedHeaders(version, before, after));
@@ -286,7 +289,7 @@ export async function patchRelease(req: NextApiRequest, res: NextApiResponse): P
   // The patched notes are rendered before the transaction (from the release as it is now); inside it,
   // the same notes are a cache hit. Notes that another write changed in between render there.
   const preview = await previewPatchedNotes(req, version, patch);
-  if (preview !== undefined) await service.prepareNotes(preview, notesPointer(version));
+  if (preview !== undefined) await service.prepareNotes(preview, routeProject(req), notesPointer(version));
   const { target, options } = writeTarget(req, principal, version);
   const { before, after } = await write((tx) =>
     service.patchRelease(

@@ -9,7 +9,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { sortString, type Cursor, type SortTerm } from '../db/keyset';
 import { ConflictError, StaleError } from '../domain/errors';
 import { cleanText, webUrlOrNull } from '../domain/values';
-import { renderStoredMarkdown } from '../markdown';
+import { renderContextOf, renderStoredMarkdown } from '../markdown';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
 import { isPublicRelease, publicRelease, publicReleaseSql, releasesR } from './visibility';
@@ -321,13 +321,13 @@ export function cleanReleaseWrite(w: ReleaseWrite): ReleaseWrite {
  * them before its transaction (API and console writes must: a refusal is theirs to report; GitHub
  * writes warm it); otherwise it is rendered here, and a body the renderer refuses is stored unformatted.
  */
-async function columns(input: ReleaseWrite, current?: Pick<ReleaseRecord, 'body' | 'bodyHtml'>) {
+async function columns(project: ProjectRef, input: ReleaseWrite, current?: Pick<ReleaseRecord, 'body' | 'bodyHtml'>) {
   const w = cleanReleaseWrite(input);
   return {
     tag: w.tag,
     name: w.name,
     body: w.body,
-    bodyHtml: current && current.body === w.body ? current.bodyHtml : await renderStoredMarkdown(w.body),
+    bodyHtml: current && current.body === w.body ? current.bodyHtml : await renderStoredMarkdown(w.body, renderContextOf(project)),
     htmlUrl: w.url,
     publishedAt: w.draft ? null : (w.publishedAt ?? new Date()),
     prerelease: w.prerelease,
@@ -366,7 +366,7 @@ const eventPayload = (p: ProjectRef, r: Pick<ReleaseRow, 'id' | 'tag'> & Partial
 export async function createRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite, source: 'github' | 'manual', githubId: number | null = null): Promise<ReleaseRecord> {
   let row: ReleaseRow | undefined;
   try {
-    [row] = await tx.insert(releases).values({ ...(await columns(w)), projectId: project.id, source, githubId }).returning();
+    [row] = await tx.insert(releases).values({ ...(await columns(project, w)), projectId: project.id, source, githubId }).returning();
   } catch (err) {
     if (isUniqueViolation(err)) throw tagTaken(w.tag);
     throw err;
@@ -388,7 +388,7 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
   try {
     [row] = await tx
       .update(releases)
-      .set({ ...(await columns(w, current)), publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()), version: sql`${releases.version} + 1`, updatedAt: new Date() })
+      .set({ ...(await columns(project, w, current)), publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()), version: sql`${releases.version} + 1`, updatedAt: new Date() })
       .where(and(eq(releases.id, current.id), eq(releases.version, current.version)))
       .returning();
   } catch (err) {

@@ -4,6 +4,7 @@ import type { Tx } from '../db';
 import { releases, releaseTombstones } from '../db/schema';
 import { InvalidError, NotFoundError, StaleError } from '../domain/errors';
 import type { ExpectedVersion } from '../domain/expected-version';
+import { renderContextOf } from '../markdown';
 import { renderSubmittedMarkdown } from '../markdown/submitted';
 import { requireProject } from '../projects/repo';
 import * as repo from './repo';
@@ -62,9 +63,10 @@ export function checkReleaseWrite(w: ReleaseWrite): ReleaseWrite {
  * Renders notes a person submitted, before the write's transaction: a refusal (too long, too slow)
  * is theirs to fix and is reported before anything is locked; inside the transaction the same notes
  * are then a render-cache hit. GitHub's notes need no such step (a refused body is stored unformatted).
+ * `project` is the one the notes are for: their `#12`, `@user` and SHAs link to its repository.
  */
-export async function prepareNotes(markdown: string, notesPath = DEFAULT_NOTES_PATH): Promise<void> {
-  await renderSubmittedMarkdown(markdown, notesPath);
+export async function prepareNotes(markdown: string, project: { owner: string; repo: string }, notesPath = DEFAULT_NOTES_PATH): Promise<void> {
+  await renderSubmittedMarkdown(markdown, notesPath, renderContextOf(project));
 }
 
 /** The release as a write document (what a replace with no changes would send). */
@@ -83,9 +85,9 @@ export function recordAsWrite(r: ReleaseRecord): ReleaseWrite {
 }
 
 /** A person's write: the rules, and notes that render (a refusal is an error, not plain text). */
-async function personWrite(w: ReleaseWrite, o: WriteOptions, current?: ReleaseRecord): Promise<ReleaseWrite> {
+async function personWrite(project: ProjectRef, w: ReleaseWrite, o: WriteOptions, current?: ReleaseRecord): Promise<ReleaseWrite> {
   checkReleaseWrite(w);
-  if (o.actor.kind === 'person' && w.body !== current?.body) await renderSubmittedMarkdown(w.body, o.notesPath ?? DEFAULT_NOTES_PATH);
+  if (o.actor.kind === 'person' && w.body !== current?.body) await renderSubmittedMarkdown(w.body, o.notesPath ?? DEFAULT_NOTES_PATH, renderContextOf(project));
   return w;
 }
 
@@ -110,14 +112,14 @@ function githubIdOf(actor: Actor): number | null {
 /** Creates a release in `project` (a name, or the project already read in this transaction). */
 export async function createRelease(tx: Tx, project: ProjectRef | { owner: string; repo: string }, w: ReleaseWrite, o: WriteOptions): Promise<ReleaseRecord> {
   const ref = 'id' in project ? project : await requireProject(tx, project.owner, project.repo, { seeAll: true });
-  const write = o.actor.kind === 'person' ? await personWrite(w, o) : w;
+  const write = o.actor.kind === 'person' ? await personWrite(ref, w, o) : w;
   return repo.createRelease(tx, ref, write, o.actor.kind === 'github' ? 'github' : 'manual', githubIdOf(o.actor));
 }
 
 /** Replaces every writable field of the release. */
 export async function replaceRelease(tx: Tx, target: ReleaseTarget, w: ReleaseWrite, o: WriteOptions): Promise<Change> {
   const { project, current } = await locked(tx, target, o);
-  const write = await personWrite(w, o, current);
+  const write = await personWrite(project, w, o, current);
   return { before: current, after: await repo.updateRelease(tx, project, current, write) };
 }
 
@@ -129,7 +131,7 @@ export async function replaceRelease(tx: Tx, target: ReleaseTarget, w: ReleaseWr
 export async function patchRelease(tx: Tx, target: ReleaseTarget, patch: (current: ReleaseRecord) => ReleaseWrite, o: WriteOptions): Promise<Change> {
   const { project, current } = await locked(tx, target, o);
   const w = patch(current);
-  if (w.body !== current.body && o.actor.kind === 'person') await renderSubmittedMarkdown(w.body, o.notesPath ?? DEFAULT_NOTES_PATH);
+  if (w.body !== current.body && o.actor.kind === 'person') await renderSubmittedMarkdown(w.body, o.notesPath ?? DEFAULT_NOTES_PATH, renderContextOf(project));
   if (w.draft) w.publishedAt = null;
   return { before: current, after: await repo.updateRelease(tx, project, current, checkReleaseWrite(w)) };
 }

@@ -95,12 +95,12 @@ export const releaseForm = formHandler({
     if (!originalTag) {
       const input = validateBody(ReleaseCreateV2, releaseDocument(form));
       const w = service.checkReleaseWrite(toReleaseWrite(input));
-      await service.prepareNotes(w.body, '/notes/markdown');
+      await service.prepareNotes(w.body, p, '/notes/markdown');
       const created = await write((tx) => service.createRelease(tx, p, w, { actor: { kind: 'person', principal: session.principal }, notesPath: '/notes/markdown' }));
       return { to: editorPath(p, created.tag), flash: { kind: 'success', message: `Created release ${created.tag}${created.draft ? ' (draft)' : ''}.` } };
     }
 
-    await service.prepareNotes(field(form, 'body').replace(/\r\n?/g, '\n'), '/notes/markdown');
+    await service.prepareNotes(field(form, 'body').replace(/\r\n?/g, '\n'), p, '/notes/markdown');
     const { target, options } = editing(form, session.principal);
     // Everything the form holds replaces the release; its author (which the form does not show) stays.
     const { before, after } = await write((tx) =>

@@ -94,9 +94,9 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
 
   // Live preview (scripts only): the same renderer and sanitizer as the site, through /api/admin/preview.
   const renderPreview = useCallback(async (markdown: string) => {
-    const r = await callApi<{ html: string }>('/api/admin/preview', { method: 'POST', json: { markdown } });
+    const r = await callApi<{ html: string }>('/api/admin/preview', { method: 'POST', json: { markdown, repository: project.fullName } });
     if (r.ok && r.body) setPreviewHtml(r.body.html);
-  }, []);
+  }, [project.fullName]);
   const first = useRef(true);
   useEffect(() => {
     if (first.current) {

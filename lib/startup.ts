@@ -7,9 +7,9 @@ import { log } from './log';
  * Runs once in the server process, right after the database is open and migrated (instrumentation.ts
  * registers it with lib/db): seeds an empty database when asked to (`npm start` asks), then, in a
  * long-lived server, starts the accelerators:
- * the local page revalidator (pages of other instances' writes) and the resumption of imports a crash
- * or restart interrupted. Correctness needs neither: writes regenerate their pages themselves and the
- * cron drain finishes the rest.
+ * the local page revalidator (pages of other instances' writes), the resumption of imports a crash
+ * or restart interrupted, and the rendering again of notes an older renderer stored. Correctness needs
+ * none of them: writes regenerate their pages themselves and the cron drain finishes the rest.
  */
 export async function startServer(db: Db, engine: Engine): Promise<void> {
   if (config().SHIPLOG_SEED_DEMO) {
@@ -26,6 +26,9 @@ export async function startServer(db: Db, engine: Engine): Promise<void> {
     import('./github/import-runner')
       .then((m) => m.resumeImports())
       .catch((err: Error) => log().error({ err: err.message }, 'could not resume imports'));
+    import('./markdown/refresh')
+      .then((m) => m.startRefreshingNotes())
+      .catch((err: Error) => log().error({ err: err.message }, 'could not render stored notes again'));
   }, 0).unref();
 }
 

@@ -73,6 +73,12 @@ export const releases = pgTable(
     name: text('name'),
     body: text('body').notNull().default(''),
     bodyHtml: text('body_html').notNull().default(''),
+    /**
+     * The version of the renderer that made body_html (lib/markdown, MARKDOWN_RENDERER_VERSION): rows made
+     * by an older one are rendered again (lib/markdown/refresh.ts). Rows from before this column say 1; the
+     * default is the version current when it was added, for rows written with their own HTML.
+     */
+    bodyHtmlRenderer: smallint('body_html_renderer').notNull().default(2),
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
     prerelease: boolean('prerelease').notNull().default(false),
     draft: boolean('draft').notNull().default(false),
@@ -96,6 +102,8 @@ export const releases = pgTable(
     uniqueIndex('releases_project_github_id').on(t.projectId, t.githubId),
     index('releases_project_published').on(t.projectId, t.publishedAt.desc()),
     index('releases_published').on(t.publishedAt.desc()),
+    // Finds notes made by an older renderer (lib/markdown/refresh.ts) without reading every row.
+    index('releases_body_html_renderer').on(t.bodyHtmlRenderer, t.id),
     // The order every release list, page, feed and export reads in (publishedAt, falling back to createdAt for drafts).
     index('releases_project_order').on(t.projectId, sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),
     index('releases_order').on(sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),

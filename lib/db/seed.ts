@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { renderContextOf, renderStoredMarkdown } from '../markdown';
+import { MARKDOWN_RENDERER_VERSION, renderContextOf, renderStoredMarkdown } from '../markdown';
 import { demoProjects } from './demo-data';
 import type { Db } from './index';
 import { emit, lockOutbox } from './outbox';
@@ -55,6 +55,7 @@ export async function seedDemo(db: Db, options: { ifEmpty?: boolean } = {}): Pro
             name: r.name,
             body: r.body,
             bodyHtml: html.get(keyOf(demo, r.body))!,
+            bodyHtmlRenderer: MARKDOWN_RENDERER_VERSION,
             publishedAt: r.draft ? null : r.publishedAt,
             createdAt: r.createdAt,
             updatedAt: r.draft ? r.createdAt : r.publishedAt,

@@ -9,7 +9,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { sortString, type Cursor, type SortTerm } from '../db/keyset';
 import { ConflictError, StaleError } from '../domain/errors';
 import { cleanText, webUrlOrNull } from '../domain/values';
-import { renderContextOf, renderStoredMarkdown } from '../markdown';
+import { MARKDOWN_RENDERER_VERSION, renderContextOf, renderStoredMarkdown } from '../markdown';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
 import { isPublicRelease, publicRelease, publicReleaseSql, releasesR } from './visibility';
@@ -103,6 +103,7 @@ function toRecord(row: Selected): ReleaseRecord {
     name: r.name,
     body: r.body,
     bodyHtml: r.bodyHtml,
+    bodyHtmlRenderer: r.bodyHtmlRenderer,
     publishedAt: r.publishedAt,
     prerelease: r.prerelease,
     draft: r.draft,
@@ -321,13 +322,16 @@ export function cleanReleaseWrite(w: ReleaseWrite): ReleaseWrite {
  * them before its transaction (API and console writes must: a refusal is theirs to report; GitHub
  * writes warm it); otherwise it is rendered here, and a body the renderer refuses is stored unformatted.
  */
-async function columns(project: ProjectRef, input: ReleaseWrite, current?: Pick<ReleaseRecord, 'body' | 'bodyHtml'>) {
+async function columns(project: ProjectRef, input: ReleaseWrite, current?: Pick<ReleaseRecord, 'body' | 'bodyHtml' | 'bodyHtmlRenderer'>) {
   const w = cleanReleaseWrite(input);
   return {
     tag: w.tag,
     name: w.name,
     body: w.body,
-    bodyHtml: current && current.body === w.body ? current.bodyHtml : await renderStoredMarkdown(w.body, renderContextOf(project)),
+    // The stored HTML is kept when the notes did not change and the current renderer made it.
+    ...(current && current.body === w.body && current.bodyHtmlRenderer === MARKDOWN_RENDERER_VERSION
+      ? { bodyHtml: current.bodyHtml }
+      : { bodyHtml: await renderStoredMarkdown(w.body, renderContextOf(project)), bodyHtmlRenderer: MARKDOWN_RENDERER_VERSION }),
     htmlUrl: w.url,
     publishedAt: w.draft ? null : (w.publishedAt ?? new Date()),
     prerelease: w.prerelease,

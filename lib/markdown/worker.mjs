@@ -28,6 +28,8 @@ import { unified } from 'unified';
  * a change here changes the HTML of some body, and stored notes are rendered again (lib/markdown/refresh.ts).
  * 1: GitHub-flavoured markdown and GitHub's sanitizer. 2: alerts, footnote links that work, autolinked
  * references, highlighted code, heading anchors, emoji shortcodes.
+ * Raising it also takes a migration that sets the default of releases.body_html_renderer to the new
+ * version (the default marks rows written with their own HTML, e.g. by SQL, as current).
  */
 export const RENDERER_VERSION = 2;
 
@@ -49,23 +51,6 @@ function remarkGithubReferences() {
     remarkGithub({ repository })(tree, file);
   };
 }
-
-/** GitHub's link octicon, the content of a heading's anchor. */
-const linkIcon = {
-  type: 'element',
-  tagName: 'svg',
-  properties: { className: ['octicon', 'octicon-link'], viewBox: '0 0 16 16', width: 16, height: 16, ariaHidden: 'true' },
-  children: [
-    {
-      type: 'element',
-      tagName: 'path',
-      properties: {
-        d: 'm7.775 3.275 1.25-1.25a3.5 3.5 0 1 1 4.95 4.95l-2.5 2.5a3.5 3.5 0 0 1-4.95 0 .751.751 0 0 1 .018-1.042.751.751 0 0 1 1.042-.018 1.998 1.998 0 0 0 2.83 0l2.5-2.5a2.002 2.002 0 0 0-2.83-2.83l-1.25 1.25a.751.751 0 0 1-1.042-.018.751.751 0 0 1-.018-1.042Zm-4.69 9.64a1.998 1.998 0 0 0 2.83 0l1.25-1.25a.751.751 0 0 1 1.042.018.751.751 0 0 1 .018 1.042l-1.25 1.25a3.5 3.5 0 1 1-4.95-4.95l2.5-2.5a3.5 3.5 0 0 1 4.95 0 .751.751 0 0 1-.018 1.042.751.751 0 0 1-1.042.018 1.998 1.998 0 0 0-2.83 0l-2.5 2.5a1.998 1.998 0 0 0 0 2.83Z',
-      },
-      children: [],
-    },
-  ],
-};
 
 const textOf = (node) => (node.type === 'text' ? node.value : 'children' in node ? node.children.map(textOf).join('') : '');
 
@@ -126,7 +111,8 @@ const processor = unified()
     // Not the footnotes' visually hidden heading.
     test: (heading) => !(heading.properties.className ?? []).includes('sr-only'),
     properties: (heading) => ({ className: ['anchor'], ariaLabel: `Permalink: ${textOf(heading)}` }),
-    content: linkIcon,
+    // Empty: the stylesheet draws the link icon (an inline SVG per heading weighed ~1 KB of every page).
+    content: [],
   })
   .use(rehypeClobberedFragments)
   .use(rehypeStringify)

@@ -223,6 +223,8 @@ export interface OperationDefinition<
   validateQuery?: boolean;
   /** Request headers the operation reads (validated; others are ignored). */
   headers?: H;
+  /** False: the handler checks the headers itself, in its own order (a signature after the body); `headers` documents them. */
+  validateHeaders?: boolean;
   body?: BodySpec<B>;
   /** Honours `Idempotency-Key` (use `ctx.idempotent`). */
   idempotent?: boolean;
@@ -268,6 +270,7 @@ export interface Operation {
   readonly params: ObjectSchema | undefined;
   readonly query: ObjectSchema | undefined;
   readonly validateQuery: boolean;
+  readonly validateHeaders: boolean;
   readonly headers: ObjectSchema | undefined;
   readonly body: BodySpec | undefined;
   readonly idempotent: boolean;
@@ -318,6 +321,7 @@ function build(def: AnyDefinition, handler: AnyHandler): Operation {
     params: def.params,
     query: def.query,
     validateQuery: def.validateQuery ?? true,
+    validateHeaders: def.validateHeaders ?? true,
     headers: def.headers,
     body: def.body,
     idempotent: def.idempotent ?? false,
@@ -420,7 +424,7 @@ async function runOperation(op: Operation, handler: AnyHandler, query: ObjectSch
   const principal = await principalOf(op.scope, req);
   const params = parsePath(op.params, req);
   const q = op.validateQuery ? parseQuery(query, req) : queryObject(req);
-  const headers = parseHeaders(op.headers, req);
+  const headers = op.validateHeaders ? parseHeaders(op.headers, req) : {};
   let rawBody: ParsedBody | undefined;
   let body: unknown;
   if (op.body && op.body.read !== 'handler') {

@@ -21,7 +21,6 @@ const HAND_WRITTEN_VERSIONED: Record<string, string[]> = {
   '/stream': ['get'],
 };
 const HAND_WRITTEN_UNVERSIONED: Record<string, string[]> = {
-  '/api/webhooks/github': ['post'],
   '/api/feed': ['get'],
   '/api/feed/{owner}': ['get'],
   '/api/feed/{owner}/{repo}': ['get'],

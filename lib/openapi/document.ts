@@ -52,7 +52,6 @@ import {
   repoParam,
   sortByParam,
 } from '../api/parameters';
-import { GitHubPayload, GitHubReleaseEvent, WebhookDuplicate, WebhookIgnored, WebhookPong, WebhookProcessed } from '../github/webhook-schemas';
 import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
 
 /**
@@ -796,66 +795,6 @@ function streamPaths(ctx: Ctx): ZodOpenApiPathsObject {
   };
 }
 
-function webhookPaths(): ZodOpenApiPathsObject {
-  const eventHeader = param(z.string().regex(/^[a-z_]{1,64}$/), {
-    id: 'X-GitHub-Event',
-    in: 'header',
-    name: 'X-GitHub-Event',
-    description: 'The event name. `release` events are applied, `ping` is answered, anything else is logged and ignored (202).',
-    example: 'release',
-  });
-  const deliveryHeader = param(z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/), {
-    id: 'X-GitHub-Delivery',
-    in: 'header',
-    name: 'X-GitHub-Delivery',
-    description: 'The delivery GUID. A GUID seen before is answered `duplicate` and not processed again.',
-    example: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
-  });
-  const signatureHeader = param(z.string().regex(/^sha256=[0-9a-fA-F]{64}$/), {
-    id: 'X-Hub-Signature-256',
-    in: 'header',
-    name: 'X-Hub-Signature-256',
-    description:
-      "`sha256=` and the hex HMAC-SHA256 of the raw request body, keyed with the webhook secret: the project's `webhookSecret`, else GITHUB_WEBHOOK_SECRET (or one of GITHUB_WEBHOOK_SECRETS_PREVIOUS, while rotating). Missing or wrong → 401, and nothing is stored; with no secret configured for the repository at all, every delivery is a 401.",
-    example: 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
-  });
-  const noStore = headers('X-Request-Id', 'Cache-Control');
-  const webhook: ZodOpenApiPathItemObject = {
-    post: {
-      operationId: 'receiveGitHubWebhook',
-      tags: ['GitHub webhook'],
-      summary: 'Receive a GitHub webhook delivery',
-      description:
-        "Where a GitHub repository (or organisation) webhook points: Payload URL `https://<shiplog>/api/webhooks/github`, content type `application/json` (`application/x-www-form-urlencoded` works too), the webhook secret, and the *Releases* event. No bearer token: the delivery is authenticated by `X-Hub-Signature-256`, checked over the raw bytes before anything is stored. " +
-        'A verified delivery is logged (see `/api/v2/deliveries`) and applied in the same transaction. A release for a repository that is not a project is a 404 (still logged, as `failed`, to be replayed once the project exists) unless SHIPLOG_AUTO_REGISTER=true and the delivery was signed with the global secret, which creates the project. ' +
-        'A delivery GUID seen before (GitHub keeps the GUID when it redelivers) is answered 200 `duplicate` without processing: to reprocess a failed delivery, replay it (`POST /api/v2/deliveries/{id}/replay`). Bodies up to 25 MB (GitHub\'s own cap); unversioned and not rate limited.',
-      parameters: [eventHeader, deliveryHeader, signatureHeader],
-      requestBody: {
-        required: true,
-        description: 'The event payload, exactly as GitHub sends it (the signature covers these bytes).',
-        content: {
-          'application/json': { schema: z.union([GitHubReleaseEvent, GitHubPayload]) },
-          'application/x-www-form-urlencoded': {
-            schema: z
-              .object({ payload: z.string().meta({ description: 'The JSON payload.', example: '{"zen":"Design for failure.","hook_id":123}' }) })
-              .meta({ id: 'GitHubFormPayload', description: 'GitHub\'s form-encoded delivery: the JSON payload in the `payload` field. A form without it is a 400.' }),
-          },
-        },
-      },
-      responses: {
-        '200': {
-          description: 'Processed (a release event applied, or a ping answered), or a duplicate.',
-          headers: noStore,
-          content: { 'application/json': { schema: z.union([WebhookProcessed, WebhookPong, WebhookDuplicate]) } },
-        },
-        '202': { description: 'Logged and ignored: an event, or a release action, Shiplog does not act on.', headers: noStore, content: { 'application/json': { schema: WebhookIgnored } } },
-        ...errors(400, 401, 404, 405, 413, 415, 422, 503),
-      },
-    },
-  };
-  return { '/api/webhooks/github': webhook };
-}
-
 function feedPaths(): ZodOpenApiPathsObject {
   const scopes = [
     { path: '/api/feed', id: 'getFeed', friendly: '/feed', what: 'every project', params: [], notFound: '' },
@@ -1071,7 +1010,7 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
     const ctx: Ctx = { v, base: `/api/v${v}` };
     Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), streamPaths(ctx));
   }
-  Object.assign(paths, webhookPaths(), feedPaths());
+  Object.assign(paths, feedPaths());
   for (const o of operations) {
     for (const v of o.versions ?? [undefined]) {
       const at = v ? `/api/v${v}${o.path}` : o.path;

@@ -1,14 +1,7 @@
-import { postGitHubWebhook } from '@/lib/github/webhook';
-import { withRefusalLog } from '@/lib/github/refusals';
-import { route } from '@/lib/http/route';
-import { onVercel, VERCEL_BODY_LIMIT, VERCEL_BODY_NOTE } from '@/lib/http/vercel';
+import { receiveGitHubWebhook } from '@/lib/github/webhook-operation';
+import { mount } from '@/lib/http/mount';
 
-// GitHub signs the raw bytes: the toolkit reads them itself (raw-body, 25 MB like GitHub's own cap;
-// on Vercel, the platform's 4.5 MB, answered 413 problem+json that says why).
+// GitHub signs the raw bytes: the operation reads them itself (no body parser).
 export const config = { api: { bodyParser: false } };
 
-// Refused (unverified) deliveries are kept in a small record the console shows (lib/github/refusals).
-export default route(
-  { POST: withRefusalLog(postGitHubWebhook) },
-  onVercel() ? { bodyLimit: VERCEL_BODY_LIMIT, bodyLimitNote: VERCEL_BODY_NOTE } : { bodyLimit: '25mb' },
-);
+export default mount(receiveGitHubWebhook);

@@ -28,6 +28,17 @@ export default defineConfig(
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
+  // Settings come from lib/config.ts (validated, with a clear error for a bad value), never from process.env.
+  {
+    files: ['lib/**', 'pages/**', 'middleware.ts'],
+    ignores: ['lib/config.ts', 'lib/test/**', '**/*.test.ts', 'lib/isr/cache-handler.cjs', 'lib/http/vercel.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read settings through lib/config.ts (config(), nodeEnv()).' },
+      ],
+    },
+  },
   // Layers point one way.
   {
     files: ['lib/db/**/*.ts'],

@@ -67,7 +67,12 @@ function sharedPageCache(phase) {
     : {};
 }
 
-/** @param {string} phase @returns {import('next').NextConfig} */
+/**
+ * Next.js loads this file as plain CommonJS before any of the app's code, so it reads the environment
+ * itself (DATABASE_URL, VERCEL, SHIPLOG_DIST_DIR); lib/config.ts validates the same variables when the
+ * server starts (instrumentation.ts) and `npm start` before it starts anything.
+ * @param {string} phase @returns {import('next').NextConfig}
+ */
 module.exports = (phase) => ({
   ...sharedPageCache(phase),
   reactStrictMode: true,

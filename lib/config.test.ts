@@ -1,4 +1,6 @@
-import { config, ConfigError, configProblems } from './config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { config, ConfigError, configProblems, INTERNAL_SETTINGS, SETTINGS } from './config';
 
 describe('settings (lib/config)', () => {
   it('names the variable, the rule and an example for a bad value (SHIPLOG_ADMIN_TOKEN=secret)', () => {
@@ -47,5 +49,39 @@ describe('settings (lib/config)', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  it('refuses bad values of the other kinds: hours, a Redis URL, a log level, a thread count, a build folder outside the project', () => {
+    const problems = configProblems({
+      SHIPLOG_SESSION_HOURS: '0',
+      REDIS_URL: 'http://127.0.0.1:6379',
+      SHIPLOG_LOG_LEVEL: 'verbose',
+      SHIPLOG_MARKDOWN_THREADS: '2.5',
+      SHIPLOG_ISR_FRESH_MS: '-1',
+      SHIPLOG_DIST_DIR: '../elsewhere',
+      SHIPLOG_ROLE: 'worker',
+    });
+    expect(Object.fromEntries(problems.map((p) => [p.variable, p.rule]))).toEqual({
+      SHIPLOG_SESSION_HOURS: 'must be a number of hours from 0.1 to 720',
+      REDIS_URL: 'must be a redis:// or rediss:// URL',
+      SHIPLOG_LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      SHIPLOG_MARKDOWN_THREADS: 'must be a whole number from 1 to 64',
+      SHIPLOG_ISR_FRESH_MS: 'must be a whole number from 1 to 3600000',
+      SHIPLOG_DIST_DIR: 'must be a folder inside the project (a relative path without ..)',
+      SHIPLOG_ROLE: 'must be server, cli or test',
+    });
+    expect(configProblems({ SHIPLOG_DIST_DIR: '.next-soak' })).toEqual([]);
+    expect(configProblems({ SHIPLOG_DIST_DIR: '/tmp/build' }).map((p) => p.variable)).toEqual(['SHIPLOG_DIST_DIR']);
+  });
+
+  it('every setting an operator may set is documented in README.md and .env.example', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const example = fs.readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
+    const inTable = new Set([...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+    const inExample = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const operators = SETTINGS.filter((name) => !INTERNAL_SETTINGS.includes(name));
+    expect(operators.length).toBeGreaterThan(30);
+    expect(operators.filter((name) => !inTable.has(name))).toEqual([]);
+    expect(operators.filter((name) => !inExample.has(name))).toEqual([]);
   });
 });

@@ -119,10 +119,21 @@ const EnvSchema = z.object({
   SHIPLOG_ROLE: z.enum(['server', 'cli', 'test'], { error: 'must be server, cli or test' }).default('server').meta({ example: 'server' }),
   SHIPLOG_LAUNCH_KEY: secret(32).optional().meta({ example: '(set by npm start)' }),
   SHIPLOG_BENCH: flag.meta({ example: '1' }),
+  /** Where `next build` writes and `next start` reads (next.config.js reads it itself); unset: `.next`. */
+  SHIPLOG_DIST_DIR: z
+    .string()
+    .regex(/^(?![\\/])(?!.*(^|[\\/])\.\.([\\/]|$))/, 'must be a folder inside the project (a relative path without ..)')
+    .optional()
+    .meta({ example: '.next-soak' }),
   SHIPLOG_BENCH_BODY: z.string().optional().meta({ example: 'bench/.tmp/releases.json' }),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Every variable Shiplog reads (the documentation lists each one). */
+export const SETTINGS = Object.keys(EnvSchema.shape) as (keyof Env)[];
+/** Set by Shiplog's own launchers, tests and benchmarks, never by operators. */
+export const INTERNAL_SETTINGS: readonly (keyof Env)[] = ['SHIPLOG_ROLE', 'SHIPLOG_LAUNCH_KEY', 'SHIPLOG_BENCH', 'SHIPLOG_BENCH_BODY'];
 export type Config = Env & { dataDir: string; engine: 'pglite' | 'postgres'; serverless: boolean };
 
 /** One bad setting: the variable, the rule it breaks and an example of a good value. */
@@ -197,6 +208,14 @@ export function serverless(): boolean {
 /** For tests and CLIs that change the environment after a first read. */
 export function resetConfig(): void {
   cached = undefined;
+}
+
+/**
+ * NODE_ENV, set by Next.js (production under `next start`) and by the test runner: a platform variable,
+ * not a Shiplog setting, so it is passed through as it is, never refused.
+ */
+export function nodeEnv(): string | undefined {
+  return process.env.NODE_ENV;
 }
 
 /** Inlined at build time (next.config.js `env`). */

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { config } from './config';
+import { config, nodeEnv } from './config';
 
 type Logger = pino.Logger;
 const g = globalThis as typeof globalThis & { __shiplogLog?: Logger };
@@ -13,7 +13,7 @@ export function log(): Logger {
     } catch {
       // Invalid settings are reported by whoever reads them; logging still works meanwhile.
     }
-    const level = configured ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+    const level = configured ?? (nodeEnv() === 'test' ? 'silent' : 'info');
     g.__shiplogLog = pino({
       level,
       base: { app: 'shiplog' },

@@ -2,7 +2,7 @@ import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from '
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eq } from 'drizzle-orm';
 import type { Principal } from './principal';
-import { config } from '../config';
+import { config, nodeEnv } from '../config';
 import { getDb } from '../db';
 import { apiTokens, siteState, tokenScopes, type TokenScope } from '../db/schema';
 import { appendSetCookie, cookieOf, serializeCookie } from './cookies';
@@ -135,7 +135,7 @@ export function sessionHours(): number {
 
 /** `Secure` on the console's cookies: SHIPLOG_SESSION_SECURE, else on in production. */
 export function secureCookies(): boolean {
-  return config().SHIPLOG_SESSION_SECURE ?? process.env.NODE_ENV === 'production';
+  return config().SHIPLOG_SESSION_SECURE ?? nodeEnv() === 'production';
 }
 
 /** Opens a session for a principal that just proved a token: sets the cookie, returns the claims. */

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { z } from 'zod';
 import { requireCronSecret } from '../auth/cron-secret';
+import { nodeEnv } from '../config';
 import { authenticate, requireScope, type Principal } from '../auth/tokens';
 import type { Tx } from '../db';
 import type { TokenScope } from '../db/schema';
@@ -412,7 +413,7 @@ async function principalOf(scope: OperationScope, req: NextApiRequest): Promise<
   return requireScope(req, scope);
 }
 
-const CHECK_RESPONSES = process.env.NODE_ENV !== 'production';
+const CHECK_RESPONSES = nodeEnv() !== 'production';
 
 async function runOperation(op: Operation, handler: AnyHandler, query: ObjectSchema, req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const version = apiVersion(req);

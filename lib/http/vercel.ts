@@ -5,7 +5,10 @@
  */
 export const VERCEL_BODY_LIMIT = 4_500_000;
 
-/** True on Vercel (the platform sets VERCEL=1 in builds and functions). */
+/**
+ * True on Vercel (the platform sets VERCEL=1 in builds and functions). Read here, not through
+ * lib/config.ts: middleware (edge runtime, no Node.js modules) imports this file.
+ */
 export function onVercel(): boolean {
   return process.env.VERCEL === '1';
 }

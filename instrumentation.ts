@@ -9,7 +9,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ config, isBuildPhase }, { registerServerStartup }] = await Promise.all([import('./lib/config'), import('./lib/startup')]);
-  if (!isBuildPhase()) config();
+  const { registerServerStartup } = await import('./lib/startup');
   registerServerStartup();
 }

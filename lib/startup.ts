@@ -1,4 +1,4 @@
-import { config, serverless } from './config';
+import { config, ConfigError, isBuildPhase, serverless } from './config';
 import { onServerDatabaseOpen, type Db, type Engine } from './db';
 import { seedDemo } from './db/seed';
 import { log } from './log';
@@ -32,7 +32,20 @@ export async function startServer(db: Db, engine: Engine): Promise<void> {
   }, 0).unref();
 }
 
-/** Called by instrumentation.ts when a Next.js server process starts. */
+/**
+ * Called by instrumentation.ts when a Next.js server process starts. Checks the settings first: a bad one
+ * stops the process (exit status 1) with the message `npm start` gives, naming the variable, the rule and
+ * an example, instead of a server whose every request fails.
+ */
 export function registerServerStartup(): void {
+  if (!isBuildPhase()) {
+    try {
+      config();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(`> Shiplog cannot start. ${err.message}`);
+      process.exit(1);
+    }
+  }
   onServerDatabaseOpen('shiplog.startup', startServer);
 }

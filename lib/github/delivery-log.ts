@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb, type Executor } from '../db';
+import type { Executor } from '../db';
 import { keysetColumns, keysetPlan, keysetResult, type KeysetTerm } from '../db/keyset';
 import { deliveryStatuses, projects, webhookDeliveries, type DeliveryRow, type DeliveryStatus } from '../db/schema';
 import { dateParam, sortString, type CollectionSpec, type Cursor, type SortTerm } from '../http/collection';

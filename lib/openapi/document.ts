@@ -10,19 +10,16 @@ import {
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { VERSION } from '../config';
-import { deliveryStatuses, importStates, releaseSources } from '../db/schema';
+import { releaseSources } from '../db/schema';
 import { FEED_FORMATS } from '../feed/feeds';
-import type { ApplyOutcome } from '../github/apply';
-import { Delivery, DELIVERY_SORT_KEYS } from '../github/delivery-log';
-import { ReleaseEvent } from '../github/payload';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
 import { REPRESENTATIONS } from '../http/negotiate';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';
-import { envelope, Problem, Timestamp } from '../http/schemas';
+import { Problem, Timestamp } from '../http/schemas';
 import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioned-route';
 import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/api-versions';
-import { Owner, PROJECT_FIELDS, ProjectCreate, ProjectExtended, ProjectPut, Repo } from '../projects/schema';
+import { Owner, PROJECT_FIELDS, ProjectCreate, ProjectExtended, ProjectPut } from '../projects/schema';
 import {
   BulkResult,
   ReactionInput,

@@ -87,3 +87,12 @@ export const cursorParam = queryParam(
 );
 /** A date filter: an ISO 8601 date or date-time. */
 export const dayValue = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+/** `project`: some projects only, `owner/repo` comma separated. */
+export const projectsQueryParam = queryParam(
+  'project',
+  'project',
+  z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+(?:,[A-Za-z0-9-]+\/[A-Za-z0-9._-]+)*$/),
+  'Only these projects: `owner/repo`, comma separated.',
+  { example: 'acme/rocket,acme/ui' },
+);

@@ -18,7 +18,6 @@ const HAND_WRITTEN_VERSIONED: Record<string, string[]> = {
   '/projects/{owner}/{repo}/releases/{tag}/reactions': ['get', 'post'], // GET: the counts (implemented, so documented too)
   '/projects/{owner}/{repo}/changelog': ['get'],
   '/releases': ['get'],
-  '/stream': ['get'],
 };
 const HAND_WRITTEN_UNVERSIONED: Record<string, string[]> = {
   '/api/feed': ['get'],

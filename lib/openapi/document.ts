@@ -45,6 +45,7 @@ import {
   offsetParam,
   ownerParam,
   preferCountHeader as preferCount,
+  projectsQueryParam,
   queryParam,
   repoParam,
   sortByParam,
@@ -384,13 +385,7 @@ const releaseFilters = [
   query('tagPrefix', 'tag_prefix', z.string(), 'Only tags starting with this (e.g. a package in a monorepo).', { example: '@acme/ui@' }),
   query('source', 'source', z.enum(releaseSources), '`github` (webhook or backfill) or `manual` (created through the API).'),
 ];
-const projectFilter = query(
-  'project',
-  'project',
-  z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+(?:,[A-Za-z0-9-]+\/[A-Za-z0-9._-]+)*$/),
-  'Only these projects: `owner/repo`, comma separated.',
-  { example: 'acme/rocket,acme/ui' },
-);
+const projectFilter = projectsQueryParam;
 const projectFilters = [
   query('ownerFilter', 'owner', Owner, 'Only projects of this owner.'),
   query('projectQ', 'q', z.string(), 'Search in the name, full name and description.', { example: 'rocket' }),
@@ -419,13 +414,6 @@ const exportFormat = query(
   'The format, instead of `Accept`: `markdown` (`text/markdown`) or `ndjson` (`application/x-ndjson`). Wins over `Accept`.',
 );
 
-const streamLastEventId = query(
-  'lastEventId',
-  'lastEventId',
-  z.string().regex(/^\d+$/),
-  'Resume after this event id, like the `Last-Event-ID` header (which wins when both are sent): for a first connection that should not miss what happened since an earlier one.',
-  { example: '1042' },
-);
 
 const feedFormat = query(
   'feedFormat',
@@ -758,40 +746,6 @@ function changelogPaths(ctx: Ctx): ZodOpenApiPathsObject {
   };
 }
 
-function streamPaths(ctx: Ctx): ZodOpenApiPathsObject {
-  return {
-    [`${ctx.base}/stream`]: {
-      get: op(ctx, 'stream', 'StreamEvents', {
-        summary: 'Live release events (Server-Sent Events)',
-        description:
-          'A `text/event-stream` that stays open: one event per change to a public release, as it commits (on any instance). Each event has an `id` (increasing), an `event` type — `release.published` (a release became public), `release.updated` (a public release changed), `release.deleted` (gone from public view: deleted, made a draft or hidden) — and `data`, a JSON [StreamEvent](#/components/schemas/StreamEvent): `{ project, tag, release }`, with the release as it was when the event happened (null for `release.deleted`). Drafts and hidden releases that were never public produce no event at all. An id always means the same event: a replay sends what was sent live. ' +
-          'The stream starts with `retry: 3000`; a comment (`: heartbeat …`) every 15 seconds keeps proxies from closing it. `?project=owner/repo[,…]` keeps only those projects. To resume, send `Last-Event-ID` (EventSource does on reconnect) or `?lastEventId=`: the events after it are sent first (at most 1000; after a longer absence, reload what you show instead). Public events only, so no token is needed. No ETag: every response is new.',
-        parameters: [projectFilter, streamLastEventId, lastEventIdHeader],
-        responses: {
-          '200': {
-            description: 'The event stream, until the client disconnects.',
-            headers: {
-              ...baseHeaders(ctx.v),
-              'Cache-Control': { description: '`no-cache, no-transform`: never stored, never compressed or buffered on the way.', schema: { type: 'string', enum: ['no-cache, no-transform'] } },
-              'X-Accel-Buffering': { description: '`no`: tells nginx not to buffer the stream.', schema: { type: 'string', enum: ['no'] } },
-            },
-            content: {
-              'text/event-stream': {
-                schema: z.string().meta({
-                  description: 'Server-Sent Events; every `data` is a StreamEvent.',
-                  example:
-                    'retry: 3000\n\nid: 1043\nevent: release.published\ndata: {"project":"acme/rocket","tag":"v2.3.0","release":{"tag":"v2.3.0","name":"Faster cold starts","publishedAt":"2026-11-01T12:00:00.000Z","prerelease":false,"html":"<ul><li>Cold starts are 40% faster</li></ul>","url":"https://github.com/acme/rocket/releases/tag/v2.3.0","path":"/acme/rocket/releases/v2.3.0","project":"acme/rocket","author":{"login":"octocat","avatarUrl":null,"url":null}}}\n\n: heartbeat 1793534415000\n\nid: 1044\nevent: release.deleted\ndata: {"project":"acme/rocket","tag":"v2.3.0-rc.1","release":null}\n\n',
-                }),
-              },
-            },
-          },
-          ...errors(400, 404, 405, 429, 503),
-        },
-      }),
-    },
-  };
-}
-
 function feedPaths(): ZodOpenApiPathsObject {
   const scopes = [
     { path: '/api/feed', id: 'getFeed', friendly: '/feed', what: 'every project', params: [], notFound: '' },
@@ -1005,7 +959,7 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
   );
   for (const v of VERSIONS) {
     const ctx: Ctx = { v, base: `/api/v${v}` };
-    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx), streamPaths(ctx));
+    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx));
   }
   Object.assign(paths, feedPaths());
   for (const o of operations) {

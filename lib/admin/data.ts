@@ -55,7 +55,7 @@ export interface WebhookSetup extends PayloadUrl {
   settingsUrl: string;
 }
 
-export function webhookSetup(req: IncomingMessage, p: { owner: string; repo: string; webhookSecret: string | null }, reveal: boolean): WebhookSetup {
+export function webhookSetup(req: IncomingMessage, p: { owner: string; repo: string; webhookSecret: string | null }, { reveal }: { reveal: boolean }): WebhookSetup {
   return {
     ...payloadUrlOf(req),
     contentType: 'application/json',
@@ -236,7 +236,7 @@ export async function loadProjectAdmin(req: IncomingMessage, owner: string, repo
     total: page.total ?? page.items.length,
     offset,
     limit: PROJECT_PAGE_SIZE,
-    webhook: webhookSetup(req, project, flash?.data?.setup?.toLowerCase() === fullName.toLowerCase()),
+    webhook: webhookSetup(req, project, { reveal: flash?.data?.setup?.toLowerCase() === fullName.toLowerCase() }),
     deliveries: deliveries.items,
     imports: recentImports.map((r) => importView(r, project)),
   };
@@ -245,7 +245,7 @@ export async function loadProjectAdmin(req: IncomingMessage, owner: string, repo
 export async function releaseExists(p: { owner: string; repo: string }, tag: string): Promise<boolean> {
   const db = await getDb();
   const project = await findProject(db, p.owner, p.repo, { seeAll: true });
-  return !!project && !!(await findRelease(db, project.id, tag, true));
+  return !!project && !!(await findRelease(db, project.id, tag, { seeAll: true }));
 }
 
 // --- the release editor --------------------------------------------------------------------------
@@ -297,7 +297,7 @@ export async function loadEditor(owner: string, repo: string, tag: string, flash
   const db = await getDb();
   const project = await findProject(db, owner, repo, { seeAll: true });
   if (!project) return undefined;
-  const record = tag ? await findRelease(db, project.id, tag, true) : undefined;
+  const record = tag ? await findRelease(db, project.id, tag, { seeAll: true }) : undefined;
   const form = flash?.form && field(flash.form, 'originalTag') === tag ? flash.form : undefined;
   const values: EditorValues = form
     ? valuesFromForm(form)

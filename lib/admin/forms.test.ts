@@ -144,13 +144,13 @@ describe('signing in (POST /api/session)', () => {
 });
 
 describe('form endpoints', () => {
-  const release = () => findRelease(t.db(), projectId, 'v1.0.0', true);
+  const release = () => findRelease(t.db(), projectId, 'v1.0.0', { seeAll: true });
   const base = { project: 'acme/forms', originalTag: '', etag: '', intent: 'save' };
 
   it('need a session: without one, 303 to sign in (then back)', async () => {
     const r = await post(routes.releases, '/api/admin/releases', { ...base, tag: 'v0.0.1' }, { cookie: '' });
     expect([r.status, r.redirect]).toEqual([303, '/admin/login?next=%2Fadmin%2Fprojects%2Facme%2Fforms%2Frelease']);
-    expect(await findRelease(t.db(), projectId, 'v0.0.1', true)).toBeUndefined();
+    expect(await findRelease(t.db(), projectId, 'v0.0.1', { seeAll: true })).toBeUndefined();
   });
 
   it('refuse cross-site posts with a 403 before reading anything, and change nothing', async () => {

@@ -21,14 +21,14 @@ async function project(repo: string): Promise<ProjectRef> {
 
 async function edit(p: ProjectRef, tag: string, change: Partial<ReleaseWrite>): Promise<void> {
   await write(async (tx) => {
-    const current = (await findRelease(tx, p.id, tag, true, true))!;
+    const current = (await findRelease(tx, p.id, tag, { seeAll: true, forUpdate: true }))!;
     const w = release(current.tag, { name: current.name, body: current.body, draft: current.draft, hidden: current.hidden, publishedAt: current.publishedAt, ...change });
     await updateRelease(tx, p, current, w);
   });
 }
 
 async function remove(p: ProjectRef, tag: string): Promise<void> {
-  await write(async (tx) => deleteRelease(tx, p, (await findRelease(tx, p.id, tag, true, true))!));
+  await write(async (tx) => deleteRelease(tx, p, (await findRelease(tx, p.id, tag, { seeAll: true, forUpdate: true }))!));
 }
 
 const head = async () => Number((await t.db().select({ id: events.id }).from(events)).reduce((max, r) => Math.max(max, r.id), 0));
@@ -56,9 +56,9 @@ describe('what the anonymous live stream says', () => {
     await write((tx) => createRelease(tx, p, release('v1', { name: 'One' }), 'manual'));
     await edit(p, 'v1', { name: 'Uno' });
     await edit(p, 'v1', { tag: 'v1.0' });
-    await write((tx) => bulkUpdate(tx, p, {}, true, { hidden: true }));
+    await write((tx) => bulkUpdate(tx, p, { filters: {}, seeAll: true, change: { hidden: true } }));
     await edit(p, 'v1.0', { name: 'Edited while hidden' });
-    await write((tx) => bulkUpdate(tx, p, {}, true, { hidden: false }));
+    await write((tx) => bulkUpdate(tx, p, { filters: {}, seeAll: true, change: { hidden: false } }));
     await edit(p, 'v1.0', { draft: true });
     await edit(p, 'v1.0', { draft: false });
     await remove(p, 'v1.0');

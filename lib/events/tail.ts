@@ -66,7 +66,7 @@ async function legacyView(row: EventRow): Promise<PublicStreamEvent | null> {
     } else if (row.type !== 'release.created') {
       const [owner, repo] = p.project.split('/') as [string, string];
       const project = await findProject(db, owner, repo);
-      const current = project ? await findRelease(db, project.id, p.tag, false) : undefined;
+      const current = project ? await findRelease(db, project.id, p.tag, { seeAll: false }) : undefined;
       if (current) view = publicStreamEvent(p.project, row.type === 'release.published' ? undefined : current, current);
     }
     try {

@@ -108,7 +108,7 @@ describe('feed details', () => {
     const extra = await write((tx) => createRelease(tx, project, release('v0.9.0', { publishedAt: new Date('2025-01-01T00:00:00Z') }), 'manual'));
     const withExtra = await feed(['feeder', 'app'], 'atom');
     await new Promise((r) => setTimeout(r, 1100));
-    await write(async (tx) => deleteRelease(tx, project, (await findRelease(tx, project.id, extra.tag, true, true))!));
+    await write(async (tx) => deleteRelease(tx, project, (await findRelease(tx, project.id, extra.tag, { seeAll: true, forUpdate: true }))!));
     const after = await feed(['feeder', 'app'], 'atom', { 'if-modified-since': withExtra.headers['last-modified'] as string });
     expect(after.status).toBe(200);
     expect(Date.parse(after.headers['last-modified'] as string)).toBeGreaterThan(Date.parse(withExtra.headers['last-modified'] as string));

@@ -42,7 +42,7 @@ describe('upsertGitHubRelease', () => {
     expect(await write((tx) => upsertGitHubRelease(tx, project, gh({ tag_name: 'v1.0.1', name: 'One (fixed tag)' })))).toBe('updated');
     const rows = await byGithubId(101);
     expect(rows.map((r) => r.tag)).toEqual(['v1.0.1']);
-    expect(await findRelease(t.db(), project.id, 'v1.0.0', true)).toBeUndefined();
+    expect(await findRelease(t.db(), project.id, 'v1.0.0', { seeAll: true })).toBeUndefined();
   });
 
   it("keeps Shiplog's own hidden flag across GitHub edits", async () => {
@@ -54,11 +54,11 @@ describe('upsertGitHubRelease', () => {
   it('keeps a draft off the site, and `unpublished` turns a release back into a draft', async () => {
     await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 202, tag_name: 'v2.0.0', draft: true, published_at: null })));
     expect((await byGithubId(202))[0]).toMatchObject({ draft: true, publishedAt: null });
-    expect(await findRelease(t.db(), project.id, 'v2.0.0', false)).toBeUndefined();
+    expect(await findRelease(t.db(), project.id, 'v2.0.0', { seeAll: false })).toBeUndefined();
     await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 202, tag_name: 'v2.0.0' })));
-    expect(await findRelease(t.db(), project.id, 'v2.0.0', false)).toBeDefined();
+    expect(await findRelease(t.db(), project.id, 'v2.0.0', { seeAll: false })).toBeDefined();
     await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 202, tag_name: 'v2.0.0' }), { forceDraft: true }));
-    expect(await findRelease(t.db(), project.id, 'v2.0.0', false)).toBeUndefined();
+    expect(await findRelease(t.db(), project.id, 'v2.0.0', { seeAll: false })).toBeUndefined();
   });
 
   it('adopts a hand-made release with the same tag instead of failing or duplicating', async () => {
@@ -93,7 +93,7 @@ describe('release identity is per project (its repository)', () => {
     const other = await write((tx) => createProject(tx, { owner: 'evil', repo: 'other', name: 'Other', description: null, homepage: null }));
     await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 606, tag_name: 'v6.0.0' })));
     expect(await write((tx) => deleteGitHubRelease(tx, other, { id: 606, tag_name: 'v6.0.0' }))).toBe('already-deleted');
-    expect(await findRelease(t.db(), project.id, 'v6.0.0', false)).toBeDefined();
+    expect(await findRelease(t.db(), project.id, 'v6.0.0', { seeAll: false })).toBeDefined();
     expect(await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 606, tag_name: 'v6.0.0', name: 'edited after' })))).toBe('updated');
     expect(await write((tx) => upsertGitHubRelease(tx, other, gh({ id: 606, tag_name: 'v6.0.0' })))).toBe('tombstoned');
   });

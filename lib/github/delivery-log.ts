@@ -44,7 +44,7 @@ const SORT: Record<SortKey, Omit<KeysetTerm, 'dir'>> = {
 
 type Row = { delivery: DeliveryRow; owner: string | null; repo: string | null } & Record<string, unknown>;
 
-export function presentDelivery(r: Row, withPayload: boolean) {
+export function presentDelivery(r: Row, { withPayload }: { withPayload: boolean }) {
   const d = r.delivery;
   return {
     id: d.id,
@@ -112,7 +112,7 @@ export async function queryDeliveries(db: Executor, q: DeliveryQuery) {
       .where(and(...where));
     total = Number(n?.n ?? 0);
   }
-  return { items: page.rows.map((r) => presentDelivery(r, false)), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+  return { items: page.rows.map((r) => presentDelivery(r, { withPayload: false })), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 
 /** One delivery with its stored payload, or undefined. */
@@ -122,5 +122,5 @@ export async function findDelivery(db: Executor, id: number): Promise<DeliveryVi
     .from(webhookDeliveries)
     .leftJoin(projects, eq(projects.id, webhookDeliveries.projectId))
     .where(eq(webhookDeliveries.id, id))) as Row[];
-  return row ? presentDelivery(row, true) : undefined;
+  return row ? presentDelivery(row, { withPayload: true }) : undefined;
 }

@@ -228,7 +228,7 @@ export async function receiveDelivery(input: { guid: string; event: string; acti
           .update(webhookDeliveries)
           .set({ duplicates: sql`${webhookDeliveries.duplicates} + 1`, event: input.event, action: input.action, payload: input.payload as object })
           .where(eq(webhookDeliveries.id, previous.id));
-        const result = await applyRecorded(tx, previous.id, input.event, input.payload, { globallySigned: input.globallySigned, fresh }, true);
+        const result = await applyRecorded(tx, previous.id, input.event, input.payload, { globallySigned: input.globallySigned, fresh }, { replay: true });
         return { ...result, deliveryId: previous.id };
       }
       const [dup] = await tx
@@ -253,12 +253,12 @@ export async function replayDelivery(id: number): Promise<DeliveryOutcome & { de
   await warmNotes(row.payload, fresh);
   return write(async (tx) => {
     // Replays are operator actions: auto-registration applies as if globally signed.
-    const result = await applyRecorded(tx, row.id, row.event, row.payload, { globallySigned: true, fresh }, true);
+    const result = await applyRecorded(tx, row.id, row.event, row.payload, { globallySigned: true, fresh }, { replay: true });
     return { ...result, deliveryId: row.id };
   });
 }
 
-async function applyRecorded(tx: Tx, deliveryId: number, event: string, payload: unknown, ctx: Context, replay = false): Promise<DeliveryOutcome & { error?: ApiError }> {
+async function applyRecorded(tx: Tx, deliveryId: number, event: string, payload: unknown, ctx: Context, { replay = false }: { replay?: boolean } = {}): Promise<DeliveryOutcome & { error?: ApiError }> {
   let result: DeliveryOutcome & { error?: ApiError };
   try {
     result = await tx.transaction((inner) => applyDelivery(inner, event, payload, ctx));

@@ -4,7 +4,6 @@ import {
   type oas31,
   type ZodOpenApiContentObject,
   type ZodOpenApiOperationObject,
-  type ZodOpenApiPathItemObject,
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
   type ZodOpenApiResponsesObject,

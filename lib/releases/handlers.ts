@@ -59,7 +59,7 @@ const projectList = z
     return out;
   });
 
-function filterSchema(acrossProjects: boolean) {
+function filterSchema({ acrossProjects }: { acrossProjects: boolean }) {
   return z.object({
     prerelease: boolParam.optional(),
     draft: boolParam.optional(),
@@ -80,7 +80,7 @@ function listSpec(version: ApiVersion, acrossProjects: boolean, representation: 
   let spec = specs.get(key);
   if (!spec) {
     spec = {
-      filters: filterSchema(acrossProjects),
+      filters: filterSchema({ acrossProjects }),
       sortKeys: RELEASE_SORT_KEYS,
       defaultSort: [{ key: 'publishedAt', dir: 'desc' }],
       fields: releaseFieldsFor(version, representation),
@@ -95,7 +95,7 @@ function listSpec(version: ApiVersion, acrossProjects: boolean, representation: 
 
 async function represent(db: Executor, records: ReleaseRecord[], ctx: Pick<ReadContext, 'version' | 'seeAll' | 'rep'>, fields?: string[]) {
   const { version, rep } = ctx;
-  const neighbours = rep.representation === 'extended' ? await neighboursOf(db, records, ctx.seeAll) : undefined;
+  const neighbours = rep.representation === 'extended' ? await neighboursOf(db, records, { seeAll: ctx.seeAll }) : undefined;
   return records.map((r) => {
     const item =
       rep.representation === 'brief'
@@ -162,7 +162,7 @@ export async function getRelease(req: NextApiRequest, res: NextApiResponse): Pro
   const prepared = await cachedResponse(req, cacheKey(req, ctx), async (): Promise<Prepared> => {
     const db = await getDb();
     const project = await requireProject(db, owner, repo);
-    const release = await findRelease(db, project.id, tag, ctx.seeAll);
+    const release = await findRelease(db, project.id, tag, { seeAll: ctx.seeAll });
     if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
     const [item] = await represent(db, [release], ctx, fields);
     const json = JSON.stringify(item);
@@ -198,7 +198,7 @@ async function previewPatchedNotes(req: NextApiRequest, version: ApiVersion, pat
   try {
     const db = await getDb();
     const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
-    const current = await findRelease(db, project.id, routeParam(req, 'tag'), true);
+    const current = await findRelease(db, project.id, routeParam(req, 'tag'), { seeAll: true });
     if (!current) return undefined;
     const doc = patch.apply(writableDocument(current, version)) as { body?: unknown; notes?: { markdown?: unknown } };
     const notes = version === '1' ? doc.body : doc.notes?.markdown;
@@ -315,7 +315,7 @@ export async function deleteReleaseHandler(req: NextApiRequest, res: NextApiResp
 /** PATCH on the collection: one change to every release matching the query's filters. */
 export async function bulkPatchReleases(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   await requireScope(req, 'write');
-  const filters = parseQuery(req, filterSchema(false).strict()) as ReleaseFilters;
+  const filters = parseQuery(req, filterSchema({ acrossProjects: false }).strict()) as ReleaseFilters;
   const body = await readBody(req, { types: [MERGE_PATCH], unsupportedHeaders: { 'Accept-Patch': MERGE_PATCH } });
   const change = validateBody(ReleaseBulkChange, body.value);
   const result = await write((tx) => service.changeReleases(tx, { owner: routeParam(req, 'owner'), repo: routeParam(req, 'repo') }, filters, change));
@@ -330,7 +330,7 @@ export async function getReactions(req: NextApiRequest, res: NextApiResponse): P
   const db = await getDb();
   const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'));
   const tag = routeParam(req, 'tag');
-  const release = await findRelease(db, project.id, tag, ctx.seeAll);
+  const release = await findRelease(db, project.id, tag, { seeAll: ctx.seeAll });
   if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no release tagged "${tag}".`);
   sendRepresentation(req, res, { body: reactionsOf(release.reactions), contentType: 'application/json', cacheControl: ctx.cacheControl });
 }
@@ -344,7 +344,7 @@ export async function postReaction(req: NextApiRequest, res: NextApiResponse): P
   await idempotentWrite(req, res, principalKey(principal), body.raw, async (tx) => {
     const project = await requireProject(tx, routeParam(req, 'owner'), routeParam(req, 'repo'));
     const tag = routeParam(req, 'tag');
-    const release = await findRelease(tx, project.id, tag, false);
+    const release = await findRelease(tx, project.id, tag, { seeAll: false });
     if (!release) throw ApiError.notFound(`Project ${project.owner}/${project.repo} has no published release tagged "${tag}".`);
     const counts = await addReaction(tx, project, release, content);
     return {

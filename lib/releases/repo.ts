@@ -224,7 +224,13 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
   return { items: result.rows.map(toRecord), total, hasNext: result.hasNext, nextCursor: result.nextCursor, prevCursor: result.prevCursor };
 }
 
-export async function findRelease(db: Executor, projectId: number, tag: string, seeAll: boolean, forUpdate = false): Promise<ReleaseRecord | undefined> {
+/** A release by tag. `seeAll`: drafts and hidden releases too (else only what readers may see); `forUpdate`: lock its row. */
+export async function findRelease(
+  db: Executor,
+  projectId: number,
+  tag: string,
+  { seeAll, forUpdate = false }: { seeAll: boolean; forUpdate?: boolean },
+): Promise<ReleaseRecord | undefined> {
   if (tag.includes('\0')) return undefined; // no tag holds one (and PostgreSQL could not compare it)
   const where = and(eq(releases.projectId, projectId), eq(releases.tag, tag), ...(seeAll ? [] : [publicRelease]));
   const query = selectReleases(db).where(where).limit(1);
@@ -239,7 +245,7 @@ export async function findRelease(db: Executor, projectId: number, tag: string, 
 export async function neighboursOf(
   db: Executor,
   records: ReleaseRecord[],
-  seeAll: boolean,
+  { seeAll }: { seeAll: boolean },
 ): Promise<Map<number, { previous?: ReleaseRecord; next?: ReleaseRecord }>> {
   const out = new Map<number, { previous?: ReleaseRecord; next?: ReleaseRecord }>();
   if (!records.length) return out;
@@ -437,9 +443,7 @@ export async function addReaction(tx: Tx, project: ProjectRef, release: ReleaseR
 export async function bulkUpdate(
   tx: Tx,
   project: ProjectRef,
-  filters: ReleaseFilters,
-  seeAll: boolean,
-  change: { hidden?: boolean; prerelease?: boolean },
+  { filters, seeAll, change }: { filters: ReleaseFilters; seeAll: boolean; change: { hidden?: boolean; prerelease?: boolean } },
 ): Promise<{ matched: number; changed: number }> {
   const conditions = [eq(releases.projectId, project.id), ...releaseConditions(filters, seeAll)];
   const matched = await tx

@@ -99,7 +99,7 @@ function checkExpected(current: ReleaseRecord, expected: ExpectedVersion | undef
 /** The release to change, locked for this transaction, after the caller's expected version is checked. */
 async function locked(tx: Tx, target: ReleaseTarget, o: WriteOptions): Promise<{ project: ProjectRef; current: ReleaseRecord }> {
   const project = await requireProject(tx, target.owner, target.repo, { seeAll: true });
-  const current = await repo.findRelease(tx, project.id, target.tag, true, true);
+  const current = await repo.findRelease(tx, project.id, target.tag, { seeAll: true, forUpdate: true });
   if (!current) throw new NotFoundError(o.missing ?? `Project ${project.owner}/${project.repo} has no release tagged "${target.tag}".`);
   checkExpected(current, o.expected);
   return { project, current };
@@ -158,7 +158,7 @@ export async function changeReleases(
   change: { hidden?: boolean; prerelease?: boolean },
 ): Promise<{ matched: number; changed: number }> {
   const ref = await requireProject(tx, project.owner, project.repo, { seeAll: true });
-  return repo.bulkUpdate(tx, ref, filters, true, change);
+  return repo.bulkUpdate(tx, ref, { filters, seeAll: true, change });
 }
 
 // --- GitHub ---------------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ export type GitHubOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'a
 
 async function byGithubId(tx: Tx, project: ProjectRef, githubId: number): Promise<ReleaseRecord | undefined> {
   const [row] = await tx.select({ tag: releases.tag }).from(releases).where(and(eq(releases.projectId, project.id), eq(releases.githubId, githubId)));
-  return row ? repo.findRelease(tx, project.id, row.tag, true, true) : undefined;
+  return row ? repo.findRelease(tx, project.id, row.tag, { seeAll: true, forUpdate: true }) : undefined;
 }
 
 function same(r: ReleaseRecord, w: ReleaseWrite): boolean {
@@ -196,7 +196,7 @@ export async function syncGitHubRelease(tx: Tx, project: ProjectRef, w: ReleaseW
   if (tomb) return 'tombstoned';
   let current = await byGithubId(tx, project, githubId);
   if (!current) {
-    const byTag = await repo.findRelease(tx, project.id, w.tag, true, true);
+    const byTag = await repo.findRelease(tx, project.id, w.tag, { seeAll: true, forUpdate: true });
     if (byTag && (byTag.githubId === null || byTag.githubId !== githubId)) current = byTag;
   }
   if (!current) {

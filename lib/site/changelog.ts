@@ -68,9 +68,9 @@ export async function loadReleasePage(owner: string, repo: string, tag: string):
   const db = await readerDb();
   const project = await findProject(db, owner, repo);
   if (!project) return undefined;
-  const release = await findRelease(db, project.id, tag, false);
+  const release = await findRelease(db, project.id, tag, { seeAll: false });
   if (!release) return undefined;
-  const around = (await neighboursOf(db, [release], false)).get(release.id);
+  const around = (await neighboursOf(db, [release], { seeAll: false })).get(release.id);
   return {
     project: { owner: project.owner, repo: project.repo, fullName: `${project.owner}/${project.repo}`, name: project.name, description: project.description, homepage: project.homepage },
     release: toPageRelease(release),

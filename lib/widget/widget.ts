@@ -138,7 +138,7 @@ export function widget(script: HTMLScriptElement | null): void {
     if (release && type !== 'release.deleted') items.push(release);
     items = items.sort((a, b) => time(b.publishedAt) - time(a.publishedAt)).slice(0, limit);
   };
-  const toggle = (open: boolean, refocus?: boolean) => {
+  const toggle = (open: boolean, { refocus = false } = {}) => {
     panel.hidden = !open;
     button.setAttribute('aria-expanded', String(open));
     if (open) panel.focus();
@@ -147,7 +147,7 @@ export function widget(script: HTMLScriptElement | null): void {
   };
   button.onclick = () => toggle(panel.hidden);
   wrap.onkeydown = (e) => {
-    if (e.key === 'Escape' && !panel.hidden) toggle(false, true);
+    if (e.key === 'Escape' && !panel.hidden) toggle(false, { refocus: true });
   };
   d.addEventListener('click', (e) => {
     if (!panel.hidden && !e.composedPath().includes(host)) toggle(false);

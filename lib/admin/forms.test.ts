@@ -7,7 +7,7 @@ import { resetConfig } from '../config';
 import { rows } from '../db';
 import { apiTokens, projects, siteState } from '../db/schema';
 import { write } from '../db/write';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { createProject } from '../projects/repo';
 import { useTestDatabase } from '../test/db';
 import { invoke, type Invocation } from '../test/http';
@@ -28,11 +28,11 @@ const HOST = '127.0.0.1:3000';
 const t = useTestDatabase();
 
 const routes = {
-  session: route({ POST: postSession }),
-  logout: route({ POST: postLogout }),
-  projects: route({ POST: addProjectForm }),
-  releases: route({ POST: releaseForm }, { bodyLimit: '2mb' }),
-  tokens: route({ POST: tokenForm }),
+  session: methodRouter({ POST: postSession }),
+  logout: methodRouter({ POST: postLogout }),
+  projects: methodRouter({ POST: addProjectForm }),
+  releases: methodRouter({ POST: releaseForm }, { bodyLimit: '2mb' }),
+  tokens: methodRouter({ POST: tokenForm }),
 };
 
 let adminCookie: string;

@@ -4,7 +4,7 @@ import type { TokenScope } from '../db/schema';
 import { readBody } from '../http/body';
 import type { ProblemItem } from '../http/errors';
 import { toApiError } from '../http/problem';
-import type { Handler } from '../http/route';
+import type { Handler } from '../http/method-router';
 import { setFlash, type FieldError, type FlashMessage } from './flash';
 import { requireSameOrigin } from '../auth/same-origin';
 import { readSession, type Session } from '../auth/session';

@@ -6,7 +6,7 @@ import { config } from '../config';
 import { write } from '../db/write';
 import { readBody } from '../http/body';
 import { ApiError, isApiError } from '../http/errors';
-import { sendJson } from '../http/route';
+import { sendJson } from '../http/method-router';
 import { renderRequestMarkdown } from '../http/request-markdown';
 import { validateBody } from '../http/validate';
 import { MARKDOWN_MAX_CHARS } from '../markdown';

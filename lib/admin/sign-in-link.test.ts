@@ -4,7 +4,7 @@ import { createMocks } from 'node-mocks-http';
 import { resetConfig } from '../config';
 import { apiTokens, siteState } from '../db/schema';
 import { write } from '../db/write';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke, type Invocation } from '../test/http';
 import { createToken } from '../tokens/repo';
@@ -17,7 +17,7 @@ process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
 const LAUNCH_KEY = 'launch-key-of-npm-start-0123456789abcdef';
 const HOST = '127.0.0.1:3000';
 const t = useTestDatabase();
-const routes = { link: route({ POST: postSignInLink }), session: route({ POST: postSession }) };
+const routes = { link: methodRouter({ POST: postSignInLink }), session: methodRouter({ POST: postSession }) };
 
 beforeEach(async () => {
   delete process.env.SHIPLOG_ADMIN_TOKEN;

@@ -5,7 +5,7 @@ import { authenticate } from './tokens';
 import { resetConfig } from '../config';
 import { projects } from '../db/schema';
 import { write } from '../db/write';
-import { apiRoute } from '../http/api-route';
+import { versionedMethodRouter } from '../http/method-router';
 import { postProject } from '../projects/handlers';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
@@ -105,7 +105,7 @@ describe('authenticate() with the session cookie', () => {
 });
 
 describe('the REST API from the console', () => {
-  const route = apiRoute({ POST: postProject }, { bodyLimit: '64kb' });
+  const route = versionedMethodRouter({ POST: postProject }, { bodyLimit: '64kb' });
   const post = (headers: Record<string, string>, repo: string) =>
     invoke(route, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { createMocks } from 'node-mocks-http';
-import { apiRoute } from '../http/api-route';
+import { versionedMethodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { getStream } from './sse';
 
@@ -8,7 +8,7 @@ process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 useTestDatabase();
 jest.setTimeout(120_000);
 
-const stream = apiRoute({ GET: getStream });
+const stream = versionedMethodRouter({ GET: getStream });
 
 /** Opens a stream in-process for a client address; the response stays open until `close()`. */
 async function open(address: string) {

@@ -10,7 +10,7 @@ import { SaxesParser } from 'saxes';
 import { eq } from 'drizzle-orm';
 import { releases } from '../db/schema';
 import { write } from '../db/write';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { cleanText } from '../http/schemas';
 import { createProject, deleteProject, findProject } from '../projects/repo';
 import { createRelease, type ReleaseRecord } from '../releases/repo';
@@ -127,7 +127,7 @@ describe('feeds with hostile strings in every field', () => {
     );
   });
 
-  const app = route({ GET: getFeed });
+  const app = methodRouter({ GET: getFeed });
   let run = 0;
 
   it('the feed endpoints (global, owner, project × Atom, RSS, JSON) hold exactly the public releases, whatever they are called', async () => {

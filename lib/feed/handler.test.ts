@@ -2,7 +2,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import RssParser from 'rss-parser';
 import { SaxesParser } from 'saxes';
 import { write } from '../db/write';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { createProject, type ProjectRecord } from '../projects/repo';
 import { createRelease, deleteRelease, findRelease } from '../releases/repo';
 import type { ReleaseWrite } from '../releases/schema';
@@ -13,7 +13,7 @@ import { getFeed } from './handler';
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 useTestDatabase();
 jest.setTimeout(120_000); // property runs and database writes on a loaded machine
-const app = route({ GET: getFeed });
+const app = methodRouter({ GET: getFeed });
 
 const release = (tag: string, o: Partial<ReleaseWrite> = {}): ReleaseWrite => ({
   tag, name: null, body: `Notes of ${tag}`, url: null, publishedAt: null, prerelease: false, draft: false, hidden: false, author: null, ...o,

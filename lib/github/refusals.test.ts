@@ -1,7 +1,7 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { eq } from 'drizzle-orm';
 import { siteState } from '../db/schema';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { appendRefusal, listRefusals, REFUSALS_KEPT, withRefusalLog } from './refusals';
@@ -14,7 +14,7 @@ process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
 process.env.SHIPLOG_WEBHOOK_REFUSAL_LIMIT = '0';
 const t = useTestDatabase();
 const SECRET = 'the-right-webhook-secret';
-const receiver = route({ POST: withRefusalLog(postGitHubWebhook) });
+const receiver = methodRouter({ POST: withRefusalLog(postGitHubWebhook) });
 
 beforeEach(async () => {
   process.env.GITHUB_WEBHOOK_SECRET = SECRET;

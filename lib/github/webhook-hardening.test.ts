@@ -9,7 +9,7 @@ import { projects, releases, webhookDeliveries } from '../db/schema';
 import { write } from '../db/write';
 import { MovedError } from '../domain/errors';
 import { toApiError } from '../http/problem';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { createProject, findProject, requireProject, updateProject } from '../projects/repo';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
@@ -17,7 +17,7 @@ import { sign } from './signature';
 import { postGitHubWebhook } from './webhook';
 
 const t = useTestDatabase();
-const hook = route({ POST: postGitHubWebhook }, { bodyLimit: '25mb' });
+const hook = methodRouter({ POST: postGitHubWebhook }, { bodyLimit: '25mb' });
 const GLOBAL = 'hardening-global-secret';
 const A_SECRET = 'project-a-secret-0123456789';
 const B_SECRET = 'project-b-secret-0123456789';

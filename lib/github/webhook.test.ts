@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { resetConfig } from '../config';
 import { projects, releases, webhookDeliveries } from '../db/schema';
 import { write } from '../db/write';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { createProject } from '../projects/repo';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
@@ -11,7 +11,7 @@ import { sign } from './signature';
 import { postGitHubWebhook } from './webhook';
 
 const t = useTestDatabase();
-const hook = route({ POST: postGitHubWebhook }, { bodyLimit: '25mb' });
+const hook = methodRouter({ POST: postGitHubWebhook }, { bodyLimit: '25mb' });
 const GLOBAL = 'global-webhook-secret';
 const PROJECT_SECRET = 'project-webhook-secret-123';
 

@@ -6,7 +6,7 @@ import type { ProjectRow } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { parseBody, readRawBody } from '../http/body';
 import { assertNoNul } from '../http/pointer';
-import { sendJson } from '../http/route';
+import { sendJson } from '../http/method-router';
 import { log } from '../log';
 import { findProjectRow, findProjectRowByRepositoryId } from '../projects/repo';
 import { receiveDelivery } from './process-delivery';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { NextApiHandler } from 'next';
 import { config } from '../config';
-import { notFoundRoute } from './route';
+import { notFoundRoute } from './method-router';
 
 /**
  * The benchmark's ceiling inside Next.js (`npm run bench`): a bare pages/api route that answers a JSON

@@ -5,7 +5,7 @@ import {
   sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE,
 } from './conditional';
 import { ApiError } from './errors';
-import { route } from './route';
+import { methodRouter } from './method-router';
 
 const withHeaders = (headers: Record<string, string>) => ({ headers, url: '/x' }) as unknown as IncomingMessage;
 const REL = { kind: 'rel' as const, id: 7, version: 3 };
@@ -83,7 +83,7 @@ describe('sendRepresentation()', () => {
   const body = { hello: 'world' };
   const json = JSON.stringify(body);
   const handler = (status = 200) =>
-    route({
+    methodRouter({
       GET: (req, res) => {
         res.setHeader('Link', '</api/v2/x>; rel="successor-version"');
         sendRepresentation(req, res, { status, body, contentType: 'application/vnd.test+json', etag: (j) => resourceEtag({ kind: 'rel', id: 1, version: 5 }, j), cacheControl: PUBLIC_CACHE, headers: { Link: '</x?offset=20>; rel="next"', 'X-Total-Count': '1' } });
@@ -116,12 +116,12 @@ describe('sendRepresentation()', () => {
   });
 
   it('defaults to a collection ETag', async () => {
-    const r = await invoke(route({ GET: (req, res) => sendRepresentation(req, res, { body: [1], contentType: 'application/json', cacheControl: PRIVATE_CACHE }) }));
+    const r = await invoke(methodRouter({ GET: (req, res) => sendRepresentation(req, res, { body: [1], contentType: 'application/json', cacheControl: PRIVATE_CACHE }) }));
     expect([r.headers.etag, r.headers['cache-control']]).toEqual([collectionEtag('[1]'), 'no-store']);
   });
 
   it('sendPrepared() keeps an existing Vary and does not repeat Accept', async () => {
-    const r = await invoke(route({
+    const r = await invoke(methodRouter({
       GET: (req, res) => {
         res.setHeader('Vary', 'Origin, accept');
         appendVary(res, 'Authorization');

@@ -1,15 +1,15 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { createMocks } from 'node-mocks-http';
 import { invoke } from '../test/http';
-import { apiRoute } from './api-route';
+import { versionedMethodRouter } from './method-router';
 import { ALLOWED_HEADERS, EXPOSED_HEADERS } from './cors';
-import { sendJson } from './route';
+import { sendJson } from './method-router';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
 
 const handler = jest.fn((req, res) => sendJson(req, res, 200, { ok: true }));
-const endpoint = apiRoute({ GET: handler, PUT: handler, DELETE: handler });
+const endpoint = versionedMethodRouter({ GET: handler, PUT: handler, DELETE: handler });
 
 const ADMIN_UI = 'https://admin.example.com';
 const OPS = 'https://ops.example.com';

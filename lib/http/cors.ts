@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors, { type CorsOptions } from 'cors';
 import { config } from '../config';
-import type { Method } from './route';
 
 export const EXPOSED_HEADERS = [
   'Link', 'X-Total-Count', 'ETag', 'API-Version', 'Deprecation', 'Sunset', 'RateLimit', 'RateLimit-Policy',
@@ -29,7 +28,7 @@ function run(options: CorsOptions, req: IncomingMessage, res: ServerResponse): P
  * CORS with the `cors` package: public reads from any origin (no credentials); writes, and
  * preflights for writes, only from SHIPLOG_CORS_ORIGINS. Preflights are answered here (204).
  */
-export async function corsHook(req: IncomingMessage, res: ServerResponse, allow: readonly Method[]): Promise<void> {
+export async function corsHook(req: IncomingMessage, res: ServerResponse, allow: readonly string[]): Promise<void> {
   if (!req.headers.origin) return;
   const requested = String(req.headers['access-control-request-method'] ?? req.method ?? 'GET').toUpperCase();
   const write = !READS.has(requested);

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
-import { apiRoute } from './api-route';
+import { versionedMethodRouter } from './method-router';
 import { readBody } from './body';
 import { ApiError } from './errors';
 import { idempotentWrite } from './idempotency';
@@ -17,7 +17,7 @@ const t = useTestDatabase();
  */
 let runs = 0;
 let gate: Promise<void> | undefined;
-const endpoint = apiRoute({
+const endpoint = versionedMethodRouter({
   POST: async (req, res) => {
     const body = await readBody(req, { types: ['application/json'] });
     const input = body.value as { name: string; fail?: boolean };

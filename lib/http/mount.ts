@@ -2,7 +2,7 @@ import type { NextApiHandler } from 'next';
 import { corsHook } from './cors';
 import type { Operation } from './operation';
 import { rateLimitHook } from './rate-limit';
-import { route, type Hook, type MethodMap } from './route';
+import { methodRouter, type Hook, type MethodMap } from './method-router';
 import { apiVersion, versionHook } from './versioned-route';
 
 /** A route handler that serves operations; `operations` lets tests check it serves what the registry lists. */
@@ -45,6 +45,6 @@ export function mount(...operations: Operation[]): MountedRoute {
   if (first.versions) hooks.push(versionHook);
   if (operations.some((op) => op.cors === 'api')) hooks.push(corsHook);
   if (operations.some((op) => op.limits.rateLimit)) hooks.push(rateLimitHook);
-  const handler = route(methods, { hooks });
+  const handler = methodRouter(methods, { hooks });
   return Object.assign(handler, { operations });
 }

@@ -3,8 +3,8 @@
 // process-wide limiters are dropped between them, so only Redis carries the count.
 import { spawnSync } from 'node:child_process';
 import { invoke } from '../test/http';
-import { apiRoute } from './api-route';
-import { sendJson } from './route';
+import { versionedMethodRouter } from './method-router';
+import { sendJson } from './method-router';
 
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -18,7 +18,7 @@ function reachable(url: string): boolean {
 const up = reachable(REDIS);
 if (!up) console.warn(`rate limits in Redis: no Redis answers at ${REDIS} (set TEST_REDIS_URL): skipped`);
 
-const endpoint = apiRoute({ GET: (req, res) => sendJson(req, res, 200, { ok: true }) });
+const endpoint = versionedMethodRouter({ GET: (req, res) => sendJson(req, res, 200, { ok: true }) });
 const g = globalThis as typeof globalThis & { __shiplogLimits?: unknown; __shiplogLimitRedis?: { client: Promise<{ disconnect(): void }> } };
 
 describe('rate limits in Redis (REDIS_URL)', () => {

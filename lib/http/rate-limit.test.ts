@@ -1,10 +1,10 @@
 import { resetConfig } from '../config';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
-import { apiRoute } from './api-route';
+import { versionedMethodRouter } from './method-router';
 import { tokenVerified } from '../auth/verified-tokens';
 import { clientKey } from './rate-limit';
-import { sendJson } from './route';
+import { sendJson } from './method-router';
 
 // Limits per minute and client; read once per request, so they must be set before the first one.
 process.env.SHIPLOG_RATE_LIMIT_READ = '3';
@@ -14,7 +14,7 @@ process.env.SHIPLOG_RATE_LIMIT_WRITE = '2';
 useTestDatabase();
 
 const handler = jest.fn((req, res) => sendJson(req, res, 200, { ok: true }));
-const endpoint = apiRoute({ GET: handler, POST: handler });
+const endpoint = versionedMethodRouter({ GET: handler, POST: handler });
 
 const call = (method: string, headers: Record<string, string> = {}) =>
   invoke(endpoint, { method, url: '/api/v2/things', query: { version: 'v2' }, headers });

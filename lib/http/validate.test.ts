@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { invoke } from '../test/http';
-import { route, sendJson } from './route';
+import { methodRouter, sendJson } from './method-router';
 import { parseBody, parseQuery, pointer } from './validate';
 
 const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional(), q: z.string().optional() });
 const Body = z.strictObject({ name: z.string().min(1), tags: z.array(z.string()).optional() });
 
-const echo = route(
+const echo = methodRouter(
   {
     GET: (req, res) => sendJson(req, res, 200, parseQuery(req, Query)),
     POST: async (req, res) => sendJson(req, res, 201, await parseBody(req, Body)),

@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import type { oas31 } from 'zod-openapi';
 import { resetConfig } from '../config';
 import { seedDemo } from '../db/seed';
-import { apiRoute } from '../http/api-route';
+import { versionedMethodRouter } from '../http/method-router';
 import { deleteProjectHandler, getProject, listProjectsHandler, patchProject, postProject, putProject } from '../projects/handlers';
 import {
   bulkPatchReleases, deleteReleaseHandler, getRelease, listAllReleases, listProjectReleases, patchRelease, postRelease, putRelease,
@@ -22,11 +22,11 @@ const TOKEN = 'unit-admin-token-views-0123456789';
 const t = useTestDatabase();
 
 const routes = {
-  projects: apiRoute({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' }),
-  project: apiRoute({ GET: getProject, PUT: putProject, PATCH: patchProject, DELETE: deleteProjectHandler }, { bodyLimit: '64kb' }),
-  releases: apiRoute({ GET: listProjectReleases, POST: postRelease, PATCH: bulkPatchReleases }, { bodyLimit: '1mb' }),
-  release: apiRoute({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' }),
-  all: apiRoute({ GET: listAllReleases }),
+  projects: versionedMethodRouter({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' }),
+  project: versionedMethodRouter({ GET: getProject, PUT: putProject, PATCH: patchProject, DELETE: deleteProjectHandler }, { bodyLimit: '64kb' }),
+  releases: versionedMethodRouter({ GET: listProjectReleases, POST: postRelease, PATCH: bulkPatchReleases }, { bodyLimit: '1mb' }),
+  release: versionedMethodRouter({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' }),
+  all: versionedMethodRouter({ GET: listAllReleases }),
 };
 
 const JSON_TYPE = 'application/json';

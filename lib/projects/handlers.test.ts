@@ -3,7 +3,7 @@ import { resetConfig } from '../config';
 import { projects, releaseReactions, releases, type ReleaseRow } from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { dispatchCommitted } from '../events/bus';
-import { apiRoute } from '../http/api-route';
+import { versionedMethodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { deleteProjectHandler, getProject, listProjectsHandler, patchProject, postProject, putProject } from './handlers';
@@ -15,8 +15,8 @@ const SECRET = 'whsec-unit-0123456789-abcdef';
 const t = useTestDatabase();
 
 // The same method maps and limits as pages/api/[version]/projects/**.
-const collection = apiRoute({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });
-const item = apiRoute({ GET: getProject, PUT: putProject, PATCH: patchProject, DELETE: deleteProjectHandler }, { bodyLimit: '64kb' });
+const collection = versionedMethodRouter({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });
+const item = versionedMethodRouter({ GET: getProject, PUT: putProject, PATCH: patchProject, DELETE: deleteProjectHandler }, { bodyLimit: '64kb' });
 
 interface Call { body?: unknown; type?: string; headers?: Record<string, string>; token?: string | null }
 

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { resetConfig } from '../config';
 import { projects, releaseReactions, releases } from '../db/schema';
 import { dispatchCommitted } from '../events/bus';
-import { apiRoute } from '../http/api-route';
+import { versionedMethodRouter } from '../http/method-router';
 import type { ApiVersion } from '../http/api-versions';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
@@ -16,7 +16,7 @@ import { listReleases, type ReleaseRecord } from './repo';
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 const TOKEN = 'unit-admin-token-export-0123456789';
 const t = useTestDatabase();
-const route = apiRoute({ GET: getChangelogExport });
+const route = versionedMethodRouter({ GET: getChangelogExport });
 let projectId = 0;
 
 const UNICODE_SPACE = '\u00a0\u2003\u3000\ufeff\u2028\v\f';

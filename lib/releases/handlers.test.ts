@@ -3,7 +3,7 @@ import { resetConfig } from '../config';
 import { projects, releases, type ReleaseRow } from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { dispatchCommitted } from '../events/bus';
-import { apiRoute } from '../http/api-route';
+import { versionedMethodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import {
@@ -17,11 +17,11 @@ const TOKEN = 'unit-admin-token-0123456789';
 const t = useTestDatabase();
 
 // The same method maps and limits as pages/api/[version]/…/releases/*.ts.
-const collection = apiRoute({ GET: listProjectReleases, POST: postRelease, PATCH: bulkPatchReleases }, { bodyLimit: '1mb' });
-const item = apiRoute({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' });
-const reactions = apiRoute({ GET: getReactions, POST: postReaction }, { bodyLimit: '4kb' });
-const latest = apiRoute({ GET: getLatestRelease });
-const all = apiRoute({ GET: listAllReleases });
+const collection = versionedMethodRouter({ GET: listProjectReleases, POST: postRelease, PATCH: bulkPatchReleases }, { bodyLimit: '1mb' });
+const item = versionedMethodRouter({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' });
+const reactions = versionedMethodRouter({ GET: getReactions, POST: postReaction }, { bodyLimit: '4kb' });
+const latest = versionedMethodRouter({ GET: getLatestRelease });
+const all = versionedMethodRouter({ GET: listAllReleases });
 
 interface Call { body?: unknown; type?: string; headers?: Record<string, string>; token?: string | null }
 

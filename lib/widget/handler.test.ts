@@ -1,9 +1,9 @@
 import vm from 'node:vm';
-import { route } from '../http/route';
+import { methodRouter } from '../http/method-router';
 import { invoke } from '../test/http';
 import { compact, getWidget, widgetScript } from './handler';
 
-const handler = route({ GET: getWidget });
+const handler = methodRouter({ GET: getWidget });
 
 describe('GET /widget.js', () => {
   it('serves the script as cacheable, cross-origin JavaScript with a strong ETag', async () => {

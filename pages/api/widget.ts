@@ -1,6 +1,6 @@
-import { route } from '@/lib/http/route';
+import { methodRouter } from '@/lib/http/method-router';
 import { getWidget } from '@/lib/widget/handler';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ GET: getWidget });
+export default methodRouter({ GET: getWidget });

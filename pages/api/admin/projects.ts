@@ -1,7 +1,7 @@
 import { addProjectForm } from '@/lib/admin/forms/projects';
 import { rateLimitHook } from '@/lib/http/rate-limit';
-import { route } from '@/lib/http/route';
+import { methodRouter } from '@/lib/http/method-router';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ POST: addProjectForm }, { bodyLimit: '16kb', hooks: [rateLimitHook] });
+export default methodRouter({ POST: addProjectForm }, { bodyLimit: '16kb', hooks: [rateLimitHook] });

@@ -1,7 +1,7 @@
 import { replayForm } from '@/lib/admin/forms/operations';
 import { rateLimitHook } from '@/lib/http/rate-limit';
-import { route } from '@/lib/http/route';
+import { methodRouter } from '@/lib/http/method-router';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ POST: replayForm }, { bodyLimit: '8kb', hooks: [rateLimitHook] });
+export default methodRouter({ POST: replayForm }, { bodyLimit: '8kb', hooks: [rateLimitHook] });

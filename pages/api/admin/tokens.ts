@@ -1,7 +1,7 @@
 import { tokenForm } from '@/lib/admin/forms/tokens';
 import { rateLimitHook } from '@/lib/http/rate-limit';
-import { route } from '@/lib/http/route';
+import { methodRouter } from '@/lib/http/method-router';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ POST: tokenForm }, { bodyLimit: '8kb', hooks: [rateLimitHook] });
+export default methodRouter({ POST: tokenForm }, { bodyLimit: '8kb', hooks: [rateLimitHook] });

@@ -1,6 +1,6 @@
 import { getFeed } from '@/lib/feed/handler';
-import { route } from '@/lib/http/route';
+import { methodRouter } from '@/lib/http/method-router';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ GET: getFeed });
+export default methodRouter({ GET: getFeed });

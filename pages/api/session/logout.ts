@@ -1,6 +1,6 @@
 import { postLogout } from '@/lib/admin/login';
-import { route } from '@/lib/http/route';
+import { methodRouter } from '@/lib/http/method-router';
 
 export const config = { api: { bodyParser: false } };
 
-export default route({ POST: postLogout }, { bodyLimit: '8kb' });
+export default methodRouter({ POST: postLogout }, { bodyLimit: '8kb' });

@@ -1,6 +1,6 @@
-import { apiRoute } from '@/lib/http/api-route';
+import { versionedMethodRouter } from '@/lib/http/method-router';
 import { listProjectsHandler, postProject } from '@/lib/projects/handlers';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });
+export default versionedMethodRouter({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });

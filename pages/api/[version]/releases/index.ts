@@ -1,6 +1,6 @@
-import { apiRoute } from '@/lib/http/api-route';
+import { versionedMethodRouter } from '@/lib/http/method-router';
 import { listAllReleases } from '@/lib/releases/handlers';
 
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: listAllReleases });
+export default versionedMethodRouter({ GET: listAllReleases });

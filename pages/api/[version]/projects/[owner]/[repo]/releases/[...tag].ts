@@ -1,4 +1,4 @@
-import { apiRoute } from '@/lib/http/api-route';
+import { versionedMethodRouter } from '@/lib/http/method-router';
 import { splitTrailingSegment } from '@/lib/http/resource';
 import {
   deleteReleaseHandler,
@@ -11,8 +11,8 @@ import {
 
 export const config = { api: { bodyParser: false } };
 
-const release = apiRoute({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' });
-const reactions = apiRoute({ GET: getReactions, POST: postReaction }, { bodyLimit: '4kb' });
+const release = versionedMethodRouter({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' });
+const reactions = versionedMethodRouter({ GET: getReactions, POST: postReaction }, { bodyLimit: '4kb' });
 
 // `…/releases/{tag}/reactions` (a trailing raw `reactions` segment) is the reactions sub-resource;
 // a tag that itself ends in `/reactions` is addressed with its slashes percent-encoded.

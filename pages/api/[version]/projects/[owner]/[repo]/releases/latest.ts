@@ -1,7 +1,7 @@
-import { apiRoute } from '@/lib/http/api-route';
+import { versionedMethodRouter } from '@/lib/http/method-router';
 import { getLatestRelease } from '@/lib/releases/handlers';
 
 // A predefined route: it wins over the [...tag] catch-all.
 export const config = { api: { bodyParser: false } };
 
-export default apiRoute({ GET: getLatestRelease });
+export default versionedMethodRouter({ GET: getLatestRelease });

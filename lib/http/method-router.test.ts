@@ -1,8 +1,8 @@
 import { invoke } from '../test/http';
 import { ApiError } from './errors';
-import { notFoundRoute, route, sendJson } from './route';
+import { notFoundRoute, methodRouter, sendJson } from './method-router';
 
-const hello = route({
+const hello = methodRouter({
   GET: (req, res) => sendJson(req, res, 200, { hello: 'world' }),
   POST: () => {
     throw ApiError.validation('The request body is not valid: /name: is required.', [{ pointer: '/name', detail: 'is required' }]);
@@ -12,7 +12,7 @@ const hello = route({
   },
 });
 
-describe('route(): the method map', () => {
+describe('methodRouter(): the method map', () => {
   it('answers GET with the handler and sets X-Request-Id', async () => {
     const r = await invoke(hello, { method: 'GET', url: '/api/hello' });
     expect(r.status).toBe(200);
@@ -34,7 +34,7 @@ describe('route(): the method map', () => {
   });
 
   it('answers an unsupported method with 405, Allow and a problem document', async () => {
-    const r = await invoke(route({ GET: () => undefined }), { method: 'PUT', url: '/api/x?y=1' });
+    const r = await invoke(methodRouter({ GET: () => undefined }), { method: 'PUT', url: '/api/x?y=1' });
     expect(r.status).toBe(405);
     expect(r.headers.allow).toBe('GET, HEAD, OPTIONS');
     expect(r.headers['content-type']).toBe('application/problem+json; charset=utf-8');
@@ -75,7 +75,7 @@ describe('route(): the method map', () => {
 
   it('drops success headers such as ETag when a handler fails after setting them', async () => {
     const r = await invoke(
-      route({
+      methodRouter({
         GET: (_req, res) => {
           res.setHeader('ETag', '"v1"');
           throw ApiError.notFound('gone');
@@ -89,7 +89,7 @@ describe('route(): the method map', () => {
   it('lets a hook answer the request before the method handler runs', async () => {
     const handler = jest.fn();
     const r = await invoke(
-      route({ GET: handler }, { hooks: [(_req, res) => void res.status(204).end()] }),
+      methodRouter({ GET: handler }, { hooks: [(_req, res) => void res.status(204).end()] }),
     );
     expect(r.status).toBe(204);
     expect(handler).not.toHaveBeenCalled();
@@ -106,7 +106,7 @@ describe('notFoundRoute()', () => {
 });
 
 describe('problem documents stay small whatever the request held', () => {
-  const noisy = route({
+  const noisy = methodRouter({
     GET: () => {
       const errors = Array.from({ length: 5_000 }, (_, i) => ({ parameter: `p${i}${'q'.repeat(500)}`, detail: `bad value ${'v'.repeat(2_000)}` }));
       throw ApiError.badRequest(`Invalid query: ${'x'.repeat(100_000)}`, errors);

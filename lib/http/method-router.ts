@@ -1,5 +1,8 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
+import { corsHook } from './cors';
 import { ApiError } from './errors';
+import { rateLimitHook } from './rate-limit';
+import { versionHook } from './versioned-route';
 import { sendProblem } from './problem';
 import { assignRequestId } from './request-id';
 import { setBodyLimit } from './body';
@@ -36,9 +39,11 @@ export function allowedMethods(methods: MethodMap): Method[] {
 /**
  * A pages/api route from a method map: HEAD derived from GET, OPTIONS answered with `Allow`,
  * 405 + `Allow` for the rest, X-Request-Id on every response and every error rendered once as
- * problem+json. Route files stay thin: `export default route({ GET: lib.fn })`.
+ * problem+json, and a request that committed a change regenerates the pages it affects. REST
+ * operations are mounted with `mount()` (lib/http/mount.ts), which builds on this; the admin console,
+ * session and widget routes use it directly: `export default methodRouter({ POST: lib.fn })`.
  */
-export function route(methods: MethodMap, options: RouteOptions = {}): NextApiHandler {
+export function methodRouter(methods: MethodMap, options: RouteOptions = {}): NextApiHandler {
   const allow = allowedMethods(methods);
   const allowHeader = allow.join(', ');
   const hooks = options.hooks ?? [];
@@ -95,4 +100,12 @@ export function sendJson(req: NextApiRequest, res: NextApiResponse, status: numb
   res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
   res.setHeader('Content-Length', Buffer.byteLength(json));
   res.end(req.method === 'HEAD' ? undefined : json);
+}
+
+/**
+ * A versioned method map (`/api/[version]/...`) not yet defined as operations: the version (404 if
+ * unknown, `API-Version`, deprecation headers for older versions), CORS and rate limits, then the map.
+ */
+export function versionedMethodRouter(methods: MethodMap, options: RouteOptions = {}): NextApiHandler {
+  return methodRouter(methods, { ...options, hooks: [versionHook, corsHook, rateLimitHook, ...(options.hooks ?? [])] });
 }

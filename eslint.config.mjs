@@ -50,7 +50,8 @@ export default defineConfig(
           patterns: [
             {
               regex: String.raw`^\.\./(?!(config|log|events/bus|markdown)$|domain/)`,
-              message: 'lib/db is the bottom layer: it imports only config, log, the event bus, domain values and the markdown renderer (the app registers with it: see onServerDatabaseOpen).',
+              message:
+                'lib/db is the bottom layer: it imports only config, log, the event bus, domain values and the markdown renderer (the app registers with it: see onServerDatabaseOpen).',
             },
           ],
         },
@@ -63,7 +64,12 @@ export default defineConfig(
   },
   {
     files: ['lib/*/repo.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../http', '../http/*'], message: 'Repositories throw domain errors (lib/domain); lib/http turns them into HTTP.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../http', '../http/*'], message: 'Repositories throw domain errors (lib/domain); lib/http turns them into HTTP.' }] },
+      ],
+    },
   },
   {
     files: ['**/*.cjs', 'next.config.js'],

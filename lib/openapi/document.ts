@@ -39,7 +39,6 @@ import {
   cursorParam,
   fieldsParam,
   ifMatchHeader as ifMatch,
-  lastEventIdHeader,
   limitParam,
   offsetParam,
   ownerParam,

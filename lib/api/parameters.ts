@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
+import { REPRESENTATIONS } from '../http/negotiate';
 import { Owner, Repo } from '../projects/schema';
 
 /**
@@ -95,4 +96,12 @@ export const projectsQueryParam = queryParam(
   z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+(?:,[A-Za-z0-9-]+\/[A-Za-z0-9._-]+)*$/),
   'Only these projects: `owner/repo`, comma separated.',
   { example: 'acme/rocket,acme/ui' },
+);
+
+/** `representation`: the view of a negotiated read or write (wins over the vendor type in Accept). */
+export const representationParam = queryParam(
+  'representation',
+  'representation',
+  z.enum(REPRESENTATIONS),
+  'The view: `full` (default), `brief` or `extended`. Wins over the vendor media type in `Accept`.',
 );

@@ -10,6 +10,7 @@ import { cronDrain } from '../cron/drain';
 import { streamEvents } from '../events/stream-operation';
 import { getHealth } from '../health';
 import { revalidatePages } from '../site/revalidate-operation';
+import { PROJECT_OPERATIONS } from '../projects/operations';
 import { TOKEN_OPERATIONS } from '../tokens/operations';
 
 /**
@@ -17,7 +18,7 @@ import { TOKEN_OPERATIONS } from '../tokens/operations';
  * document, the Postman export, the middleware's list of versioned paths and the tests read this list;
  * pages/api route files mount the same operations. A new operation goes in its area's array.
  */
-const AREAS: readonly (readonly Operation[])[] = [TOKEN_OPERATIONS, DELIVERY_OPERATIONS, IMPORT_OPERATIONS, [streamEvents], [receiveGitHubWebhook], [getHealth, revalidatePages, cronDrain]];
+const AREAS: readonly (readonly Operation[])[] = [PROJECT_OPERATIONS, TOKEN_OPERATIONS, DELIVERY_OPERATIONS, IMPORT_OPERATIONS, [streamEvents], [receiveGitHubWebhook], [getHealth, revalidatePages, cronDrain]];
 
 let prepared: Prepared | undefined;
 

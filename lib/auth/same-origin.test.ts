@@ -5,8 +5,8 @@ import { authenticate } from './tokens';
 import { resetConfig } from '../config';
 import { projects } from '../db/schema';
 import { write } from '../db/write';
-import { versionedMethodRouter } from '../http/method-router';
-import { postProject } from '../projects/handlers';
+import { createProjectOperation } from '../projects/operations';
+import { mount } from '../http/mount';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { createToken } from '../tokens/repo';
@@ -105,7 +105,7 @@ describe('authenticate() with the session cookie', () => {
 });
 
 describe('the REST API from the console', () => {
-  const route = versionedMethodRouter({ POST: postProject }, { bodyLimit: '64kb' });
+  const route = mount(createProjectOperation);
   const post = (headers: Record<string, string>, repo: string) =>
     invoke(route, {
       method: 'POST',

@@ -17,12 +17,15 @@ export interface ReadContext {
   base: string;
 }
 
-/** What every GET needs first. Anonymous requests cost no database round trip. */
-export async function readContext(req: IncomingMessage, resource: string | null): Promise<ReadContext> {
+/**
+ * What every GET needs first. Anonymous requests cost no database round trip. An operation passes the
+ * principal it already authenticated (`known`), so a token is looked up once per request.
+ */
+export async function readContext(req: IncomingMessage, resource: string | null, known?: { principal: Principal | undefined }): Promise<ReadContext> {
   const version = apiVersion(req);
   // `null`: the caller negotiates its own media types (exports, streams).
   const rep = resource ? negotiate(req, resource) : { representation: 'full' as const, contentType: 'application/json' };
-  const principal = await authenticate(req);
+  const principal = known ? known.principal : await authenticate(req);
   return {
     version,
     principal,

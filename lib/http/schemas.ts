@@ -42,3 +42,21 @@ export function envelope<T extends z.ZodType>(item: T, id: string) {
     })
     .meta({ id });
 }
+
+const pointer = z.string().meta({ description: 'JSON Pointer (RFC 6901) into the PUT document.', example: '/name' });
+export const JsonPatch = z
+  .array(
+    z.discriminatedUnion('op', [
+      z.object({ op: z.enum(['add', 'replace', 'test']), path: pointer, value: z.unknown() }),
+      z.object({ op: z.literal('remove'), path: pointer }),
+      z.object({ op: z.enum(['move', 'copy']), from: pointer, path: pointer }),
+    ]),
+  )
+  .meta({
+    id: 'JsonPatch',
+    description: 'JSON Patch (RFC 6902) operations on the PUT document, applied atomically. A failing `test` answers 409.',
+    example: [
+      { op: 'test', path: '/hidden', value: false },
+      { op: 'replace', path: '/hidden', value: true },
+    ],
+  });

@@ -13,12 +13,10 @@ import { releaseSources } from '../db/schema';
 import { FEED_FORMATS } from '../feed/feeds';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
-import { REPRESENTATIONS } from '../http/negotiate';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';
-import { Problem, Timestamp } from '../http/schemas';
+import { JsonPatch, Problem, Timestamp } from '../http/schemas';
 import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioned-route';
 import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/api-versions';
-import { Owner, PROJECT_FIELDS, ProjectCreate, ProjectExtended, ProjectPut } from '../projects/schema';
 import {
   BulkResult,
   ReactionInput,
@@ -31,7 +29,7 @@ import {
   ReleasePutV2,
   Tag,
 } from '../releases/schema';
-import { PROJECT_LIST_VIEWS, PROJECT_VIEWS } from '../projects/views';
+import { PROJECT_LIST_VIEWS } from '../projects/views';
 import { RELEASE_LIST_VIEWS, RELEASE_VIEWS, type Views } from '../releases/views';
 import { viewContent, type Resource } from './views';
 import type { PageRelease } from '../site/paths';
@@ -46,6 +44,7 @@ import {
   projectsQueryParam,
   queryParam,
   repoParam,
+  representationParam,
   sortByParam,
 } from '../api/parameters';
 import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
@@ -73,29 +72,7 @@ const ReleaseMergePatchV2 = ReleasePutV2.partial().meta({
   description: 'JSON Merge Patch (RFC 7396) of the PUT document: members left out stay as they are; `null` clears a nullable member.',
   example: { notes: { markdown: '## Fixed\n- Typo in the changelog' } },
 });
-const ProjectMergePatch = ProjectPut.partial().meta({
-  id: 'ProjectMergePatch',
-  description: 'JSON Merge Patch (RFC 7396) of the PUT document: members left out stay as they are; `null` clears a nullable member.',
-  example: { description: 'Deploys in one command.' },
-});
 
-const pointer = z.string().meta({ description: 'JSON Pointer (RFC 6901) into the PUT document.', example: '/name' });
-export const JsonPatch = z
-  .array(
-    z.discriminatedUnion('op', [
-      z.object({ op: z.enum(['add', 'replace', 'test']), path: pointer, value: z.unknown() }),
-      z.object({ op: z.literal('remove'), path: pointer }),
-      z.object({ op: z.enum(['move', 'copy']), from: pointer, path: pointer }),
-    ]),
-  )
-  .meta({
-    id: 'JsonPatch',
-    description: 'JSON Patch (RFC 6902) operations on the PUT document, applied atomically. A failing `test` answers 409.',
-    example: [
-      { op: 'test', path: '/hidden', value: false },
-      { op: 'replace', path: '/hidden', value: true },
-    ],
-  });
 
 const ReactionAdded = z
   .object({ content: ReactionInput.shape.content, reactions: Reactions })
@@ -352,7 +329,6 @@ const tagPath = param(Tag, {
 const query = queryParam;
 const sortBy = sortByParam;
 const releaseSortBy = sortBy('releaseSortBy', ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'], 'publishedAt.desc');
-const projectSortBy = sortBy('projectSortBy', ['fullName', 'updatedAt', 'latestReleaseAt'], 'fullName.asc');
 const offset = offsetParam;
 const limit = limitParam;
 const cursor = cursorParam;
@@ -361,14 +337,7 @@ const releaseFields: Record<ApiVersion, z.ZodType> = {
   '1': fields('releaseFieldsV1', RELEASE_FIELDS['1']),
   '2': fields('releaseFieldsV2', RELEASE_FIELDS['2']),
 };
-const projectFields = fields('projectFields', PROJECT_FIELDS);
-const projectItemFields = fields('projectItemFields', Object.keys(ProjectExtended.shape));
-const representation = query(
-  'representation',
-  'representation',
-  z.enum(REPRESENTATIONS),
-  'The view: `full` (default), `brief` or `extended`. Wins over the vendor media type in `Accept`.',
-);
+const representation = representationParam;
 
 const bool = z.enum(['true', 'false']);
 const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
@@ -384,10 +353,6 @@ const releaseFilters = [
   query('source', 'source', z.enum(releaseSources), '`github` (webhook or backfill) or `manual` (created through the API).'),
 ];
 const projectFilter = projectsQueryParam;
-const projectFilters = [
-  query('ownerFilter', 'owner', Owner, 'Only projects of this owner.'),
-  query('projectQ', 'q', z.string(), 'Search in the name, full name and description.', { example: 'rocket' }),
-];
 
 const ifNoneMatch = param(z.string().optional(), {
   id: 'If-None-Match',
@@ -463,14 +428,14 @@ const COLLECTION_RULES =
   ' (v2 also `cursor`). v1 answers a JSON array with `Link` (first/prev/next/last) and `X-Total-Count`; v2 answers `{ data, links, meta }`' +
   ' (`meta.total` with `Prefer: count=exact`). The view follows `representation=` or `Accept`.';
 
-function listParams(ctx: Ctx, resource: Resource): z.ZodType[] {
+function listParams(ctx: Ctx): z.ZodType[] {
   const v2 = ctx.v === '2';
   return [
-    ...(resource === 'release' ? [releaseSortBy] : [projectSortBy]),
+    releaseSortBy,
     offset,
     limit,
     ...(v2 ? [cursor] : []),
-    resource === 'release' ? releaseFields[ctx.v] : projectFields,
+    releaseFields[ctx.v],
     representation,
     ifNoneMatch,
     ...(v2 ? [preferCount] : []),
@@ -533,61 +498,6 @@ function jsonBody(schema: z.ZodType, description?: string): ZodOpenApiOperationO
 const WRITE_ERRORS = [400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 503] as const;
 const CONDITIONAL_WRITE_ERRORS = [...WRITE_ERRORS, 409, 412, 428] as const;
 
-function projectPaths(ctx: Ctx): ZodOpenApiPathsObject {
-  const item = [ownerPath, repoPath];
-  return {
-    [`${ctx.base}/projects`]: {
-      get: op(ctx, 'projects', 'ListProjects', {
-        summary: 'List projects',
-        description: `All projects, with filters \`owner\` and \`q\`. ${COLLECTION_RULES}`,
-        security: READ_AUTH,
-        parameters: [...listParams(ctx, 'project'), ...projectFilters],
-        responses: listResponses(ctx, 'project', 'A page of projects.'),
-      }),
-      post: op(ctx, 'projects', 'CreateProject', {
-        summary: 'Create a project',
-        description: 'Registers a GitHub repository. Needs a `write` token. `webhookSecret` is write-only.',
-        security: WRITE_AUTH,
-        parameters: [idempotencyKey],
-        requestBody: jsonBody(ProjectCreate),
-        responses: { '201': createdResponse(ctx, writtenContent('project', PROJECT_VIEWS), 'Created; `Location` is the new project.'), ...errors(...WRITE_ERRORS, 409) },
-      }),
-    },
-    [`${ctx.base}/projects/{owner}/{repo}`]: {
-      get: op(ctx, 'projects', 'GetProject', {
-        summary: 'Get a project',
-        description: 'One project, in the view `representation=` or `Accept` asks for (`extended` adds the 10 newest releases).',
-        security: READ_AUTH,
-        parameters: [...item, representation, projectItemFields, ifNoneMatch],
-        responses: getResponses(ctx, 'project', PROJECT_VIEWS, 'The project.'),
-      }),
-      put: op(ctx, 'projects', 'ReplaceProject', {
-        summary: 'Replace a project',
-        description: 'Replaces every writable field (`webhookSecret`, write-only, stays as it is when left out). Changing `owner` or `repo` moves the project (`Content-Location`). Honours `If-Match`.',
-        security: WRITE_AUTH,
-        parameters: [...item, ifMatch],
-        requestBody: jsonBody(ProjectPut),
-        responses: { '200': writtenResponse(ctx, writtenContent('project', PROJECT_VIEWS), 'The project as it is now.'), ...errors(...CONDITIONAL_WRITE_ERRORS) },
-      }),
-      patch: op(ctx, 'projects', 'UpdateProject', {
-        summary: 'Update a project',
-        description: 'Changes part of the project with a merge patch or a JSON Patch of the PUT document. Honours `If-Match`.',
-        security: WRITE_AUTH,
-        parameters: [...item, ifMatch],
-        requestBody: patchBody(ProjectMergePatch),
-        responses: { '200': writtenResponse(ctx, writtenContent('project', PROJECT_VIEWS), 'The project as it is now.'), ...errors(...CONDITIONAL_WRITE_ERRORS) },
-      }),
-      delete: op(ctx, 'projects', 'DeleteProject', {
-        summary: 'Delete a project',
-        description: 'Deletes the project and its releases. Honours `If-Match`. Deleting what is gone is a 404.',
-        security: WRITE_AUTH,
-        parameters: [...item, ifMatch],
-        responses: { '204': deletedResponse(ctx, 'Deleted.'), ...errors(400, 401, 403, 404, 405, 409, 412, 428, 429, 503) },
-      }),
-    },
-  };
-}
-
 const REACTIONS_RULE =
   'A trailing raw `/reactions` segment always means this sub-resource; a release whose tag itself ends in `/reactions` must be addressed with its slashes percent-encoded (`…/releases/feat%2Freactions`).';
 
@@ -605,7 +515,7 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
         summary: "List a project's releases",
         description: `The project's releases, newest first. ${readVisibility} ${COLLECTION_RULES}`,
         security: READ_AUTH,
-        parameters: [...project, ...listParams(ctx, 'release'), ...releaseFilters],
+        parameters: [...project, ...listParams(ctx), ...releaseFilters],
         responses: listResponses(ctx, 'release', 'A page of releases.'),
       }),
       post: op(ctx, 'releases', 'CreateRelease', {
@@ -703,7 +613,7 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
         summary: 'List releases across projects',
         description: `Releases of every project (or of those named in \`project\`), newest first. ${readVisibility} ${COLLECTION_RULES}`,
         security: READ_AUTH,
-        parameters: [...listParams(ctx, 'release'), ...releaseFilters, projectFilter],
+        parameters: [...listParams(ctx), ...releaseFilters, projectFilter],
         responses: listResponses(ctx, 'release', 'A page of releases.'),
       }),
     },
@@ -957,7 +867,7 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
   );
   for (const v of VERSIONS) {
     const ctx: Ctx = { v, base: `/api/v${v}` };
-    Object.assign(paths, projectPaths(ctx), releasePaths(ctx), changelogPaths(ctx));
+    Object.assign(paths, releasePaths(ctx), changelogPaths(ctx));
   }
   Object.assign(paths, feedPaths());
   for (const o of operations) {

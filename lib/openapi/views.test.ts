@@ -8,7 +8,8 @@ import type { oas31 } from 'zod-openapi';
 import { resetConfig } from '../config';
 import { seedDemo } from '../db/seed';
 import { versionedMethodRouter } from '../http/method-router';
-import { deleteProjectHandler, getProject, listProjectsHandler, patchProject, postProject, putProject } from '../projects/handlers';
+import projectsRoute from '../../pages/api/[version]/projects/index';
+import projectRoute from '../../pages/api/[version]/projects/[owner]/[repo]/index';
 import {
   bulkPatchReleases, deleteReleaseHandler, getRelease, listAllReleases, listProjectReleases, patchRelease, postRelease, putRelease,
 } from '../releases/handlers';
@@ -22,8 +23,8 @@ const TOKEN = 'unit-admin-token-views-0123456789';
 const t = useTestDatabase();
 
 const routes = {
-  projects: versionedMethodRouter({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' }),
-  project: versionedMethodRouter({ GET: getProject, PUT: putProject, PATCH: patchProject, DELETE: deleteProjectHandler }, { bodyLimit: '64kb' }),
+  projects: projectsRoute,
+  project: projectRoute,
   releases: versionedMethodRouter({ GET: listProjectReleases, POST: postRelease, PATCH: bulkPatchReleases }, { bodyLimit: '1mb' }),
   release: versionedMethodRouter({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' }),
   all: versionedMethodRouter({ GET: listAllReleases }),

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { ZodOpenApiContentObject } from 'zod-openapi';
 import { sparseType, vendorType } from '../http/negotiate';
 import type { Views } from '../releases/views';
@@ -10,16 +11,20 @@ export type Resource = 'release' | 'project';
  * view, and the sparse type a `fields=` selection. A generated client that reads `application/json`
  * gets the full view with every member required; the other views are theirs by media type.
  * Leave out a view the response never has (`extended` on writes and project lists; `sparse` where
- * `fields=` is not taken).
+ * `fields=` is not taken). For operation definitions (lib/http/operation.ts).
  */
-export function viewContent(resource: Resource, views: Pick<Views, 'full' | 'brief'> & Partial<Views>): ZodOpenApiContentObject {
-  const content: ZodOpenApiContentObject = {
-    'application/json': { schema: views.full },
-    [vendorType(resource, 'full')]: { schema: views.full },
-    [vendorType(resource, 'brief')]: { schema: views.brief },
+export function viewSchemas(resource: Resource, views: Pick<Views, 'full' | 'brief'> & Partial<Views>): Record<string, z.ZodType> {
+  const content: Record<string, z.ZodType> = {
+    'application/json': views.full,
+    [vendorType(resource, 'full')]: views.full,
+    [vendorType(resource, 'brief')]: views.brief,
   };
-  if (views.extended) content[vendorType(resource, 'extended')] = { schema: views.extended };
-  if (views.sparse) content[sparseType(resource)] = { schema: views.sparse };
+  if (views.extended) content[vendorType(resource, 'extended')] = views.extended;
+  if (views.sparse) content[sparseType(resource)] = views.sparse;
   return content;
 }
 
+/** The same, as an OpenAPI content object (for the hand-written paths of lib/openapi/document.ts). */
+export function viewContent(resource: Resource, views: Pick<Views, 'full' | 'brief'> & Partial<Views>): ZodOpenApiContentObject {
+  return Object.fromEntries(Object.entries(viewSchemas(resource, views)).map(([type, schema]) => [type, { schema }]));
+}

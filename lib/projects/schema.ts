@@ -70,5 +70,11 @@ export const ProjectCreate = z
   .strictObject({ ...writable, name: writable.name.optional(), description: writable.description.optional(), homepage: writable.homepage.optional(), webhookSecret: webhookSecret.optional() })
   .meta({ id: 'ProjectCreate', example: { owner: 'acme', repo: 'rocket', name: 'Rocket', description: 'Deploys in one command.' } });
 
+export const ProjectMergePatch = ProjectPut.partial().meta({
+  id: 'ProjectMergePatch',
+  description: 'JSON Merge Patch (RFC 7396) of the PUT document: members left out stay as they are; `null` clears a nullable member.',
+  example: { description: 'Deploys in one command.' },
+});
+
 export type Project = z.infer<typeof Project>;
 export type ProjectBrief = z.infer<typeof ProjectBrief>;

@@ -3,8 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { resetConfig } from '../config';
 import { rows } from '../db';
 import { apiTokens } from '../db/schema';
-import { versionedMethodRouter } from '../http/method-router';
-import { listProjectsHandler, postProject } from '../projects/handlers';
+import projectsRoute from '../../pages/api/[version]/projects/index';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import tokensRoute from '@/pages/api/[version]/tokens/index';
@@ -18,7 +17,7 @@ const t = useTestDatabase();
 // The real routes (pages/api/[version]/tokens/*.ts); projects as its route file wires it.
 const tokens = tokensRoute;
 const token = tokenRoute;
-const projects = versionedMethodRouter({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });
+const projects = projectsRoute;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

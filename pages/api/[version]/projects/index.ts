@@ -1,6 +1,6 @@
-import { versionedMethodRouter } from '@/lib/http/method-router';
-import { listProjectsHandler, postProject } from '@/lib/projects/handlers';
+import { mount } from '@/lib/http/mount';
+import { createProjectOperation, listProjectsV1, listProjectsV2 } from '@/lib/projects/operations';
 
 export const config = { api: { bodyParser: false } };
 
-export default versionedMethodRouter({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });
+export default mount(listProjectsV1, listProjectsV2, createProjectOperation);

@@ -1,6 +1,6 @@
-import { versionedMethodRouter } from '@/lib/http/method-router';
-import { deleteProjectHandler, getProject, patchProject, putProject } from '@/lib/projects/handlers';
+import { mount } from '@/lib/http/mount';
+import { deleteProjectOperation, getProject, replaceProject, updateProjectOperation } from '@/lib/projects/operations';
 
 export const config = { api: { bodyParser: false } };
 
-export default versionedMethodRouter({ GET: getProject, PUT: putProject, PATCH: patchProject, DELETE: deleteProjectHandler }, { bodyLimit: '64kb' });
+export default mount(getProject, replaceProject, updateProjectOperation, deleteProjectOperation);

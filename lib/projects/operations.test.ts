@@ -3,10 +3,10 @@ import { resetConfig } from '../config';
 import { projects, releaseReactions, releases, type ReleaseRow } from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { dispatchCommitted } from '../events/bus';
-import { versionedMethodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
-import { deleteProjectHandler, getProject, listProjectsHandler, patchProject, postProject, putProject } from './handlers';
+import collection from '../../pages/api/[version]/projects/index';
+import item from '../../pages/api/[version]/projects/[owner]/[repo]/index';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
@@ -14,9 +14,7 @@ const TOKEN = 'unit-admin-token-0123456789';
 const SECRET = 'whsec-unit-0123456789-abcdef';
 const t = useTestDatabase();
 
-// The same method maps and limits as pages/api/[version]/projects/**.
-const collection = versionedMethodRouter({ GET: listProjectsHandler, POST: postProject }, { bodyLimit: '64kb' });
-const item = versionedMethodRouter({ GET: getProject, PUT: putProject, PATCH: patchProject, DELETE: deleteProjectHandler }, { bodyLimit: '64kb' });
+// The route files themselves (pages/api/[version]/projects/**): the mounted operations.
 
 interface Call { body?: unknown; type?: string; headers?: Record<string, string>; token?: string | null }
 
@@ -98,6 +96,20 @@ describe('GET /projects', () => {
       expect([r.status, r.json<Json>().errors[0].parameter]).toEqual([400, parameter]);
     },
   );
+
+  it('names every bad parameter at once: an unknown one does not hide a bad sort_by, limit or offset', async () => {
+    for (const v of ['1', '2']) {
+      const r = await api('GET', `/api/v${v}/projects?colour=red&sort_by=stars&limit=0&offset=x`);
+      expect(r.status).toBe(400);
+      const errors = r.json<{ errors: { parameter: string; detail: string }[] }>().errors;
+      expect(errors.sort((a, b) => a.parameter.localeCompare(b.parameter))).toEqual([
+        { parameter: 'colour', detail: expect.stringContaining('is not a known parameter') },
+        { parameter: 'limit', detail: 'must be a whole number from 1 to 100' },
+        { parameter: 'offset', detail: 'must be a whole number from 0 to 1000000' },
+        { parameter: 'sort_by', detail: expect.stringContaining('"stars" is not a sort key') },
+      ]);
+    }
+  });
 });
 
 describe('GET /projects/{owner}/{repo}', () => {

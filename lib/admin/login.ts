@@ -11,7 +11,7 @@ import { renderRequestMarkdown } from '../http/request-markdown';
 import { validateBody } from '../http/validate';
 import { MARKDOWN_MAX_CHARS } from '../markdown';
 import { setFlash } from './flash';
-import { adminPath, field, loginPath, type FormValues } from './forms';
+import { adminPath, field, loginPath, type FormValues } from './form-endpoint';
 import { requireSameOrigin } from '../auth/same-origin';
 import { endSession, startSession } from '../auth/session';
 import { issueSignInLink, redeemSignInLink } from '../auth/sign-in-link';

@@ -2,7 +2,7 @@ import type { GetServerSidePropsContext, GetServerSidePropsResult, Redirect } fr
 import { hasScope } from '../auth/tokens';
 import type { TokenScope } from '../db/schema';
 import { takeFlash, type FlashMessage } from './flash';
-import { loginPath } from './forms';
+import { loginPath } from './form-endpoint';
 import { readSession, type Session } from '../auth/session';
 
 /** Who is signed in, as the pages show it. */

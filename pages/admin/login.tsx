@@ -1,7 +1,7 @@
 import type { GetServerSideProps } from 'next';
 import Head from 'next/head';
 import { takeFlash, type FlashMessage } from '@/lib/admin/flash';
-import { adminPath } from '@/lib/admin/forms';
+import { adminPath } from '@/lib/admin/form-endpoint';
 import { noStore, queryParam } from '@/lib/admin/page';
 import { readSession, sessionHours } from '@/lib/auth/session';
 import { SIGN_IN_LINK_MINUTES, signInPageState } from '@/lib/auth/sign-in-link';

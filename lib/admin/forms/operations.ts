@@ -3,7 +3,7 @@ import { replayDelivery } from '../../github/process-delivery';
 import { startImportFromRequest } from '../../github/import-runner';
 import { ApiError } from '../../http/errors';
 import { requireProject } from '../../projects/repo';
-import { field, formHandler } from '../forms';
+import { field, formHandler } from '../form-endpoint';
 import { deliveryAdminPath, importsAdminPath, splitFullName } from '../paths';
 
 function deliveryIdOf(raw: string): number {

@@ -6,7 +6,7 @@ import { validateBody } from '../../http/validate';
 import { writableProject } from '../../projects/present';
 import { createProject, requireProject, updateProject } from '../../projects/repo';
 import { ProjectCreate } from '../../projects/schema';
-import { field, formHandler } from '../forms';
+import { field, formHandler } from '../form-endpoint';
 import { projectAdminPath, splitFullName } from '../paths';
 
 /** A webhook secret for GitHub's settings: `whsec_` + 32 random url-safe characters. */

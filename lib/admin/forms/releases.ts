@@ -7,7 +7,7 @@ import { toReleaseWrite } from '../../releases/present';
 import * as service from '../../releases/service';
 import type { Principal } from '../../auth/principal';
 import { ReleaseCreateV2, ReleasePutV2 } from '../../releases/schema';
-import { adminPath, checked, field, formHandler, type FormValues } from '../forms';
+import { adminPath, checked, field, formHandler, type FormValues } from '../form-endpoint';
 import { publishedAtFromForm } from '../form-values';
 import { editorPath, projectAdminPath, splitFullName, type ProjectName } from '../paths';
 

@@ -4,7 +4,7 @@ import { validateBody } from '../../http/validate';
 import { tokenIdOf } from '../../tokens/operations';
 import { createToken, revokeToken } from '../../tokens/repo';
 import { TokenCreate } from '../../tokens/schema';
-import { field, fields, formHandler } from '../forms';
+import { field, fields, formHandler } from '../form-endpoint';
 import { endSession } from '../../auth/session';
 
 /** POST /api/admin/tokens: create (the secret is shown once, on the page the browser is sent to) or revoke. */

@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import { config } from '../config';
 import { log } from '../log';
-import renderInline, { RENDERER_VERSION } from './worker.mjs';
+import renderInline, { prepare as prepareInline, RENDERER_VERSION } from './worker.mjs';
 
 /**
  * Markdown → sanitized HTML, rendered on a pool of worker threads (piscina) so that a large or
@@ -85,6 +85,9 @@ function pool(): Pool {
       // A render that would need more memory than this ends its thread, not the server.
       resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 8 },
       atomics: 'disabled',
+      // Plain Node: no loader hooks of the parent (tsx compiles the ES module worker to CommonJS, where
+      // starry-night's default imports of CommonJS packages come out undefined).
+      execArgv: [],
     });
     g.__shiplogMarkdownPool = { piscina, threads };
   }
@@ -110,6 +113,22 @@ function cache(): LRUCache<string, Outcome> {
   return g.__shiplogMarkdownCache;
 }
 
+let inline: boolean | undefined;
+
+/** Whether this thread can render (not where the renderer was compiled to CommonJS: tsx scripts); else every body goes to the pool. */
+function inlineAvailable(): boolean {
+  if (inline === undefined) {
+    try {
+      (prepareInline as () => unknown)();
+      inline = true;
+    } catch (err) {
+      log().debug?.({ err: (err as Error).message }, 'markdown renders on worker threads only here');
+      inline = false;
+    }
+  }
+  return inline;
+}
+
 const keyOf = (markdown: string, context: RenderContext) => createHash('sha256').update(context.repository ?? '').update('\0').update(markdown).digest('base64url');
 
 /**
@@ -121,12 +140,16 @@ export async function renderMarkdown(markdown: string, context: RenderContext, o
   if (markdown.length > MARKDOWN_MAX_CHARS) {
     throw new MarkdownLimitError('too-large', `is longer than ${MARKDOWN_MAX_CHARS.toLocaleString('en')} characters (${markdown.length.toLocaleString('en')})`);
   }
-  if (markdown.length <= INLINE_MAX_CHARS) {
+  if (markdown.length <= INLINE_MAX_CHARS && inlineAvailable()) {
     try {
       return await (renderInline as (task: { markdown: string; repository?: string }) => Promise<string>)({ markdown, repository: context.repository });
     } catch (err) {
-      log().warn({ err: (err as Error).message, chars: markdown.length }, 'markdown render failed');
-      throw new MarkdownLimitError('too-complex', 'cannot be rendered: its structure is nested too deeply or is too complex');
+      // The renderer cannot start on this thread (tsx scripts compile it to CommonJS): use the pool.
+      if (err instanceof TypeError) inline = false;
+      else {
+        log().warn({ err: (err as Error).message, chars: markdown.length }, 'markdown render failed');
+        throw new MarkdownLimitError('too-complex', 'cannot be rendered: its structure is nested too deeply or is too complex');
+      }
     }
   }
   const key = keyOf(markdown, context);

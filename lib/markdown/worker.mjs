@@ -90,7 +90,8 @@ function rehypeClobberedFragments() {
  * inert. What the notes say is parsed and sanitized first; the enhancements after the sanitizer
  * (alerts, code highlighting, heading anchors) only restructure its output or add fixed markup.
  */
-const processor = unified()
+const build = () =>
+  unified()
   .use(remarkParse)
   .use(remarkGfm)
   .use(remarkGithubReferences)
@@ -118,6 +119,18 @@ const processor = unified()
   .use(rehypeStringify)
   .freeze();
 
+let processor;
+
+/**
+ * Builds the renderer (once). Throws where this module was compiled to CommonJS (tsx scripts): there
+ * starry-night's default imports of CommonJS packages come out undefined; the caller then renders on the
+ * worker threads, where this file always runs as an ES module.
+ */
+export function prepare() {
+  processor ??= build();
+  return processor;
+}
+
 /**
  * One render. `started` (a shared BigInt64Array of one element) receives the time the render began,
  * so the main thread counts the time limit from then, not from when the task was queued. `repository`
@@ -125,6 +138,6 @@ const processor = unified()
  */
 export default async function render({ markdown, started, repository }) {
   if (started) Atomics.store(started, 0, BigInt(Date.now()));
-  const file = await processor.process({ value: markdown, data: { repository } });
+  const file = await prepare().process({ value: markdown, data: { repository } });
   return String(file);
 }

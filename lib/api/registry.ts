@@ -8,6 +8,7 @@ import { IMPORT_OPERATIONS } from '../github/import-operations';
 import { receiveGitHubWebhook } from '../github/webhook-operation';
 import { cronDrain } from '../cron/drain';
 import { streamEvents } from '../events/stream-operation';
+import { FEED_OPERATIONS } from '../feed/feed-operations';
 import { getHealth } from '../health';
 import { revalidatePages } from '../site/revalidate-operation';
 import { PROJECT_OPERATIONS } from '../projects/operations';
@@ -18,7 +19,7 @@ import { TOKEN_OPERATIONS } from '../tokens/operations';
  * document, the Postman export, the middleware's list of versioned paths and the tests read this list;
  * pages/api route files mount the same operations. A new operation goes in its area's array.
  */
-const AREAS: readonly (readonly Operation[])[] = [PROJECT_OPERATIONS, TOKEN_OPERATIONS, DELIVERY_OPERATIONS, IMPORT_OPERATIONS, [streamEvents], [receiveGitHubWebhook], [getHealth, revalidatePages, cronDrain]];
+const AREAS: readonly (readonly Operation[])[] = [PROJECT_OPERATIONS, TOKEN_OPERATIONS, DELIVERY_OPERATIONS, IMPORT_OPERATIONS, [streamEvents], [receiveGitHubWebhook], FEED_OPERATIONS, [getHealth, revalidatePages, cronDrain]];
 
 let prepared: Prepared | undefined;
 

@@ -44,6 +44,11 @@ function chooseFormat(req: NextApiRequest, asked: FeedFormat | undefined): FeedF
 export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const scope = ([] as string[]).concat(req.query.scope ?? []);
   if (scope.length > 2) throw ApiError.notFound('Feeds exist for everything (/api/feed), an owner (/api/feed/{owner}) or a project (/api/feed/{owner}/{repo}).');
+  sendPrepared(req, res, await feedResponse(req, scope));
+}
+
+/** The feed of everything (`[]`), an owner (`[owner]`) or a project (`[owner, repo]`), from the response cache. */
+export async function feedResponse(req: NextApiRequest, scope: string[]): Promise<Prepared> {
   // Friendly URLs (/acme/rocket/feed.rss) are config rewrites: req.url stays the friendly one and the
   // destination's ?format= arrives only in req.query. Validate the URL's own query, then add it.
   const own = parseQuery(req, Query);
@@ -104,5 +109,5 @@ export async function getFeed(req: NextApiRequest, res: NextApiResponse): Promis
     const vary = ['Accept', ...originVary()].join(', ');
     return { status: 200, json: body, etag: collectionEtag(body), lastModified: updated, contentType: FEED_FORMATS[format], cacheControl: PUBLIC_CACHE, headers: { Vary: vary, 'Access-Control-Allow-Origin': '*' } };
   });
-  sendPrepared(req, res, prepared);
+  return prepared;
 }

@@ -2,7 +2,7 @@ import type { NextApiHandler } from 'next';
 import { corsHook } from './cors';
 import type { Operation } from './operation';
 import { rateLimitHook } from './rate-limit';
-import { methodRouter, type Hook, type MethodMap } from './method-router';
+import { methodRouter, notFoundRoute, type Hook, type MethodMap } from './method-router';
 import { apiVersion, versionHook } from './versioned-route';
 
 /** A route handler that serves operations; `operations` lets tests check it serves what the registry lists. */
@@ -47,4 +47,19 @@ export function mount(...operations: Operation[]): MountedRoute {
   if (operations.some((op) => op.limits.rateLimit)) hooks.push(rateLimitHook);
   const handler = methodRouter(methods, { hooks });
   return Object.assign(handler, { operations });
+}
+
+/**
+ * One catch-all route file (`[[...scope]].ts`) serving a path per depth: `routes[n]` answers n segments,
+ * which it reads as the named params (`names[i]`); deeper paths are a 404.
+ */
+export function mountByDepth(param: string, names: readonly string[], routes: readonly MountedRoute[]): MountedRoute {
+  const handler: NextApiHandler = (req, res) => {
+    const segments = ([] as string[]).concat(req.query[param] ?? []);
+    const route = routes[segments.length];
+    if (!route) return notFoundRoute()(req, res);
+    segments.forEach((value, i) => (req.query[names[i]!] = value));
+    return route(req, res);
+  };
+  return Object.assign(handler, { operations: routes.flatMap((r) => r.operations) });
 }

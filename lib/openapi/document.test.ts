@@ -18,9 +18,6 @@ const HAND_WRITTEN_VERSIONED: Record<string, string[]> = {
   '/releases': ['get'],
 };
 const HAND_WRITTEN_UNVERSIONED: Record<string, string[]> = {
-  '/api/feed': ['get'],
-  '/api/feed/{owner}': ['get'],
-  '/api/feed/{owner}/{repo}': ['get'],
 };
 
 /** What the document must list: the registered operations and the hand-written ones. */

@@ -116,29 +116,6 @@ export const StreamEvent = z
     description: `The \`data\` of every event on \`GET /api/v2/stream\` (as JSON). Events: ${STREAM_EVENT_TYPES.map((t) => `\`${t}\``).join(', ')}.`,
   });
 
-const JsonFeed = z
-  .object({
-    version: z.literal('https://jsonfeed.org/version/1.1'),
-    title: z.string().meta({ example: 'Rocket releases' }),
-    home_page_url: z.string().meta({ example: 'https://shiplog.example/acme/rocket' }),
-    feed_url: z.string().meta({ example: 'https://shiplog.example/acme/rocket/feed.json' }),
-    description: z.string(),
-    language: z.literal('en'),
-    items: z.array(
-      z.object({
-        id: z.string().meta({ description: 'The release page URL.' }),
-        url: z.string(),
-        external_url: z.string().optional().meta({ description: 'The release on GitHub.' }),
-        title: z.string().meta({ description: '`tag: name`; site and owner feeds prefix `owner/repo`.', example: 'v2.3.0: Faster cold starts' }),
-        content_html: z.string().meta({ description: 'The notes as sanitized HTML.' }),
-        date_published: Timestamp,
-        date_modified: Timestamp,
-        authors: z.array(z.object({ name: z.string(), url: z.string().optional(), avatar: z.string().optional() })).optional(),
-        tags: z.array(z.string()).meta({ description: 'The tag, and `prerelease` for prereleases.', example: ['v2.3.0'] }),
-      }),
-    ),
-  })
-  .meta({ id: 'JsonFeed', description: 'JSON Feed 1.1 (https://jsonfeed.org/version/1.1).' });
 
 // --- views and lists: lib/releases/views.ts, lib/projects/views.ts; media types: ./views.ts --------
 
@@ -378,14 +355,6 @@ const exportFormat = query(
 );
 
 
-const feedFormat = query(
-  'feedFormat',
-  'format',
-  z.enum(['atom', 'rss', 'json']),
-  `The format, instead of \`Accept\`: \`atom\` (${FEED_FORMATS.atom}, the default), \`rss\` (${FEED_FORMATS.rss}) or \`json\` (${FEED_FORMATS.json}). Wins over \`Accept\`.`,
-);
-const feedPrerelease = query('feedPrerelease', 'prerelease', bool, '`true` adds prereleases; without it a feed has final releases only.');
-const feedLimit = query('feedLimit', 'limit', z.number().int().min(1).max(100).default(50), 'Entries, 1 to 100.');
 
 // --- security -------------------------------------------------------------------------------------
 
@@ -654,48 +623,6 @@ function changelogPaths(ctx: Ctx): ZodOpenApiPathsObject {
   };
 }
 
-function feedPaths(): ZodOpenApiPathsObject {
-  const scopes = [
-    { path: '/api/feed', id: 'getFeed', friendly: '/feed', what: 'every project', params: [], notFound: '' },
-    { path: '/api/feed/{owner}', id: 'getOwnerFeed', friendly: '/{owner}/feed', what: "an owner's projects", params: [ownerPath], notFound: ' 404 when the owner has no project.' },
-    { path: '/api/feed/{owner}/{repo}', id: 'getProjectFeed', friendly: '/{owner}/{repo}/feed', what: 'one project', params: [ownerPath, repoPath], notFound: ' 404 when there is no such project.' },
-  ];
-  const out: ZodOpenApiPathsObject = {};
-  for (const s of scopes) {
-    out[s.path] = {
-      get: {
-        operationId: s.id,
-        tags: ['Feeds'],
-        summary: `Release feed of ${s.what}`,
-        description:
-          `The newest published releases of ${s.what} (final releases only unless \`?prerelease=true\`; never drafts or hidden ones; 50 unless \`?limit=\`) as Atom 1.0 (the default), RSS 2.0 or JSON Feed 1.1, chosen by \`?format=atom|rss|json\` or \`Accept\` (\`application/json\` gets JSON Feed, \`application/xml\` and \`text/xml\` Atom); nothing acceptable is a 406.${s.notFound} ` +
-          `Also at the friendly URLs \`${s.friendly}.atom\`, \`${s.friendly}.rss\` and \`${s.friendly}.json\`, where the extension picks the format (what feed readers should be given). Public, readable from any origin, cached (\`ETag\`, 304). Unversioned and not rate limited.`,
-        parameters: [...s.params, feedFormat, feedPrerelease, feedLimit, ifNoneMatch],
-        responses: {
-          '200': {
-            description: 'The feed.',
-            headers: headers('X-Request-Id', 'ETag', 'Cache-Control', 'Vary', 'Access-Control-Allow-Origin'),
-            content: {
-              [FEED_FORMATS.atom]: {
-                schema: z.string().meta({
-                  description: 'Atom 1.0 (RFC 4287).',
-                  example:
-                    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <id>https://shiplog.example/acme/rocket</id>\n  <title>Rocket releases</title>\n  <updated>2026-11-01T12:00:00.000Z</updated>\n  <entry>\n    <title type="html"><![CDATA[v2.3.0: Faster cold starts]]></title>\n    <id>https://shiplog.example/acme/rocket/releases/v2.3.0</id>\n    <link href="https://shiplog.example/acme/rocket/releases/v2.3.0"/>\n    <updated>2026-11-01T12:00:00.000Z</updated>\n  </entry>\n</feed>',
-                }),
-              },
-              [FEED_FORMATS.rss]: { schema: z.string().meta({ description: 'RSS 2.0.' }) },
-              [FEED_FORMATS.json]: { schema: JsonFeed },
-            },
-          },
-          ...notModified,
-          ...errors(400, 404, 405, 406, 503),
-        },
-      },
-    };
-  }
-  return out;
-}
-
 // --- operations from their definitions (lib/http/operation.ts) -----------------------------------
 
 const SECURITY: Record<OperationScope, oas31.SecurityRequirementObject[]> = {
@@ -869,7 +796,6 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
     const ctx: Ctx = { v, base: `/api/v${v}` };
     Object.assign(paths, releasePaths(ctx), changelogPaths(ctx));
   }
-  Object.assign(paths, feedPaths());
   for (const o of operations) {
     for (const v of o.versions ?? [undefined]) {
       const at = v ? `/api/v${v}${o.path}` : o.path;

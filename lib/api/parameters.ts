@@ -15,36 +15,45 @@ export const repoParam = Repo.meta({ param: { id: 'repo', in: 'path', name: 'rep
  * Request headers several operations read, documented once: use them as members of an operation's
  * `headers` (`headers: z.object({ 'If-Match': ifMatchHeader })`).
  */
-export const ifMatchHeader = z.string().optional().meta({
-  param: {
-    id: 'If-Match',
-    in: 'header',
-    name: 'If-Match',
-    description: 'The ETag you read (or `*`): the write only happens if the resource is unchanged since, else 412. Makes lost updates impossible.',
-    example: '"v3-Qm9vS2V5ZXhhbXBsZTEy"',
-  },
-});
+export const ifMatchHeader = z
+  .string()
+  .optional()
+  .meta({
+    param: {
+      id: 'If-Match',
+      in: 'header',
+      name: 'If-Match',
+      description: 'The ETag you read (or `*`): the write only happens if the resource is unchanged since, else 412. Makes lost updates impossible.',
+      example: '"v3-Qm9vS2V5ZXhhbXBsZTEy"',
+    },
+  });
 
-export const preferCountHeader = z.string().optional().meta({
-  param: {
-    id: 'Prefer',
-    in: 'header',
-    name: 'Prefer',
-    description: 'v2 lists: `count=exact` adds `meta.total` (and `Preference-Applied: count=exact`).',
-    example: 'count=exact',
-  },
-});
+export const preferCountHeader = z
+  .string()
+  .optional()
+  .meta({
+    param: {
+      id: 'Prefer',
+      in: 'header',
+      name: 'Prefer',
+      description: 'v2 lists: `count=exact` adds `meta.total` (and `Preference-Applied: count=exact`).',
+      example: 'count=exact',
+    },
+  });
 
-export const lastEventIdHeader = z.string().optional().meta({
-  param: {
-    id: 'Last-Event-ID',
-    in: 'header',
-    name: 'Last-Event-ID',
-    description:
-      'The id of the last event you received: the events after it are sent first, then the stream goes live, with nothing repeated. `EventSource` sends it by itself when it reconnects. Anything but digits is ignored.',
-    example: '1042',
-  },
-});
+export const lastEventIdHeader = z
+  .string()
+  .optional()
+  .meta({
+    param: {
+      id: 'Last-Event-ID',
+      in: 'header',
+      name: 'Last-Event-ID',
+      description:
+        'The id of the last event you received: the events after it are sent first, then the stream goes live, with nothing repeated. `EventSource` sends it by itself when it reconnects. Anything but digits is ignored.',
+      example: '1042',
+    },
+  });
 
 // --- query parameters ---------------------------------------------------------------------------
 

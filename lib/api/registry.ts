@@ -19,7 +19,16 @@ import { TOKEN_OPERATIONS } from '../tokens/operations';
  * document, the Postman export, the middleware's list of versioned paths and the tests read this list;
  * pages/api route files mount the same operations. A new operation goes in its area's array.
  */
-const AREAS: readonly (readonly Operation[])[] = [PROJECT_OPERATIONS, TOKEN_OPERATIONS, DELIVERY_OPERATIONS, IMPORT_OPERATIONS, [streamEvents], [receiveGitHubWebhook], FEED_OPERATIONS, [getHealth, revalidatePages, cronDrain]];
+const AREAS: readonly (readonly Operation[])[] = [
+  PROJECT_OPERATIONS,
+  TOKEN_OPERATIONS,
+  DELIVERY_OPERATIONS,
+  IMPORT_OPERATIONS,
+  [streamEvents],
+  [receiveGitHubWebhook],
+  FEED_OPERATIONS,
+  [getHealth, revalidatePages, cronDrain],
+];
 
 let prepared: Prepared | undefined;
 

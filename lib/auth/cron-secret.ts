@@ -21,5 +21,6 @@ export function requireCronSecret(req: IncomingMessage): void {
     throw new ApiError(401, { detail: 'The cron drain is off: set CRON_SECRET (at least 16 characters) and send `Authorization: Bearer $CRON_SECRET`.', headers: challenge });
   }
   if (!given) throw new ApiError(401, { detail: 'Send `Authorization: Bearer $CRON_SECRET`.', headers: challenge });
-  if (!sameSecret(given, expected)) throw new ApiError(401, { detail: 'The bearer secret is not CRON_SECRET.', headers: { 'WWW-Authenticate': 'Bearer realm="shiplog-cron", error="invalid_token"' } });
+  if (!sameSecret(given, expected))
+    throw new ApiError(401, { detail: 'The bearer secret is not CRON_SECRET.', headers: { 'WWW-Authenticate': 'Bearer realm="shiplog-cron", error="invalid_token"' } });
 }

@@ -38,13 +38,16 @@ export const streamEvents = defineOperation({
       description: 'The event stream, until the client disconnects.',
       content: {
         'text/event-stream': z.string().meta({
-        description: 'Server-Sent Events; every `data` is a StreamEvent.',
-        example:
-          'retry: 3000\n\nid: 1043\nevent: release.published\ndata: {"project":"acme/rocket","tag":"v2.3.0","release":{"tag":"v2.3.0","name":"Faster cold starts","publishedAt":"2026-11-01T12:00:00.000Z","prerelease":false,"html":"<ul><li>Cold starts are 40% faster</li></ul>","url":"https://github.com/acme/rocket/releases/tag/v2.3.0","path":"/acme/rocket/releases/v2.3.0","project":"acme/rocket","author":{"login":"octocat","avatarUrl":null,"url":null}}}\n\n: heartbeat 1793534415000\n\nid: 1044\nevent: release.deleted\ndata: {"project":"acme/rocket","tag":"v2.3.0-rc.1","release":null}\n\n',
-      }),
+          description: 'Server-Sent Events; every `data` is a StreamEvent.',
+          example:
+            'retry: 3000\n\nid: 1043\nevent: release.published\ndata: {"project":"acme/rocket","tag":"v2.3.0","release":{"tag":"v2.3.0","name":"Faster cold starts","publishedAt":"2026-11-01T12:00:00.000Z","prerelease":false,"html":"<ul><li>Cold starts are 40% faster</li></ul>","url":"https://github.com/acme/rocket/releases/tag/v2.3.0","path":"/acme/rocket/releases/v2.3.0","project":"acme/rocket","author":{"login":"octocat","avatarUrl":null,"url":null}}}\n\n: heartbeat 1793534415000\n\nid: 1044\nevent: release.deleted\ndata: {"project":"acme/rocket","tag":"v2.3.0-rc.1","release":null}\n\n',
+        }),
       },
       inlineHeaders: {
-        'Cache-Control': { description: '`no-cache, no-transform`: never stored, never compressed or buffered on the way.', schema: { type: 'string', enum: ['no-cache, no-transform'] } },
+        'Cache-Control': {
+          description: '`no-cache, no-transform`: never stored, never compressed or buffered on the way.',
+          schema: { type: 'string', enum: ['no-cache, no-transform'] },
+        },
         'X-Accel-Buffering': { description: '`no`: tells nginx not to buffer the stream.', schema: { type: 'string', enum: ['no'] } },
       },
     },

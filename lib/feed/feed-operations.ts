@@ -42,10 +42,10 @@ const feedQuery = z.object({
 
 const feedContent = {
   [FEED_FORMATS.atom]: z.string().meta({
-          description: 'Atom 1.0 (RFC 4287).',
-          example:
-            '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <id>https://shiplog.example/acme/rocket</id>\n  <title>Rocket releases</title>\n  <updated>2026-11-01T12:00:00.000Z</updated>\n  <entry>\n    <title type="html"><![CDATA[v2.3.0: Faster cold starts]]></title>\n    <id>https://shiplog.example/acme/rocket/releases/v2.3.0</id>\n    <link href="https://shiplog.example/acme/rocket/releases/v2.3.0"/>\n    <updated>2026-11-01T12:00:00.000Z</updated>\n  </entry>\n</feed>',
-        }),
+    description: 'Atom 1.0 (RFC 4287).',
+    example:
+      '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <id>https://shiplog.example/acme/rocket</id>\n  <title>Rocket releases</title>\n  <updated>2026-11-01T12:00:00.000Z</updated>\n  <entry>\n    <title type="html"><![CDATA[v2.3.0: Faster cold starts]]></title>\n    <id>https://shiplog.example/acme/rocket/releases/v2.3.0</id>\n    <link href="https://shiplog.example/acme/rocket/releases/v2.3.0"/>\n    <updated>2026-11-01T12:00:00.000Z</updated>\n  </entry>\n</feed>',
+  }),
   [FEED_FORMATS.rss]: z.string().meta({ description: 'RSS 2.0.' }),
   [FEED_FORMATS.json]: JsonFeed,
 };

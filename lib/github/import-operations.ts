@@ -13,7 +13,7 @@ export const Import = z
     project: z.string().meta({ description: '`owner/repo`.', example: 'acme/rocket' }),
     state: z.enum(importStates).meta({
       description:
-        '`queued`, `running`, `succeeded`, `failed` (stopped on an error: `message` says which; start the import again to resume) or `rate_limited` (GitHub\'s rate limit is used up until `retryAt`; start it again after that to resume).',
+        "`queued`, `running`, `succeeded`, `failed` (stopped on an error: `message` says which; start the import again to resume) or `rate_limited` (GitHub's rate limit is used up until `retryAt`; start it again after that to resume).",
     }),
     pagesDone: z.number().int().meta({ description: 'Pages of (up to 100) GitHub releases imported so far.', example: 4 }),
     pagesTotal: z.number().int().nullable().meta({ description: 'How many pages there are, once GitHub says so (`Link: rel="last"`); null until then.', example: 7 }),
@@ -22,15 +22,19 @@ export const Import = z
     skipped: z.number().int().meta({ description: 'Releases left as they were: unchanged, deleted on GitHub before (tombstoned), or unreadable (see `errors`).', example: 83 }),
     errors: z.array(z.string()).meta({ description: 'What went wrong on the way: releases that could not be read, GitHub errors.' }),
     message: z.string().nullable().meta({ description: 'A summary for people: what was imported, or why it stopped and what to do.' }),
-    retryAt: Timestamp.nullable().meta({ description: 'When GitHub\'s rate limit resets (set when `state` became `rate_limited`).' }),
+    retryAt: Timestamp.nullable().meta({ description: "When GitHub's rate limit resets (set when `state` became `rate_limited`)." }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     finishedAt: Timestamp.nullable(),
   })
-  .meta({ id: 'Import', description: "A backfill of a project's releases from GitHub's REST API, one page (100 releases) per transaction: a stopped import resumes where it stopped and never creates a release twice." });
+  .meta({
+    id: 'Import',
+    description:
+      "A backfill of a project's releases from GitHub's REST API, one page (100 releases) per transaction: a stopped import resumes where it stopped and never creates a release twice.",
+  });
 
 export const ImportStarted = Import.extend({
-  resumed: z.boolean().meta({ description: '`true` when the project\'s unfinished import was resumed instead of a new one started.' }),
+  resumed: z.boolean().meta({ description: "`true` when the project's unfinished import was resumed instead of a new one started." }),
 }).meta({ id: 'ImportStarted' });
 
 export function presentImport(r: ImportRow, project: { owner: string; repo: string }): z.input<typeof Import> {

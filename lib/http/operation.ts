@@ -339,7 +339,10 @@ function build(def: AnyDefinition, handler: AnyHandler): Operation {
   return op;
 }
 
-function impliedErrors(def: { versions?: readonly ApiVersion[]; scope: OperationScope; params?: unknown; body?: BodySpec; idempotent?: boolean; errors?: readonly ErrorStatus[] }, rateLimit: boolean): ErrorStatus[] {
+function impliedErrors(
+  def: { versions?: readonly ApiVersion[]; scope: OperationScope; params?: unknown; body?: BodySpec; idempotent?: boolean; errors?: readonly ErrorStatus[] },
+  rateLimit: boolean,
+): ErrorStatus[] {
   const s = new Set<ErrorStatus>([400, 405, ...(def.errors ?? [])]);
   if (def.scope === 'read' || def.scope === 'write' || def.scope === 'admin') s.add(401).add(403);
   if (def.scope === 'read-optional' || def.scope === 'cron') s.add(401);
@@ -355,7 +358,16 @@ function impliedErrors(def: { versions?: readonly ApiVersion[]; scope: Operation
 
 type AnyDefinition = OperationDefinition<ObjectSchema | undefined, ObjectSchema | undefined, ObjectSchema | undefined, z.ZodType | undefined, Responses, OperationScope>;
 type AnyHandler = (ctx: Context<unknown, unknown, unknown, unknown, Principal | undefined>) => Promise<unknown> | unknown;
-type AnyReply = { status: number; body?: unknown; prepared?: Prepared; sent?: true; headers?: Record<string, string>; contentType?: string; cacheControl?: string; etag?: ((json: string) => string) | false };
+type AnyReply = {
+  status: number;
+  body?: unknown;
+  prepared?: Prepared;
+  sent?: true;
+  headers?: Record<string, string>;
+  contentType?: string;
+  cacheControl?: string;
+  etag?: ((json: string) => string) | false;
+};
 
 const friendly = (issue: { code: string; input?: unknown }) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
@@ -543,6 +555,8 @@ export function checkBody(op: Pick<Operation, 'operationId' | 'responses'>, stat
   const sent = JSON.parse(JSON.stringify(body ?? null)) as unknown;
   const kept = JSON.parse(JSON.stringify(result.data ?? null)) as unknown;
   if (!isDeepStrictEqual(sent, kept)) {
-    throw new Error(`${op.operationId}: the ${status} body has members its documented schema does not list: sent ${JSON.stringify(sent).slice(0, 500)}, documented ${JSON.stringify(kept).slice(0, 500)}`);
+    throw new Error(
+      `${op.operationId}: the ${status} body has members its documented schema does not list: sent ${JSON.stringify(sent).slice(0, 500)}, documented ${JSON.stringify(kept).slice(0, 500)}`,
+    );
   }
 }

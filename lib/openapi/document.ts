@@ -10,7 +10,6 @@ import {
 } from 'zod-openapi';
 import { VERSION } from '../config';
 import { releaseSources } from '../db/schema';
-import { FEED_FORMATS } from '../feed/feeds';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';

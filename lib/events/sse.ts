@@ -5,6 +5,8 @@ import { ApiError } from '../http/errors';
 import { clientAddress } from '../http/rate-limit';
 import { parseQuery } from '../http/validate';
 import { onVercel } from '../http/vercel';
+import { getDb } from '../db';
+import { findProjectRow } from '../projects/repo';
 import { eventsAfter, subscribe, type StreamEvent } from './tail';
 
 const Query = z.strictObject({
@@ -68,9 +70,26 @@ function frame(e: StreamEvent): string {
  * arrive through Postgres LISTEN/NOTIFY. At most SHIPLOG_STREAMS_PER_CLIENT (20) open streams per
  * client address and instance; one more is a 429 with Retry-After.
  */
+async function requireProjects(names: string[]): Promise<void> {
+  const db = await getDb();
+  const missing: string[] = [];
+  for (const name of names) {
+    const [owner, repo] = name.split('/') as [string, string];
+    if (!(await findProjectRow(db, owner, repo))) missing.push(name);
+  }
+  if (missing.length) {
+    throw new ApiError(404, {
+      detail: `There is no project ${missing.join(', ')}.`,
+      errors: missing.map((name) => ({ parameter: 'project', detail: `names no project: ${name}` })),
+    });
+  }
+}
+
 export async function getStream(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const q = parseQuery(req, Query);
   const projects = q.project ? new Set(q.project.toLowerCase().split(',')) : undefined;
+  // A stream of a project that does not exist would stay silent forever: 404 naming it, as documented.
+  if (projects) await requireProjects([...projects]);
   const header = req.headers['last-event-id'];
   const lastEventId = Number((typeof header === 'string' && /^\d+$/.test(header) ? header : undefined) ?? q.lastEventId ?? NaN);
   const wanted = (e: StreamEvent) => !projects || projects.has(e.project.toLowerCase());

@@ -25,7 +25,7 @@ export const streamEvents = defineOperation({
   summary: 'Live release events (Server-Sent Events)',
   description:
     'A `text/event-stream` that stays open: one event per change to a public release, as it commits (on any instance). Each event has an `id` (increasing), an `event` type — `release.published` (a release became public), `release.updated` (a public release changed), `release.deleted` (gone from public view: deleted, made a draft or hidden) — and `data`, a JSON [StreamEvent](#/components/schemas/StreamEvent): `{ project, tag, release }`, with the release as it was when the event happened (null for `release.deleted`). Drafts and hidden releases that were never public produce no event at all. An id always means the same event: a replay sends what was sent live. ' +
-    'The stream starts with `retry: 3000`; a comment (`: heartbeat …`) every 15 seconds keeps proxies from closing it. `?project=owner/repo[,…]` keeps only those projects. To resume, send `Last-Event-ID` (EventSource does on reconnect) or `?lastEventId=`: the events after it are sent first (at most 1000; after a longer absence, reload what you show instead). Public events only, so no token is needed. No ETag: every response is new.',
+    'The stream starts with `retry: 3000`; a comment (`: heartbeat …`) every 15 seconds keeps proxies from closing it. `?project=owner/repo[,…]` keeps only those projects (one that does not exist is a 404 naming it). To resume, send `Last-Event-ID` (EventSource does on reconnect) or `?lastEventId=`: the events after it are sent first (at most 1000; after a longer absence, reload what you show instead). Public events only, so no token is needed. No ETag: every response is new.',
   scope: 'public',
   conditional: false,
   // The stream parses its own query (strictly) and reads Last-Event-ID leniently (anything but digits is ignored).
@@ -52,7 +52,8 @@ export const streamEvents = defineOperation({
       },
     },
   },
-  errors: [503],
+  // 404: a `project` that does not exist.
+  errors: [404, 503],
 }).handle(async ({ req, res }) => {
   await getStream(req, res);
   return { status: 200, sent: true };

@@ -13,6 +13,9 @@ export const JsonFeed = z
     feed_url: z.string().meta({ example: 'https://shiplog.example/acme/rocket/feed.json' }),
     description: z.string(),
     language: z.literal('en'),
+    authors: z
+      .array(z.object({ name: z.string(), url: z.string().optional() }))
+      .meta({ description: 'Who publishes the feed: the owner (owner and project feeds) or the site.', example: [{ name: 'acme', url: 'https://shiplog.example/acme' }] }),
     items: z.array(
       z.object({
         id: z.string().meta({ description: 'The release page URL.' }),

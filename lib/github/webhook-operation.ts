@@ -88,7 +88,8 @@ export const receiveGitHubWebhook = defineOperation({
       headers: ['Cache-Control'],
     },
   },
-  errors: [401, 404, 422, 503],
+  // 409: a release event for a project's name from another GitHub repository than the one it follows.
+  errors: [401, 404, 409, 422, 503],
 }).handle(async ({ req, res }) => {
   await receive(req, res);
   return res.statusCode === 202 ? { status: 202, sent: true } : { status: 200, sent: true };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import {
-  boolParam, dateParam, DEFAULT_LIMIT, encodeCursor, linkHeader, MAX_LIMIT, parseCollectionQuery, pickFields, sortString,
+  boolParam, dateParam, DEFAULT_LIMIT, isCalendarDate, encodeCursor, linkHeader, MAX_LIMIT, parseCollectionQuery, pickFields, sortString,
   type CollectionSpec,
 } from './collection';
 import { ApiError } from './errors';
@@ -93,6 +93,17 @@ describe('parseCollectionQuery()', () => {
       { parameter: 'cursor', detail: expect.stringMatching(/^is not a known parameter/) },
     ]);
     expect(problems('colour=1', false)[0]!.detail).not.toContain('cursor');
+  });
+});
+
+describe('date filters', () => {
+  it('take only days and times that exist: no rolling 2026-02-30 over into March', () => {
+    for (const ok of ['2026-02-28', '2024-02-29', '2000-02-29', '2026-12-31T23:59:59Z', '2026-01-31T12:00:00.123+02:00', '2026-01-31T12:00Z'])
+      expect([ok, isCalendarDate(ok)]).toEqual([ok, true]);
+    for (const bad of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-01-31T24:00:00Z', '2026-01-31T12:60:00Z', '2026-1-31', 'yesterday'])
+      expect([bad, isCalendarDate(bad)]).toEqual([bad, false]);
+    const r = dateParam.safeParse('2026-02-30');
+    expect(r.success).toBe(false);
   });
 });
 

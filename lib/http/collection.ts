@@ -178,18 +178,31 @@ export const boolParam = z.enum(['true', 'false'], { error: 'must be true or fal
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_ERROR = 'must be an ISO 8601 date or date-time from year 1 to 9999, e.g. 2026-01-31 or 2026-01-31T12:00:00Z';
+
+/**
+ * An ISO 8601 date or date-time that names a real moment: the day exists in its month (2026-02-30 is
+ * refused, not rolled over into March as Date.parse does), hours 0-23, minutes and seconds 0-59.
+ */
+export function isCalendarDate(v: string): boolean {
+  const m = DATE_TIME.exec(v);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(2000, month, 0)).getUTCDate()) return false;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return false;
+  return storableDate(Date.parse(v));
+}
+
 /** ISO date or date-time query filter. */
 export const dateParam = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && storableDate(Date.parse(v)), {
-    error: 'must be an ISO 8601 date or date-time from year 1 to 9999, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
-  })
+  .refine(isCalendarDate, { error: DATE_ERROR })
   .transform((v) => new Date(v));
 
 /** Like dateParam, but a bare date means the end of that day (UTC): `until=2025-12-31` includes the 31st. */
 export const untilParam = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && storableDate(Date.parse(v)), {
-    error: 'must be an ISO 8601 date or date-time from year 1 to 9999, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
-  })
+  .refine(isCalendarDate, { error: DATE_ERROR })
   .transform((v) => (DATE_ONLY.test(v) ? new Date(Date.parse(`${v}T00:00:00Z`) + 86_400_000 - 1) : new Date(v)));

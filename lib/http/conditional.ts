@@ -79,6 +79,20 @@ export function checkIfMatch(req: IncomingMessage, current: ResourceRef): void {
 }
 
 /**
+ * RFC 9110 §13.2.1: preconditions are evaluated before the request content. Called before a write
+ * reads its body: when If-Match names versions and none is the resource's current one, 412 at once
+ * (even if the body is also malformed or invalid). `current` reads the resource without locking it;
+ * undefined (it does not exist) is left to the write (404). The write checks If-Match again on the
+ * locked row, so a change in between is still a 412.
+ */
+export async function checkIfMatchFirst(req: IncomingMessage, current: () => Promise<ResourceRef | undefined>): Promise<void> {
+  const held = ifMatchRefs(req);
+  if (held === undefined || held === 'any') return;
+  const ref = await current();
+  if (ref && !held.some((h) => h.kind === ref.kind && h.id === ref.id && h.version === ref.version)) throw preconditionFailed();
+}
+
+/**
  * If-Match as the version a write expects, for the domain services (which check it on the locked row,
  * the same rule as `checkIfMatch`): undefined when absent; `*` expects whatever is current.
  */

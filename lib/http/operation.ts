@@ -97,7 +97,7 @@ export type SuccessStatus = 200 | 201 | 202 | 204 | 207 | 301 | 302 | 303 | 307 
 export type Responses = { readonly [S in SuccessStatus]?: ResponseSpec };
 
 /** Error statuses an operation may document besides those its definition implies. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 412 | 413 | 415 | 422 | 429 | 503;
 
 export interface BodySpec<B extends z.ZodType | undefined = z.ZodType | undefined> {
   /** Media type → schema (the first is the one the document shows first). */
@@ -344,9 +344,11 @@ function impliedErrors(
   rateLimit: boolean,
 ): ErrorStatus[] {
   const s = new Set<ErrorStatus>([400, 405, ...(def.errors ?? [])]);
-  if (def.scope === 'read' || def.scope === 'write' || def.scope === 'admin') s.add(401).add(403);
-  if (def.scope === 'read-optional' || def.scope === 'cron') s.add(401);
-  if (def.versions || def.params) s.add(404);
+  // 403: a token without the scope; every token has `read`, the lowest, so read operations have none.
+  if (def.scope === 'write' || def.scope === 'admin') s.add(401).add(403);
+  if (def.scope === 'read' || def.scope === 'read-optional' || def.scope === 'cron') s.add(401);
+  // 404: a path parameter that names nothing; a path without parameters always exists.
+  if (def.params) s.add(404);
   if (def.body) s.add(413).add(415);
   if (def.body?.schema || def.idempotent) s.add(422);
   if (def.idempotent) s.add(409);

@@ -111,9 +111,15 @@ describe('OpenAPI document', () => {
     for (const [p, m, o] of operations(doc, '/api/v2/')) expect({ op: `${m} ${p}`, deprecated: o.deprecated }).toEqual({ op: `${m} ${p}`, deprecated: undefined });
   });
 
+  it('documents no 428: If-Match is optional on every write (a write without it applies unconditionally)', () => {
+    const with428 = operations(doc).filter(([, , o]) => o.responses?.['428']).map(([p, m]) => `${m} ${p}`);
+    expect(with428).toEqual([]);
+    expect(doc.components?.responses?.PreconditionRequired).toBeUndefined();
+  });
+
   it('answers errors with the shared problem+json responses', () => {
     const responses = doc.components?.responses ?? {};
-    for (const code of ['400', '401', '403', '404', '405', '406', '409', '412', '413', '415', '422', '428', '429', '503']) {
+    for (const code of ['400', '401', '403', '404', '405', '406', '409', '412', '413', '415', '422', '429', '503']) {
       const used = new Set<string>();
       for (const [, , o] of operations(doc)) {
         const r = o.responses?.[code];
@@ -198,7 +204,7 @@ describe('OpenAPI document', () => {
       ['header', 'X-Hub-Signature-256', true],
     ]);
     expect(Object.keys((o.requestBody as oas31.RequestBodyObject).content)).toEqual(['application/json', 'application/x-www-form-urlencoded']);
-    expect(Object.keys(o.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '404', '405', '413', '415', '422', '503']);
+    expect(Object.keys(o.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '404', '405', '409', '413', '415', '422', '503']);
     const ok = (o.responses?.['200'] as oas31.ResponseObject).content?.['application/json']?.schema as oas31.SchemaObject;
     expect((ok.anyOf ?? []).map(refName)).toEqual(['WebhookProcessed', 'WebhookPong', 'WebhookDuplicate']);
   });

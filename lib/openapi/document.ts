@@ -234,12 +234,14 @@ const ERRORS = {
   404: ['NotFound', 'No such resource (or API version). Drafts and hidden releases are 404 without a `read` token.'],
   405: ['MethodNotAllowed', 'This path does not support the method; `Allow` lists the ones it does.'],
   406: ['NotAcceptable', 'None of the media types in `Accept` is on offer here; the problem lists the available ones.'],
-  409: ['Conflict', 'Conflict: the resource already exists, a JSON Patch `test` failed, or a request with this `Idempotency-Key` is still running (retry after `Retry-After`).'],
+  409: [
+    'Conflict',
+    'Conflict: the resource already exists, a JSON Patch `test` failed, a request with this `Idempotency-Key` is still running (retry after `Retry-After`), or (the GitHub webhook) the delivery is for another GitHub repository than the one the project of that name follows.',
+  ],
   412: ['PreconditionFailed', '`If-Match` does not match the current ETag: the resource changed since you read it. GET it again, reapply the change and retry.'],
   413: ['PayloadTooLarge', 'The request body is larger than this endpoint accepts.'],
   415: ['UnsupportedMediaType', 'The Content-Type is not accepted. PATCH answers with `Accept-Patch` listing the patch formats.'],
   422: ['ValidationFailed', 'The body is well-formed but invalid (`errors` points into it with JSON Pointers), or the `Idempotency-Key` was already used with another body.'],
-  428: ['PreconditionRequired', 'This write must be conditional: send `If-Match` with the ETag you read.'],
   429: ['TooManyRequests', 'Rate limit exceeded: wait `Retry-After` seconds.'],
   503: ['ServiceUnavailable', 'A dependency (the database) is unavailable or busy; retry after `Retry-After` seconds.'],
 } as const satisfies Record<number, readonly [string, string]>;
@@ -362,6 +364,8 @@ const WRITE_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['write'] }];
 const ADMIN_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['admin'] }];
 /** Reads that need a token (unlike public reads, where it is optional). */
 const READ_TOKEN_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['read'] }];
+/** Public operations: no token is looked at (the webhook receiver authenticates by signature instead). */
+const PUBLIC: oas31.SecurityRequirementObject[] = [];
 
 // --- operations -----------------------------------------------------------------------------------
 
@@ -464,7 +468,7 @@ function jsonBody(schema: z.ZodType, description?: string): ZodOpenApiOperationO
 }
 
 const WRITE_ERRORS = [400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 503] as const;
-const CONDITIONAL_WRITE_ERRORS = [...WRITE_ERRORS, 409, 412, 428] as const;
+const CONDITIONAL_WRITE_ERRORS = [...WRITE_ERRORS, 409, 412] as const;
 
 const REACTIONS_RULE =
   'A trailing raw `/reactions` segment always means this sub-resource; a release whose tag itself ends in `/reactions` must be addressed with its slashes percent-encoded (`…/releases/feat%2Freactions`).';
@@ -513,6 +517,7 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
     },
     [`${ctx.base}/projects/{owner}/{repo}/releases/latest`]: {
       get: op(ctx, 'releases', 'GetLatestRelease', {
+        security: PUBLIC,
         summary: 'Redirect to the latest release',
         description: 'A 307 to the newest published release that is not a prerelease (nor a draft, nor hidden), keeping the query string (`?representation=brief` carries over). 404 when there is none.',
         parameters: project,
@@ -551,7 +556,7 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
         description: 'Honours `If-Match`. Deleting what is gone is a 404.',
         security: WRITE_AUTH,
         parameters: [...release, ifMatch],
-        responses: { '204': deletedResponse(ctx, 'Deleted.'), ...errors(400, 401, 403, 404, 405, 409, 412, 428, 429, 503) },
+        responses: { '204': deletedResponse(ctx, 'Deleted.'), ...errors(400, 401, 403, 404, 405, 412, 429, 503) },
       }),
     },
     [`${ctx.base}/projects/{owner}/{repo}/releases/{tag}/reactions`]: {
@@ -745,7 +750,8 @@ Exports, feeds and the stream have their own media types, chosen by \`Accept\` o
 ## Caching and concurrency
 Every GET but the event stream has a strong \`ETag\` (distinct per representation): \`If-None-Match\` gives 304. Public reads are
 \`Cache-Control: ${PUBLIC_CACHE}\`; authenticated and admin reads \`no-store\`. PUT, PATCH and DELETE honour \`If-Match\`: a
-mismatch is a 412, so lost updates are impossible.
+mismatch is a 412, so lost updates are impossible. \`If-Match\` is optional (a write without it applies unconditionally; there
+is no 428), and it is evaluated before the body: a stale \`If-Match\` is a 412 even when the body is also wrong.
 
 ## GitHub
 Point a repository's webhook (Releases events) at \`POST /api/webhooks/github\` with a secret: deliveries are verified with
@@ -761,7 +767,7 @@ Point a repository's webhook (Releases events) at \`POST /api/webhooks/github\` 
 ## Errors
 Every error is \`${PROBLEM_JSON}\` (RFC 9457): \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\`, \`requestId\` and, for
 validation, \`errors: [{ pointer | parameter | header, detail }]\`. Statuses: 400, 401 (with \`WWW-Authenticate\`), 403, 404, 405,
-406, 409, 412, 413, 415, 422, 428, 429 (with \`Retry-After\`) and 503. Every response carries \`X-Request-Id\`.
+406, 409, 412, 413, 415, 422, 429 (with \`Retry-After\`) and 503. Every response carries \`X-Request-Id\`.
 
 ## Auth and limits
 Reads of public data need nothing; a token with the \`read\` scope also sees drafts and hidden releases. Writes need
@@ -808,6 +814,8 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
   return createDocument(
     {
       openapi: '3.1.0',
+      // Relative: the server that serves this document (every path starts with /api).
+      servers: [{ url: '/', description: 'This Shiplog server' }],
       info: {
         title: 'Shiplog API',
         version: VERSION,

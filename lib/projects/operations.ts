@@ -28,7 +28,7 @@ import { PROJECT_LIST_VIEWS, PROJECT_VIEWS } from './views';
  */
 
 const Filters = z.object({
-  owner: z.string().min(1).max(39).optional(),
+  owner: Owner.optional(),
   q: z.string().min(1).max(200).optional(),
 });
 
@@ -236,7 +236,7 @@ function moved(base: string, before: ProjectRecord, after: ProjectRecord): Recor
 }
 
 const writtenHeaders = ['ETag', 'Cache-Control', 'Vary', 'Content-Location'] as const;
-const conditionalWriteErrors = [406, 409, 412, 428, 503] as const;
+const conditionalWriteErrors = [406, 409, 412, 503] as const;
 
 /** PUT: every writable field (the write-only webhookSecret may be left out: it then stays). */
 export const replaceProject = defineOperation({
@@ -304,7 +304,7 @@ export const deleteProjectOperation = defineOperation({
   params: item,
   headers: z.object({ 'If-Match': ifMatch }),
   responses: { 204: { description: 'Deleted.', headers: ['Cache-Control'] } },
-  errors: [409, 412, 428, 503],
+  errors: [412, 503],
 }).handle(async ({ req, params }) => {
   await write(async (tx) => {
     const current = await requireProject(tx, params.owner, params.repo, { seeAll: true, forUpdate: true });

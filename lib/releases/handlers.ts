@@ -6,7 +6,7 @@ import { releaseSources } from '../db/schema';
 import { write } from '../db/write';
 import { cachedCount, cachedResponse, wantsFresh } from '../http/cache';
 import { boolParam, dateParam, parseCollectionQuery, parseSingleQuery, pickFields, untilParam, type CollectionSpec } from '../http/collection';
-import { collectionEtag, expectedVersion, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
+import { checkIfMatchFirst, collectionEtag, expectedVersion, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { idempotentWrite } from '../http/idempotency';
 import { pageResponse, prefersExactCount } from '../http/list-page';
@@ -17,7 +17,7 @@ import { parseQuery, validateBody } from '../http/validate';
 import { apiVersion } from '../http/versioned-route';
 import type { ApiVersion } from '../http/api-versions';
 import { negotiate, sparseType, withoutExtended, type Negotiated, type Representation } from '../http/negotiate';
-import { requireProject } from '../projects/repo';
+import { findProject, requireProject } from '../projects/repo';
 import { projectBrief } from '../projects/present';
 import {
   addReaction,
@@ -266,11 +266,22 @@ function renamedHeaders(version: ApiVersion, before: ReleaseRecord, after: Relea
   return before.tag !== after.tag ? { 'Content-Location': releasePath(`/api/v${version}`, after.owner, after.repo, after.tag) } : {};
 }
 
+/** A stale If-Match is a 412 before the body is read (RFC 9110: preconditions first). */
+async function ifMatchFirst(req: NextApiRequest): Promise<void> {
+  await checkIfMatchFirst(req, async () => {
+    const db = await getDb();
+    const project = await findProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: true });
+    const release = project && (await findRelease(db, project.id, routeParam(req, 'tag'), { seeAll: true }));
+    return release && { kind: 'rel', id: release.id, version: release.version };
+  });
+}
+
 /** PUT: replaces every writable field (all required). */
 export async function putRelease(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const principal = await requireScope(req, 'write');
   const version = apiVersion(req);
   const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
+  await ifMatchFirst(req);
   const body = await readBody(req, { types: ['application/json'] });
   const input = validateBody(version === '1' ? ReleasePutV1 : ReleasePutV2, body.value, writeHints(version));
   const w = service.checkReleaseWrite(toReleaseWrite(input));
@@ -285,6 +296,7 @@ export async function patchRelease(req: NextApiRequest, res: NextApiResponse): P
   const principal = await requireScope(req, 'write');
   const version = apiVersion(req);
   const rep = withoutExtended(req, 'release', negotiate(req, 'release'));
+  await ifMatchFirst(req);
   const patch = await readPatch(req);
   // The patched notes are rendered before the transaction (from the release as it is now); inside it,
   // the same notes are a cache hit. Notes that another write changed in between render there.

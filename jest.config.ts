@@ -34,10 +34,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 async function project(config: Config): Promise<Config> {
   const resolved = (await createJestConfig(config as never)()) as Config;
   const esm = esmOnlyPackages().map(escape).join('|');
-  resolved.transformIgnorePatterns = [
-    `/node_modules/(?!(${esm})/)`,
-    ...(resolved.transformIgnorePatterns ?? []).filter((p) => !p.startsWith('/node_modules/')),
-  ];
+  resolved.transformIgnorePatterns = [`/node_modules/(?!(${esm})/)`, ...(resolved.transformIgnorePatterns ?? []).filter((p) => !p.startsWith('/node_modules/'))];
   resolved.moduleNameMapper = {
     '^@/(.*)$': '<rootDir>/$1',
     // starry-night's grammars are named by scope (`source.css`, `text.xml.svg`): before next/jest's
@@ -66,10 +63,7 @@ const integration = {
 
 export default async function jestConfig(): Promise<Config> {
   return {
-    projects: [
-      ...(soakOnly ? [] : await regular()),
-      ...(soak ? [await project({ displayName: 'soak', testMatch: ['<rootDir>/e2e/soak/**/*.soak.ts'], ...integration })] : []),
-    ],
+    projects: [...(soakOnly ? [] : await regular()), ...(soak ? [await project({ displayName: 'soak', testMatch: ['<rootDir>/e2e/soak/**/*.soak.ts'], ...integration })] : [])],
   };
 }
 

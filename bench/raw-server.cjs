@@ -14,7 +14,9 @@ const body = fs.readFileSync(process.argv[3]);
 const streams = new Set();
 let eventId = 0;
 
-const line = Buffer.from(`${JSON.stringify({ id: 1, project: 'bench/raw', tag: 'v1', name: 'Release 1', body: '## Changes\n\n- Fixed a bug in the widget frobnicator\n- Improved startup time\n- Updated dependencies\n', publishedAt: '2020-01-01T00:00:00.000Z', prerelease: false, draft: false })}\n`);
+const line = Buffer.from(
+  `${JSON.stringify({ id: 1, project: 'bench/raw', tag: 'v1', name: 'Release 1', body: '## Changes\n\n- Fixed a bug in the widget frobnicator\n- Improved startup time\n- Updated dependencies\n', publishedAt: '2020-01-01T00:00:00.000Z', prerelease: false, draft: false })}\n`,
+);
 const chunk = Buffer.concat(Array.from({ length: Math.ceil(65536 / line.length) }, () => line)).subarray(0, 65536);
 
 function answer(req, res) {

@@ -34,7 +34,11 @@ function args(argv: string[]) {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const quick = argv.includes('--quick');
-  const only = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(SUITES);
+  const only =
+    value('--only')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? Object.keys(SUITES);
   const unknown = only.filter((s) => !SUITES[s]);
   if (unknown.length) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
   const engines = (value('--engines')?.split(',') ?? ['pglite', 'postgres']) as SuiteContext['engines'];
@@ -50,7 +54,11 @@ function version(pkg: string): string {
   }
 }
 
-const fmtLoad = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+const fmtLoad = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 
 async function main(): Promise<void> {
   const opts = args(process.argv.slice(2));

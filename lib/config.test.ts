@@ -10,7 +10,13 @@ describe('settings (lib/config)', () => {
   });
 
   it('refuses what used to pass silently: a rate limit that is not a number, a port out of range, a flag that is not one', () => {
-    const problems = configProblems({ SHIPLOG_RATE_LIMIT_READ: 'abc', PORT: '70000', SHIPLOG_TRUST_PROXY: 'maybe', SHIPLOG_PUBLIC_URL: 'changelog.example.com', DATABASE_URL: 'mysql://db/x' });
+    const problems = configProblems({
+      SHIPLOG_RATE_LIMIT_READ: 'abc',
+      PORT: '70000',
+      SHIPLOG_TRUST_PROXY: 'maybe',
+      SHIPLOG_PUBLIC_URL: 'changelog.example.com',
+      DATABASE_URL: 'mysql://db/x',
+    });
     expect(Object.fromEntries(problems.map((p) => [p.variable, p.rule]))).toEqual({
       SHIPLOG_RATE_LIMIT_READ: 'must be a whole number from 0 to 1000000000',
       PORT: 'must be a whole number from 0 to 65535',

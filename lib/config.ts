@@ -27,7 +27,12 @@ const secret = (min: number) => z.string().min(min, `must be at least ${min} cha
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const EnvSchema = z.object({
   // --- database

@@ -20,15 +20,9 @@ export async function startServer(db: Db, engine: Engine): Promise<void> {
   if (serverless()) return;
   // After this open resolves (both use the database).
   setTimeout(() => {
-    import('./site/revalidation-accelerator')
-      .then((m) => m.startRevalidator())
-      .catch((err: Error) => log().error({ err: err.message }, 'could not start the page revalidator'));
-    import('./github/import-runner')
-      .then((m) => m.resumeImports())
-      .catch((err: Error) => log().error({ err: err.message }, 'could not resume imports'));
-    import('./markdown/refresh')
-      .then((m) => m.startRefreshingNotes())
-      .catch((err: Error) => log().error({ err: err.message }, 'could not render stored notes again'));
+    import('./site/revalidation-accelerator').then((m) => m.startRevalidator()).catch((err: Error) => log().error({ err: err.message }, 'could not start the page revalidator'));
+    import('./github/import-runner').then((m) => m.resumeImports()).catch((err: Error) => log().error({ err: err.message }, 'could not resume imports'));
+    import('./markdown/refresh').then((m) => m.startRefreshingNotes()).catch((err: Error) => log().error({ err: err.message }, 'could not render stored notes again'));
   }, 0).unref();
 }
 

@@ -39,8 +39,7 @@ export default function Home({ projects, recent, placeholder }: InferGetStaticPr
                 {p.description ? <p>{p.description}</p> : null}
                 {p.latest ? (
                   <p className="latest">
-                    Latest: <strong className="tag">{p.latest.tag}</strong>{' '}
-                    <time dateTime={p.latest.publishedAt}>{formatDate(p.latest.publishedAt)}</time>
+                    Latest: <strong className="tag">{p.latest.tag}</strong> <time dateTime={p.latest.publishedAt}>{formatDate(p.latest.publishedAt)}</time>
                   </p>
                 ) : (
                   <p className="muted">No releases yet</p>

@@ -19,11 +19,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const result = await seedDemo(db, { ifEmpty: flags.includes('--if-empty') });
-  console.log(
-    result.skipped
-      ? `the database already has projects; nothing seeded (${where})`
-      : `seeded ${result.projects} projects and ${result.releases} releases into ${where}`,
-  );
+  console.log(result.skipped ? `the database already has projects; nothing seeded (${where})` : `seeded ${result.projects} projects and ${result.releases} releases into ${where}`);
   if (!result.skipped) {
     console.log('a running server shows them after its pages refresh (POST /api/revalidate, or restart it)');
   }

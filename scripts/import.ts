@@ -20,7 +20,9 @@ const TERMINAL = new Set(['succeeded', 'failed', 'rate_limited']);
 
 function progress() {
   const tty = process.stdout.isTTY;
-  const bar = tty ? new SingleBar({ format: 'importing |{bar}| page {value}/{total} · {created} new, {updated} updated, {skipped} unchanged', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar = tty
+    ? new SingleBar({ format: 'importing |{bar}| page {value}/{total} · {created} new, {updated} updated, {skipped} unchanged', hideCursor: true }, Presets.shades_classic)
+    : undefined;
   let started = false;
   let last = '';
   return {
@@ -141,7 +143,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const base = (config().SHIPLOG_URL ?? `http://127.0.0.1:${config().PORT}`).replace(/\/$/, '');
-  const up = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(1_500) }).then((r) => r.ok, () => false);
+  const up = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(1_500) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (up) return viaServer(base, m[1]!, m[2]!);
   if (!config().GITHUB_TOKEN) {
     console.error(

@@ -81,7 +81,10 @@ async function main(): Promise<number> {
   }
   const input = TokenCreate.safeParse({
     name: parsed.values.name ?? '',
-    scopes: (parsed.values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    scopes: (parsed.values.scopes ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   });
   if (!input.success) {
     for (const issue of input.error.issues) console.error(`--${String(issue.path[0])}: ${issue.message}`);

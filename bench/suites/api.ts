@@ -90,13 +90,22 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
       p50: r.p50,
       p99: r.p99,
       cpu: ((cpuMs(pid) - c0) * 1000) / answered,
-      dbCpu: dbPids.length ? (dbPids.reduce((sum, p) => { const now = cpuMs(p); return now > 0 ? sum + Math.max(0, now - d0.get(p)!) : sum; }, 0) * 1000) / answered : undefined,
+      dbCpu: dbPids.length
+        ? (dbPids.reduce((sum, p) => {
+            const now = cpuMs(p);
+            return now > 0 ? sum + Math.max(0, now - d0.get(p)!) : sum;
+          }, 0) *
+            1000) /
+          answered
+        : undefined,
       bad: r.bad,
       statuses: r.statuses,
     };
   };
   const show = (label: string, s: Sample) =>
-    ctx.log(`    ${label}: ${num(s.rps)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, server CPU ${num(s.cpu)} µs/req${s.dbCpu !== undefined ? `, PostgreSQL ${num(s.dbCpu)} µs/req` : ''}${s.bad ? `, ${s.bad} bad ${JSON.stringify(s.statuses)}` : ''}`);
+    ctx.log(
+      `    ${label}: ${num(s.rps)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, server CPU ${num(s.cpu)} µs/req${s.dbCpu !== undefined ? `, PostgreSQL ${num(s.dbCpu)} µs/req` : ''}${s.bad ? `, ${s.bad} bad ${JSON.stringify(s.statuses)}` : ''}`,
+    );
 
   try {
     for (const engine of ctx.engines) {
@@ -169,7 +178,10 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
             `${num(cpu)}${db !== undefined ? ` + ${num(db)} DB` : ''}`,
           ]);
           const bad = r.samples.reduce((a, s) => a + s.bad, 0);
-          if (bad) notes.push(`${name}, ${LABELS[id]}: ${bad} unexpected answers or errors (${JSON.stringify(r.samples.map((s) => s.statuses))}); the figure counts only the expected ones.`);
+          if (bad)
+            notes.push(
+              `${name}, ${LABELS[id]}: ${bad} unexpected answers or errors (${JSON.stringify(r.samples.map((s) => s.statuses))}); the figure counts only the expected ones.`,
+            );
         }
         const ratio = (id: CaseId) => median(results[id].ratios);
         notes.push(
@@ -181,7 +193,11 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
         // Issue 13 (one definition per operation): no slower than before it on the hot paths, and the
         // cold list on PostgreSQL at least a quarter of the bare route.
         if (engine === 'pglite') {
-          for (const [id, label, floor] of [['hot', 'hot list', 0.66], ['one', 'one release', 0.65], ['notModified', '304', 0.67]] as const) {
+          for (const [id, label, floor] of [
+            ['hot', 'hot list', 0.66],
+            ['one', 'one release', 0.65],
+            ['notModified', '304', 0.67],
+          ] as const) {
             targets.push({ name: `${label} keeps ≥ ${Math.round(floor * 100)} % of the bare route (PGlite, issue 13)`, met: ratio(id) >= floor, measured: pct(ratio(id)) });
           }
         }
@@ -204,7 +220,16 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
             ratios.push(hot.rps / bare.rps);
           }
           const onRatio = median(ratios);
-          rows.push([`${LABELS.hot}, rate limits **on**`, name, num(mean(on.map((s) => s.rps))), ms(median(on.map((s) => s.p50))), ms(median(on.map((s) => s.p99))), pct(onRatio), raw ? pct(mean(on.map((s) => s.rps)) / raw.rps) : 'n/a', num(median(on.map((s) => s.cpu)))]);
+          rows.push([
+            `${LABELS.hot}, rate limits **on**`,
+            name,
+            num(mean(on.map((s) => s.rps))),
+            ms(median(on.map((s) => s.p50))),
+            ms(median(on.map((s) => s.p99))),
+            pct(onRatio),
+            raw ? pct(mean(on.map((s) => s.rps)) / raw.rps) : 'n/a',
+            num(median(on.map((s) => s.cpu))),
+          ]);
           notes.push(
             `Rate limits on ÷ off, hot list (each against its own server's bare route): ${pct(onRatio / ratio('hot'))} on ${name}. Measured with a budget of 10⁹ requests a minute, so the limiter runs on every request but never answers 429.`,
           );
@@ -227,7 +252,7 @@ export async function apiSuite(ctx: SuiteContext): Promise<Section> {
       `**Rate limits off** (\`SHIPLOG_RATE_LIMIT_READ=0 SHIPLOG_RATE_LIMIT_WRITE=0\`) except where the row says otherwise. ` +
       `*Hot*: the same URL every time, answered from the response cache. *Cache cold*: the same URL with \`Cache-Control: no-cache\`, which makes the server compute every answer from the database (the page and, for v1's \`X-Total-Count\`, the total: one statement since issue 13, two queries before). *Deep pages*: every request a cache miss because \`offset\` cycles through ${num(COLD_RANGE)} values, more than the cache's 2,000 entries (the total is counted once per data generation; the page query walks past \`offset\` rows). ` +
       `*One release*: \`${ONE}\`. *304*: the same with \`If-None-Match\` holding its ETag. ` +
-      'The bare route (`pages/api/bench/bare.ts`, only with `SHIPLOG_BENCH=1`) answers the captured list body with nothing else; the same route behind a dynamic segment (`/api/bench/[variant]`) and at the single-release route\'s shape (`/api/bench/deep/[version]/projects/[owner]/[repo]/releases/[...tag]`) show what Next.js\'s dynamic routing costs before any of Shiplog\'s code runs; the raw server (`bench/raw-server.cjs`) answers the same body in plain `node:http`. ' +
+      "The bare route (`pages/api/bench/bare.ts`, only with `SHIPLOG_BENCH=1`) answers the captured list body with nothing else; the same route behind a dynamic segment (`/api/bench/[variant]`) and at the single-release route's shape (`/api/bench/deep/[version]/projects/[owner]/[repo]/releases/[...tag]`) show what Next.js's dynamic routing costs before any of Shiplog's code runs; the raw server (`bench/raw-server.cjs`) answers the same body in plain `node:http`. " +
       '*CPU µs/req*: CPU time of the server process (plus, on PostgreSQL, its backends) per answered request, from /proc — steadier than req/s on a shared machine.',
     tables: [{ head: ['Request', 'Database', 'req/s', 'p50', 'p99', '÷ bare route', '÷ raw node:http', 'CPU µs/req'], rows }],
     notes,

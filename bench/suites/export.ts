@@ -68,7 +68,17 @@ export async function exportSuite(ctx: SuiteContext): Promise<Section> {
         rates.push(rate);
         largest = Math.max(largest, read.bytes);
         ctx.log(`  ${name} ${format}: ${mb(read.bytes)} in ${ms(read.seconds * 1000)} = ${num(rate)} MB/s; RSS ${mb(baseline)} → peak ${mb(peak)} (+${mb(growth)})`);
-        rows.push([name, format === 'ndjson' ? 'NDJSON' : 'Markdown', mb(read.bytes), ms(read.seconds * 1000), num(rate), mb(baseline), mb(peak), `+${mb(growth)}`, pct(growth / GROWTH_TARGET)]);
+        rows.push([
+          name,
+          format === 'ndjson' ? 'NDJSON' : 'Markdown',
+          mb(read.bytes),
+          ms(read.seconds * 1000),
+          num(rate),
+          mb(baseline),
+          mb(peak),
+          `+${mb(growth)}`,
+          pct(growth / GROWTH_TARGET),
+        ]);
         targets.push({ name: `export RSS growth < 64 MB, ${format === 'ndjson' ? 'NDJSON' : 'Markdown'} (${name})`, met: growth < GROWTH_TARGET, measured: `+${mb(growth)}` });
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -91,13 +101,15 @@ export async function exportSuite(ctx: SuiteContext): Promise<Section> {
   } finally {
     await raw?.stop();
   }
-  notes.push("MB/s is decimal megabytes per second of response body as the client read it; memory figures are MiB of the server process's resident set (growth = peak during the export − the idle server's RSS before the first export; both formats against that one baseline).");
+  notes.push(
+    "MB/s is decimal megabytes per second of response body as the client read it; memory figures are MiB of the server process's resident set (growth = peak during the export − the idle server's RSS before the first export; both formats against that one baseline).",
+  );
   return {
     id: 'export',
     title: '4. Export',
     method:
       `One project with ${num(count)} published releases (inserted in SQL before the server starts). ` +
-      '`GET /api/v1/projects/bulk/export/changelog?format=ndjson|markdown` read to the end by a plain `http.get` client; the server\'s RSS is sampled every 20 ms and its kernel high-water mark (VmHWM, reset just before) is read at the end. ' +
+      "`GET /api/v1/projects/bulk/export/changelog?format=ndjson|markdown` read to the end by a plain `http.get` client; the server's RSS is sampled every 20 ms and its kernel high-water mark (VmHWM, reset just before) is read at the end. " +
       'Baseline: the raw node:http server streaming as many bytes in 64 KB writes with backpressure.',
     tables: [{ head: ['Database', 'Format', 'Size', 'Time', 'MB/s', 'RSS before', 'RSS peak', 'Growth', 'Growth ÷ 64 MB', 'MB/s ÷ raw'], rows }],
     notes,

@@ -77,7 +77,9 @@ export async function fanoutSuite(ctx: SuiteContext): Promise<Section> {
           return t;
         });
         results.push({ name, m: { ...m, idle, connected } });
-        ctx.log(`  ${name}: p50 ${ms(median(m.latencies))}, p99 ${ms(percentile(m.latencies, 99))}, last client max ${ms(Math.max(...m.lastPerEvent))}; RSS ${mb(idle)} → ${mb(connected)} connected, peak ${mb(m.peak)}`);
+        ctx.log(
+          `  ${name}: p50 ${ms(median(m.latencies))}, p99 ${ms(percentile(m.latencies, 99))}, last client max ${ms(Math.max(...m.lastPerEvent))}; RSS ${mb(idle)} → ${mb(connected)} connected, peak ${mb(m.peak)}`,
+        );
       } finally {
         crowd?.close();
       }
@@ -136,12 +138,14 @@ export async function fanoutSuite(ctx: SuiteContext): Promise<Section> {
     `${events} events, each to all ${clients} clients (${events * clients} deliveries per row); latencies are from the webhook's 2xx as the bench saw it to the frame reaching a client, measured in the bench process that also reads all ${clients} sockets — a negative minimum means the frame overtook the 2xx.`,
     `*Last client*: per event, the time until the slowest client had it (median and max over the ${events} events). Memory is the server process's RSS (/proc) idle, with every client connected, and at its peak while the events went out.`,
   );
-  if (results.length && raw) notes.push(`The raw server's p99 is ${ms(rawP99)}: that much is the machine (the bench reading ${clients} sockets on a shared CPU); Shiplog's p99 is ${pct(percentile(results[0]!.m.latencies, 99) / 250)} of the 250 ms budget on ${results[0]!.name}.`);
+  if (results.length && raw)
+    notes.push(
+      `The raw server's p99 is ${ms(rawP99)}: that much is the machine (the bench reading ${clients} sockets on a shared CPU); Shiplog's p99 is ${pct(percentile(results[0]!.m.latencies, 99) / 250)} of the 250 ms budget on ${results[0]!.name}.`,
+    );
   return {
     id: 'fanout',
     title: '3. Live fan-out (SSE)',
-    method:
-      `${clients} clients hold \`GET /api/v1/stream\` open (raw \`http.request\`, not EventSource). Unfiltered streams; a signed webhook publishes a release and each client records when the frame naming the new tag arrives. A warm-up event, not counted, proves every client is subscribed first.`,
+    method: `${clients} clients hold \`GET /api/v1/stream\` open (raw \`http.request\`, not EventSource). Unfiltered streams; a signed webhook publishes a release and each client records when the frame naming the new tag arrives. A warm-up event, not counted, proves every client is subscribed first.`,
     tables: [{ head: ['Server', 'p50', 'p99', 'Last client (p50)', 'Last client (max)', 'Min', 'RSS idle → connected', 'Per client', 'RSS peak', 'p99 ÷ raw'], rows }],
     notes,
     targets,

@@ -65,7 +65,9 @@ export async function instancesSuite(ctx: SuiteContext): Promise<Section> {
       'A release is created on A (`POST /api/v1/projects/bench/shared/releases`); the clock stops when the HTML of the static page `/bench/shared` served by B contains `data-tag="<tag>"`. ' +
       'Both pages were generated beforehand. B serves the render A made after its commit, from the shared page cache (the `isr_cache` table).',
     tables: [{ head: ['Database', 'Releases', 'POST on A (p50)', 'Visible on B p50', 'Visible on B p95', 'Max'], rows }],
-    notes: [`Resolution: B's page is polled every ${POLL_MS} ms. Each release is created once the previous one is visible on B (50 ms apart). Before this work: never, until the 3600 s ISR window ended.`],
+    notes: [
+      `Resolution: B's page is polled every ${POLL_MS} ms. Each release is created once the previous one is visible on B (50 ms apart). Before this work: never, until the 3600 s ISR window ended.`,
+    ],
     targets,
   };
 }

@@ -50,11 +50,23 @@ export async function publishSuite(ctx: SuiteContext): Promise<Section> {
       }
       const p95 = percentile(total, 95);
       ctx.log(`  ${name}: p50 ${ms(median(total))}, p95 ${ms(p95)}, max ${ms(Math.max(...total))} (manual revalidation ${ms(median(manual))})`);
-      rows.push([name, count, ms(median(ack)), ms(median(total)), ms(p95), ms(Math.max(...total)), ms(median(manual)), times(median(total) / median(manual)), pct(p95 / ISR_WINDOW_MS)]);
+      rows.push([
+        name,
+        count,
+        ms(median(ack)),
+        ms(median(total)),
+        ms(p95),
+        ms(Math.max(...total)),
+        ms(median(manual)),
+        times(median(total) / median(manual)),
+        pct(p95 / ISR_WINDOW_MS),
+      ]);
       targets.push({ name: `publish-to-visible p95 < 1 s (${name})`, met: p95 < 1000, measured: ms(p95) });
     });
   }
-  notes.push(`Resolution: the page is polled every ${POLL_MS} ms, so each figure may be up to ${POLL_MS} ms late. Each release is published once the previous one is visible (${50} ms apart).`);
+  notes.push(
+    `Resolution: the page is polled every ${POLL_MS} ms, so each figure may be up to ${POLL_MS} ms late. Each release is published once the previous one is visible (${50} ms apart).`,
+  );
   return {
     id: 'publish',
     title: '2. Publish-to-visible',
@@ -62,7 +74,9 @@ export async function publishSuite(ctx: SuiteContext): Promise<Section> {
       'A signed `release.published` webhook (GitHub\'s own example payload, `sign()` from lib/github/signature.ts) is posted for a new tag; the clock stops when the HTML of the static project page `/bench/publish` contains `data-tag="<tag>"`. ' +
       'The page was generated beforehand, so this is the on-demand revalidation path. Servers hold the demo data plus the bench project. ' +
       'Baselines from the same run: regenerating that page by hand (`POST /api/revalidate`, median of 5) and the 60 s window a time-based ISR page would wait.',
-    tables: [{ head: ['Database', 'Releases', 'Webhook 2xx (p50)', 'Visible p50', 'Visible p95', 'Max', 'Manual revalidation (p50)', 'p50 ÷ manual', 'p95 ÷ 60 s ISR window'], rows }],
+    tables: [
+      { head: ['Database', 'Releases', 'Webhook 2xx (p50)', 'Visible p50', 'Visible p95', 'Max', 'Manual revalidation (p50)', 'p50 ÷ manual', 'p95 ÷ 60 s ISR window'], rows },
+    ],
     notes,
     targets,
   };

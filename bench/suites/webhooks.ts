@@ -30,14 +30,31 @@ export async function webhooksSuite(ctx: SuiteContext): Promise<Section> {
         const body = template.replace(String(ID), String(ID + i)).replace('"v-TAG"', `"v9.${Math.floor(i / 1000)}.${i % 1000}"`);
         return { ...req, method: 'POST', path: '/api/webhooks/github', headers: deliveryHeaders(body, randomUUID()), body };
       };
-      const bare: LoadResult = await load({ url: `${server.url}/api/bench/bare`, method: 'POST', headers: { 'content-type': 'application/json' }, body: template, duration, warmup });
+      const bare: LoadResult = await load({
+        url: `${server.url}/api/bench/bare`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: template,
+        duration,
+        warmup,
+      });
       const hooks: LoadResult = await load({ url: server.url, setupRequest, duration, warmup });
       const logged = await fetch(`${server.url}/api/v1/deliveries?limit=1`, { headers: { authorization: `Bearer ${server.adminToken}` } });
       const total = Number(logged.headers.get('x-total-count'));
       await logged.arrayBuffer();
       const answered = n; // every request built, warm-up included (autocannon may build one it never sends per connection at the end)
-      ctx.log(`  ${name}: ${num(hooks.rps)} deliveries/s, p50 ${ms(hooks.p50)}, p99 ${ms(hooks.p99)} (bare POST ${num(bare.rps)}/s); ${total} logged of ${answered} built${hooks.bad ? `; ${hooks.bad} bad ${JSON.stringify(hooks.statuses)}` : ''}`);
-      rows.push([name, num(hooks.rps), ms(hooks.p50), ms(hooks.p99), num(bare.rps), pct(hooks.rps / bare.rps), hooks.bad ? `**${hooks.bad}** ${JSON.stringify(hooks.statuses)}` : '0']);
+      ctx.log(
+        `  ${name}: ${num(hooks.rps)} deliveries/s, p50 ${ms(hooks.p50)}, p99 ${ms(hooks.p99)} (bare POST ${num(bare.rps)}/s); ${total} logged of ${answered} built${hooks.bad ? `; ${hooks.bad} bad ${JSON.stringify(hooks.statuses)}` : ''}`,
+      );
+      rows.push([
+        name,
+        num(hooks.rps),
+        ms(hooks.p50),
+        ms(hooks.p99),
+        num(bare.rps),
+        pct(hooks.rps / bare.rps),
+        hooks.bad ? `**${hooks.bad}** ${JSON.stringify(hooks.statuses)}` : '0',
+      ]);
       if (total > answered || total < answered - CONNECTIONS) notes.push(`${name}: the delivery log holds ${total} deliveries but ${answered} requests were built.`);
       else notes.push(`${name}: the delivery log accounts for every delivery (${num(total)} logged; requests built but never sent when the run stopped: ${answered - total}).`);
     });

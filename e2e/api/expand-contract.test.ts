@@ -88,7 +88,10 @@ function codeBefore(tag: string): string | undefined {
     // Writes: create a project and a release, change it, delete it.
     const created = await api('/api/v1/projects', { method: 'POST', body: JSON.stringify({ owner: 'rolling', repo: 'deploy' }) });
     expect(created.status).toBe(201);
-    const release = await api('/api/v1/projects/rolling/deploy/releases', { method: 'POST', body: JSON.stringify({ tag: 'v1.0.0', body: 'Written by the previous release', publishedAt: '2026-03-01T00:00:00Z' }) });
+    const release = await api('/api/v1/projects/rolling/deploy/releases', {
+      method: 'POST',
+      body: JSON.stringify({ tag: 'v1.0.0', body: 'Written by the previous release', publishedAt: '2026-03-01T00:00:00Z' }),
+    });
     expect(release.status).toBe(201);
     const etag = release.headers.get('etag');
     const patched = await api('/api/v1/projects/rolling/deploy/releases/v1.0.0', {

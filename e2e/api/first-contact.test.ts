@@ -18,7 +18,13 @@ const TSX = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /** The environment of a user's shell: none of the test server's settings. */
 function userEnv(storage: Storage | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, NEXT_TELEMETRY_DISABLED: '1', SHIPLOG_LOG_LEVEL: 'warn' };
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    NEXT_TELEMETRY_DISABLED: '1',
+    SHIPLOG_LOG_LEVEL: 'warn',
+  };
   if (storage?.databaseUrl) env.DATABASE_URL = storage.databaseUrl;
   else if (storage?.dataDir) env.SHIPLOG_DATA_DIR = storage.dataDir;
   return { ...env, ...extra } as NodeJS.ProcessEnv;
@@ -145,7 +151,12 @@ describe('the way into the console after the quick start', () => {
     const secret = made.stdout.trim();
     expect(secret).toMatch(/^shp_[A-Za-z0-9_-]{43}$/);
     expect(made.stderr).toContain('created token');
-    const stored = await withDatabase(storage, (db) => db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(secret))));
+    const stored = await withDatabase(storage, (db) =>
+      db
+        .select()
+        .from(apiTokens)
+        .where(eq(apiTokens.tokenHash, hashToken(secret))),
+    );
     expect(stored.map((t) => [t.name, t.scopes])).toEqual([['deploy', ['write', 'admin']]]);
     const bad = cli('token.ts', ['create', '--name', 'x', '--scopes', 'root'], userEnv(storage));
     expect(bad.status).toBe(2);
@@ -158,11 +169,20 @@ describe('npm run import without network', () => {
     const storage = await newStorage(engine, 'imp');
     try {
       const closed = await freePort();
-      const r = cli('import.ts', ['octo/unreachable'], userEnv(storage, { GITHUB_API_URL: `http://127.0.0.1:${closed}`, SHIPLOG_URL: `http://127.0.0.1:${closed}`, SHIPLOG_IMPORT_MAX_WAIT_MS: '0' }));
+      const r = cli(
+        'import.ts',
+        ['octo/unreachable'],
+        userEnv(storage, { GITHUB_API_URL: `http://127.0.0.1:${closed}`, SHIPLOG_URL: `http://127.0.0.1:${closed}`, SHIPLOG_IMPORT_MAX_WAIT_MS: '0' }),
+      );
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain('GITHUB_TOKEN is not set');
       expect(r.stdout).toContain('removed the project octo/unreachable again');
-      const left = await withDatabase(storage, (db) => db.select().from(projects).where(and(eq(projects.owner, 'octo'), eq(projects.repo, 'unreachable'))));
+      const left = await withDatabase(storage, (db) =>
+        db
+          .select()
+          .from(projects)
+          .where(and(eq(projects.owner, 'octo'), eq(projects.repo, 'unreachable'))),
+      );
       expect(left).toEqual([]);
     } finally {
       await storage.dispose();

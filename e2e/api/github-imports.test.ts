@@ -13,7 +13,15 @@ const TOKEN = 'ghp_faketoken_for_tests_only_0123456789';
 const pg = process.env.TEST_DATABASE_URL;
 const run = promisify(execFile);
 
-interface ImportView { state: string; pagesDone: number; pagesTotal: number | null; created: number; updated: number; skipped: number; message: string | null }
+interface ImportView {
+  state: string;
+  pagesDone: number;
+  pagesTotal: number | null;
+  created: number;
+  updated: number;
+  skipped: number;
+  message: string | null;
+}
 
 let github: FakeGitHub;
 const cleanup: (() => Promise<void>)[] = [];
@@ -62,7 +70,9 @@ const finished = (v: ImportView) => ['succeeded', 'failed', 'rate_limited'].incl
 async function tags(s: RunningServer, owner: string, repo: string): Promise<string[]> {
   const out: string[] = [];
   for (let offset = 0; ; offset += 100) {
-    const page = (await (await fetch(`${s.url}/api/v1/projects/${owner}/${repo}/releases?limit=100&offset=${offset}&fields=tag`, { headers: auth(s) })).json()) as { tag: string }[];
+    const page = (await (await fetch(`${s.url}/api/v1/projects/${owner}/${repo}/releases?limit=100&offset=${offset}&fields=tag`, { headers: auth(s) })).json()) as {
+      tag: string;
+    }[];
     out.push(...page.map((p) => p.tag));
     if (page.length < 100) return out;
   }
@@ -175,7 +185,12 @@ describe('edited deliveries with GITHUB_TOKEN', () => {
         const body = JSON.stringify({ action, release, repository: { name: 'edits', full_name: 'octo/edits', owner: { login: 'octo' } } });
         const res = await fetch(`${s.url}/api/webhooks/github`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-github-event': 'release', 'x-github-delivery': `d-${Math.random()}`, 'x-hub-signature-256': sign(TEST_WEBHOOK_SECRET, body) },
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'release',
+            'x-github-delivery': `d-${Math.random()}`,
+            'x-hub-signature-256': sign(TEST_WEBHOOK_SECRET, body),
+          },
           body,
         });
         expect(res.status).toBe(200);

@@ -13,14 +13,18 @@ const suffix = Date.now().toString(36);
 const owner = 'hooks';
 const repo = `app-${suffix}`;
 
-const published = (examples as { name: string; examples: Record<string, unknown>[] }[])
-  .find((e) => e.name === 'release')!
-  .examples.find((e) => e.action === 'published')!;
+const published = (examples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === 'release')!.examples.find((e) => e.action === 'published')!;
 
 let nextId = 700_000_000 + Math.floor(Math.random() * 1_000_000);
 function releasePayload(action: string, tag: string, id = nextId++, extra: Record<string, unknown> = {}) {
   const release = { ...(published.release as object), id, tag_name: tag, name: `Release ${tag}`, body: `Notes for **${tag}**`, draft: false, prerelease: false, ...extra };
-  const repository = { ...(published.repository as object), id: repositoryIdFor(owner, repo), name: repo, full_name: `${owner}/${repo}`, owner: { ...((published.repository as { owner: object }).owner), login: owner } };
+  const repository = {
+    ...(published.repository as object),
+    id: repositoryIdFor(owner, repo),
+    name: repo,
+    full_name: `${owner}/${repo}`,
+    owner: { ...(published.repository as { owner: object }).owner, login: owner },
+  };
   return { ...published, action, release, repository };
 }
 
@@ -39,7 +43,14 @@ async function post(event: string, payload: unknown, options: { guid?: string; s
 }
 
 const release = (tag: string) => fetch(`${base()}/api/v1/projects/${owner}/${repo}/releases/${encodeURIComponent(tag)}`);
-const deliveries = async (query = '') => (await (await fetch(`${base()}/api/v1/deliveries?project=${owner}/${repo}&limit=100${query}`, { headers: admin() })).json()) as { id: number; guid: string; status: string; outcome: string; duplicates: number }[];
+const deliveries = async (query = '') =>
+  (await (await fetch(`${base()}/api/v1/deliveries?project=${owner}/${repo}&limit=100${query}`, { headers: admin() })).json()) as {
+    id: number;
+    guid: string;
+    status: string;
+    outcome: string;
+    duplicates: number;
+  }[];
 
 beforeAll(async () => {
   const res = await fetch(`${base()}/api/v1/projects`, { method: 'POST', headers: { ...admin(), 'content-type': 'application/json' }, body: JSON.stringify({ owner, repo }) });

@@ -24,7 +24,11 @@ function cli(args: string[], env: Record<string, string>) {
 // written it last. Regenerate it from this server's database before counting.
 const projectsOnHome = async (server: RunningServer) => {
   await waitForFreshHome(server.url);
-  const res = await fetch(`${server.url}/api/revalidate`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ paths: ['/'] }) });
+  const res = await fetch(`${server.url}/api/revalidate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ paths: ['/'] }),
+  });
   expect(res.status).toBe(200);
   return ((await (await fetch(`${server.url}/`)).text()).match(/data-project="/g) ?? []).length;
 };

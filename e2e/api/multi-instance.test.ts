@@ -119,7 +119,7 @@ function openStream(url: string) {
     expect((await call(a, inst.adminToken, `${base}/releases`, { method: 'POST', json: { tag, body: '' } })).status).toBe(201);
     const writer = async (server: RunningServer, name: string, lines: number) => {
       let conflicts = 0;
-      for (let i = 0; i < lines; ) {
+      for (let i = 0; i < lines;) {
         const got = await call(server, inst.adminToken, `${base}/releases/${tag}`);
         expect(got.status).toBe(200);
         const body = String(got.json().body ?? '');

@@ -49,7 +49,9 @@ describe('docs/postman.json under newman', () => {
     expect(assertions.total).toBeGreaterThanOrEqual(requests.total * 2);
     // Every v2 operation of the OpenAPI document was sent.
     const sent = summary.run.executions.map((e) => e.item.name);
-    expect(sent).toEqual(expect.arrayContaining(['Create the run\'s project', 'Receive a GitHub webhook delivery (signed by the collection\'s pre-request script)', 'Delete the run\'s project']));
+    expect(sent).toEqual(
+      expect.arrayContaining(["Create the run's project", "Receive a GitHub webhook delivery (signed by the collection's pre-request script)", "Delete the run's project"]),
+    );
     // Nothing of the run is left (other test files share this server, so only the run's owner is checked).
     const left = (await (await fetch(`${base()}/api/v2/projects?owner=postman`)).json()) as { data: unknown[] };
     expect(left.data).toEqual([]);

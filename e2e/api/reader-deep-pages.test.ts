@@ -21,7 +21,11 @@ it('refreshes a deep page that was a 404 when releases come to fill it', async (
   const h = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
   const create = async (from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      const res = await fetch(`${server.url}/api/v1/projects/deep/pages/releases`, { method: 'POST', headers: h, body: JSON.stringify({ tag: `v1.${i}.0`, body: `Notes ${i}`, publishedAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString() }) });
+      const res = await fetch(`${server.url}/api/v1/projects/deep/pages/releases`, {
+        method: 'POST',
+        headers: h,
+        body: JSON.stringify({ tag: `v1.${i}.0`, body: `Notes ${i}`, publishedAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString() }),
+      });
       expect(res.status).toBe(201);
     }
   };

@@ -51,7 +51,9 @@ it(`streams ${COUNT.toLocaleString('en')} releases as NDJSON and Markdown with f
         while (quarters.length < 4 && bytes >= ((quarters.length + 1) * expected) / 4) quarters.push(Math.max(peak, rssMb(pid)));
       }
       clearInterval(sampler);
-      console.log(`${format}: ${(bytes / 1e6).toFixed(1)} MB; server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MB; by quarter ${quarters.map((q) => q.toFixed(0)).join(', ')} MB`);
+      console.log(
+        `${format}: ${(bytes / 1e6).toFixed(1)} MB; server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MB; by quarter ${quarters.map((q) => q.toFixed(0)).join(', ')} MB`,
+      );
       if (format === 'ndjson') expect(lines).toBe(COUNT);
       else expect(bytes).toBeGreaterThan(COUNT * 80);
       // Flat: memory reaches a plateau early (V8 sizes its heap for the churn) and then stops growing;

@@ -136,7 +136,7 @@ describe('owner pages', () => {
     expect(res.headers.get('location')).toMatch(/\/acme$/);
   });
 
-  it('follows a new release of one of the owner\'s projects within seconds (on-demand revalidation)', async () => {
+  it("follows a new release of one of the owner's projects within seconds (on-demand revalidation)", async () => {
     const auth = { authorization: `Bearer ${process.env.SHIPLOG_TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const owner = `own${Date.now().toString(36)}`;
     await fetch(`${base()}/api/v2/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ owner, repo: 'one' }) });
@@ -165,7 +165,10 @@ describe('changelog exports', () => {
   it('streams NDJSON, one release per line in the version shape, newest first', async () => {
     const res = await get('/api/v2/projects/acme/rocket/changelog', { accept: 'application/x-ndjson' });
     expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { tag: string; publishedAt: string; notes: { markdown: string } });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { tag: string; publishedAt: string; notes: { markdown: string } });
     expect(lines).toHaveLength(41);
     expect(lines[0]!.notes.markdown.length).toBeGreaterThan(0);
     const times = lines.map((l) => Date.parse(l.publishedAt));

@@ -61,9 +61,17 @@ describe('on-demand revalidation', () => {
   it('follows edits, hiding and deletion', async () => {
     await fetch(`${base()}${api}/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v1.1.0', name: 'First name' }) });
     await until(async () => (await html(`/${owner}/${repo}/releases/v1.1.0`)).includes('First name'));
-    await fetch(`${base()}${api}/releases/v1.1.0`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ name: 'Second name' }) });
+    await fetch(`${base()}${api}/releases/v1.1.0`, {
+      method: 'PATCH',
+      headers: { ...auth(), 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ name: 'Second name' }),
+    });
     await until(async () => (await html(`/${owner}/${repo}/releases/v1.1.0`)).includes('Second name'));
-    await fetch(`${base()}${api}/releases?tag_prefix=v1.1`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ hidden: true }) });
+    await fetch(`${base()}${api}/releases?tag_prefix=v1.1`, {
+      method: 'PATCH',
+      headers: { ...auth(), 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ hidden: true }),
+    });
     await until(async () => (await status(`/${owner}/${repo}/releases/v1.1.0`)) === 404);
     // The project page follows too, but not necessarily first: a regeneration that began just before the
     // commit (the local accelerator's) can finish after the release page's, and the commit's own
@@ -90,7 +98,11 @@ describe('GET /api/v1/stream', () => {
     await fetch(`${base()}/api/v1/projects`, { method: 'POST', headers: auth(), body: JSON.stringify({ owner, repo: `${repo}-other` }) });
     await fetch(`${base()}/api/v1/projects/${owner}/${repo}-other/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v9.9.9' }) });
     await fetch(`${base()}${api}/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v2.0.0', body: 'two' }) });
-    await fetch(`${base()}${api}/releases/v2.0.0`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ name: 'Two' }) });
+    await fetch(`${base()}${api}/releases/v2.0.0`, {
+      method: 'PATCH',
+      headers: { ...auth(), 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ name: 'Two' }),
+    });
     const { res, frames } = await reading;
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
@@ -153,10 +165,18 @@ describe('GET /api/v1/stream', () => {
       servers.push(await startServer({ databaseUrl, env: { SHIPLOG_SEED_DEMO: '0' } }));
       servers.push(await startServer({ databaseUrl, env: { SHIPLOG_SEED_DEMO: '0' } }));
       const [a, b] = servers as [RunningServer, RunningServer];
-      await fetch(`${a.url}/api/v1/projects`, { method: 'POST', headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ owner: 'fan', repo: 'out' }) });
+      await fetch(`${a.url}/api/v1/projects`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ owner: 'fan', repo: 'out' }),
+      });
       const listening = [a, b].map((s) => readStream(`${s.url}/api/v1/stream`, {}, (f) => f.some((x) => x.event), 8_000));
       await new Promise((r) => setTimeout(r, 700));
-      await fetch(`${a.url}/api/v1/projects/fan/out/releases`, { method: 'POST', headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ tag: 'v1' }) });
+      await fetch(`${a.url}/api/v1/projects/fan/out/releases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tag: 'v1' }),
+      });
       for (const { frames } of await Promise.all(listening)) {
         expect(frames.find((f) => f.event)).toMatchObject({ event: 'release.published' });
       }
@@ -168,4 +188,3 @@ describe('GET /api/v1/stream', () => {
     }
   });
 });
-

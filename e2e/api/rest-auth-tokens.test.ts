@@ -132,7 +132,15 @@ describe('the token lifecycle', () => {
     const res = await api('/api/v1/tokens', { method: 'POST', token: adminToken(), json: { name, scopes: ['write'] } });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: number; token: string; prefix: string } & Json;
-    expect(created).toEqual({ id: expect.any(Number), name, scopes: ['write'], prefix: expect.any(String), createdAt: expect.any(String), lastUsedAt: null, token: expect.stringMatching(/^shp_[A-Za-z0-9_-]{43}$/) });
+    expect(created).toEqual({
+      id: expect.any(Number),
+      name,
+      scopes: ['write'],
+      prefix: expect.any(String),
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      token: expect.stringMatching(/^shp_[A-Za-z0-9_-]{43}$/),
+    });
     expect(created.token.startsWith(created.prefix)).toBe(true);
     expect(res.headers.get('location')).toBe(`/api/v1/tokens/${created.id}`);
     expect(res.headers.get('cache-control')).toBe('no-store');

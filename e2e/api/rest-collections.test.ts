@@ -11,8 +11,7 @@ interface Envelope {
 }
 
 /** Newest first, by publication time then id (the API's documented default order). */
-const byPublishedDesc = (a: Json, b: Json) =>
-  Date.parse(b.publishedAt as string) - Date.parse(a.publishedAt as string) || (b.id as number) - (a.id as number);
+const byPublishedDesc = (a: Json, b: Json) => Date.parse(b.publishedAt as string) - Date.parse(a.publishedAt as string) || (b.id as number) - (a.id as number);
 
 let all: Json[]; // every public acme/rocket release, full v1 representation
 let reader: CreatedToken;
@@ -38,7 +37,10 @@ describe('the issue check: prerelease=false&sort_by=publishedAt.desc&offset=20&l
   const url = `/api/v1${ROCKET}?prerelease=false&sort_by=publishedAt.desc&offset=20&limit=10`;
 
   it('returns exactly the 21st–30th non-prerelease public releases, newest first', async () => {
-    const expected = all.filter((r) => r.prerelease === false).sort(byPublishedDesc).slice(20, 30);
+    const expected = all
+      .filter((r) => r.prerelease === false)
+      .sort(byPublishedDesc)
+      .slice(20, 30);
     expect(expected).toHaveLength(10);
     const { res, body } = await getJson<Json[]>(url);
     expect(body.map((r) => r.id)).toEqual(expected.map((r) => r.id));
@@ -248,7 +250,12 @@ describe('v2 envelope and cursors', () => {
       expect(forward.pages.flat().map((r) => r.id)).toEqual(offsetOrder);
       expect(forward.last.links.next).toBeNull();
       const back = await walk(pathOf(forward.last.links.prev!), 'prev');
-      expect(back.pages.reverse().flat().map((r) => r.id)).toEqual(offsetOrder.slice(0, 35));
+      expect(
+        back.pages
+          .reverse()
+          .flat()
+          .map((r) => r.id),
+      ).toEqual(offsetOrder.slice(0, 35));
       expect(back.last.links.prev).toBeNull();
       // Offset pages agree with cursor pages.
       const third = (await getJson<Envelope>(`/api/v2${ROCKET}?sort_by=${sortBy}&limit=7&offset=14`)).body.data;
@@ -281,8 +288,14 @@ describe('the projects collection', () => {
   it('each project counts its visible releases and names its latest stable one', async () => {
     const anon = (await getJson<Json[]>('/api/v1/projects?owner=acme')).body;
     const withToken = (await getJson<Json[]>('/api/v1/projects?owner=acme', { token: reader.token })).body;
-    expect(anon.map((p) => [p.fullName, p.releaseCount])).toEqual([['acme/rocket', 41], ['acme/ui', 33]]);
-    expect(withToken.map((p) => [p.fullName, p.releaseCount])).toEqual([['acme/rocket', 42], ['acme/ui', 34]]);
+    expect(anon.map((p) => [p.fullName, p.releaseCount])).toEqual([
+      ['acme/rocket', 41],
+      ['acme/ui', 33],
+    ]);
+    expect(withToken.map((p) => [p.fullName, p.releaseCount])).toEqual([
+      ['acme/rocket', 42],
+      ['acme/ui', 34],
+    ]);
     expect(anon[0]!.latestRelease).toMatchObject({ project: 'acme/rocket', tag: 'v3.5.0', prerelease: false });
     const single = (await getJson('/api/v2/projects/acme/rocket')).body;
     expect(single).toMatchObject({ releaseCount: 41, latestRelease: { tag: 'v3.5.0' } });

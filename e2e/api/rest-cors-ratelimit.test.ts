@@ -6,7 +6,11 @@ import { startServer, type RunningServer } from '../harness/server';
 import { api, problem } from './rest-helpers';
 
 const REL = '/api/v2/projects/acme/rocket/releases';
-const list = (h: string | null) => (h ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const list = (h: string | null) =>
+  (h ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
 async function dedicated(env: Record<string, string>): Promise<RunningServer> {
   // Same engine as the shared server; on PostgreSQL it shares the (already seeded) test database.

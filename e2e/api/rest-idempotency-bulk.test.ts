@@ -19,7 +19,6 @@ import {
   type TestProject,
 } from './rest-helpers';
 
-
 let p: TestProject;
 let reader: CreatedToken;
 beforeAll(async () => {
@@ -70,7 +69,11 @@ describe('Idempotency-Key', () => {
     expect(res.status).toBe(201);
   });
 
-  it.each([['with a space', 'a b'], ['too long', 'x'.repeat(256)], ['not ASCII', 'clé']])('a malformed key (%s) → 400 naming the header, nothing created', async (_n, key) => {
+  it.each([
+    ['with a space', 'a b'],
+    ['too long', 'x'.repeat(256)],
+    ['not ASCII', 'clé'],
+  ])('a malformed key (%s) → 400 naming the header, nothing created', async (_n, key) => {
     const tag = newTag();
     const res = await api(`/api/v1${p.path}/releases`, { method: 'POST', token: adminToken(), headers: { 'Idempotency-Key': key }, json: { tag } });
     expect((await problem(res, 400)).errors).toEqual([expect.objectContaining({ header: 'Idempotency-Key' })]);
@@ -129,8 +132,7 @@ describe('bulk PATCH on the collection', () => {
       const stable = newTag();
       for (const tag of pre) await createRelease(q, { tag, prerelease: true });
       await createRelease(q, { tag: stable });
-      const bulk = () =>
-        api(`/api/v1${q.path}/releases?prerelease=true`, { method: 'PATCH', token: adminToken(), headers: MERGE, body: JSON.stringify({ hidden: true }) });
+      const bulk = () => api(`/api/v1${q.path}/releases?prerelease=true`, { method: 'PATCH', token: adminToken(), headers: MERGE, body: JSON.stringify({ hidden: true }) });
       const res = await bulk();
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ matched: 2, changed: 2 });

@@ -54,7 +54,15 @@ describe('views of a release', () => {
     const { body } = await getJson(`/api/v1${REL}/v3.0.0-rc.2`, { headers: { Accept: EXTENDED } });
     expect(body.project).toEqual({ id: expect.any(Number), owner: 'acme', repo: 'rocket', fullName: 'acme/rocket', name: 'Rocket' });
     expect(body.bodyHtml).toMatch(/<[a-z]/);
-    expect(body.previous).toEqual({ id: asc[i - 1]!.id, project: 'acme/rocket', tag: asc[i - 1]!.tag, name: asc[i - 1]!.name, publishedAt: asc[i - 1]!.publishedAt, prerelease: asc[i - 1]!.prerelease, url: asc[i - 1]!.url });
+    expect(body.previous).toEqual({
+      id: asc[i - 1]!.id,
+      project: 'acme/rocket',
+      tag: asc[i - 1]!.tag,
+      name: asc[i - 1]!.name,
+      publishedAt: asc[i - 1]!.publishedAt,
+      prerelease: asc[i - 1]!.prerelease,
+      url: asc[i - 1]!.url,
+    });
     expect((body.next as Json).tag).toBe(asc[i + 1]!.tag);
     expect(Object.keys(body.next as Json).sort()).toEqual(BRIEF_KEYS);
   });
@@ -229,20 +237,19 @@ describe('version selection', () => {
     expect(body).toMatchObject({ type: '/problems/unknown-version', errors: [{ header }] });
   });
 
-  it.each([
-    ['/api/releases?project=acme/rocket&limit=1'],
-    ['/api/projects/acme/rocket/releases/v3.4.1'],
-    ['/api/projects'],
-  ])('unversioned %s answers per API-Version, so its Vary names API-Version (and Accept)', async (path) => {
-    const [v1, v2] = await Promise.all([api(path, { headers: { 'API-Version': '1' } }), api(path)]);
-    expect(v1.headers.get('api-version')).toBe('1');
-    expect(v2.headers.get('api-version')).toBe('2');
-    expect(v2.headers.get('cache-control')).toMatch(/^public/); // shareable, so caches must key on the version
-    for (const res of [v1, v2]) {
-      const vary = (res.headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase());
-      expect(vary).toEqual(expect.arrayContaining(['api-version', 'accept']));
-    }
-  });
+  it.each([['/api/releases?project=acme/rocket&limit=1'], ['/api/projects/acme/rocket/releases/v3.4.1'], ['/api/projects']])(
+    'unversioned %s answers per API-Version, so its Vary names API-Version (and Accept)',
+    async (path) => {
+      const [v1, v2] = await Promise.all([api(path, { headers: { 'API-Version': '1' } }), api(path)]);
+      expect(v1.headers.get('api-version')).toBe('1');
+      expect(v2.headers.get('api-version')).toBe('2');
+      expect(v2.headers.get('cache-control')).toMatch(/^public/); // shareable, so caches must key on the version
+      for (const res of [v1, v2]) {
+        const vary = (res.headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase());
+        expect(vary).toEqual(expect.arrayContaining(['api-version', 'accept']));
+      }
+    },
+  );
 
   it('unversioned project and token paths are rewritten too', async () => {
     const v1 = await api('/api/projects/acme/rocket/releases/v3.4.1', { headers: { 'API-Version': '1' } });

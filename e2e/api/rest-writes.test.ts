@@ -1,20 +1,6 @@
 // Writes over real HTTP on a project of our own: POST/PUT validation, merge patch and JSON Patch,
 // If-Match, renames, conflicts and DELETE.
-import {
-  adminToken,
-  api,
-  createProject,
-  createRelease,
-  deleteProject,
-  getJson,
-  MERGE,
-  problem,
-  releaseUrl,
-  tags,
-  unique,
-  type Json,
-  type TestProject,
-} from './rest-helpers';
+import { adminToken, api, createProject, createRelease, deleteProject, getJson, MERGE, problem, releaseUrl, tags, unique, type Json, type TestProject } from './rest-helpers';
 
 const JSON_PATCH = { 'Content-Type': 'application/json-patch+json' };
 
@@ -183,10 +169,24 @@ describe('PATCH', () => {
   it('JSON Patch replace applies; a failing test op → 409 and changes nothing', async () => {
     const tag = newTag();
     await createRelease(p, fullV1(tag));
-    const ok = await patch(tag, [{ op: 'test', path: '/name', value: `Release ${tag}` }, { op: 'replace', path: '/name', value: 'Renamed' }], JSON_PATCH);
+    const ok = await patch(
+      tag,
+      [
+        { op: 'test', path: '/name', value: `Release ${tag}` },
+        { op: 'replace', path: '/name', value: 'Renamed' },
+      ],
+      JSON_PATCH,
+    );
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as Json).name).toBe('Renamed');
-    const bad = await patch(tag, [{ op: 'test', path: '/name', value: 'Something else' }, { op: 'replace', path: '/body', value: 'never' }], JSON_PATCH);
+    const bad = await patch(
+      tag,
+      [
+        { op: 'test', path: '/name', value: 'Something else' },
+        { op: 'replace', path: '/body', value: 'never' },
+      ],
+      JSON_PATCH,
+    );
     expect(await problem(bad, 409)).toMatchObject({ type: '/problems/patch-test-failed', errors: [{ pointer: '/0' }] });
     const { body } = await getJson(releaseUrl('1', p, tag), { token: adminToken() });
     expect(body).toMatchObject({ name: 'Renamed', body: `Notes for **${tag}**` });

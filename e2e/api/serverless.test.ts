@@ -206,7 +206,7 @@ describe(`serverless imports without polls (${engine})`, () => {
     }
   });
 
-  it("takes over the import of a process killed mid-step once its lease runs out", async () => {
+  it('takes over the import of a process killed mid-step once its lease runs out', async () => {
     const store = await storage('slsk');
     const env = { SHIPLOG_IMPORT_LEASE_SECONDS: '3', SHIPLOG_IMPORT_STEP_SECONDS: '60' };
     let s = await serverless(store, env);
@@ -260,7 +260,10 @@ describe(`serverless imports without polls (${engine})`, () => {
     await fetch(`${b.url}/api/v1/projects`);
     const listening = await sql<{ n: number }>(store.databaseUrl!, "select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'");
     expect(listening[0]!.n).toBe(0);
-    const connected = await sql<{ n: number }>(store.databaseUrl!, 'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    const connected = await sql<{ n: number }>(
+      store.databaseUrl!,
+      'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
     expect(connected[0]!.n).toBeGreaterThan(0);
   });
 

@@ -75,12 +75,28 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
     await write(a, '/api/v1/projects', { owner: 'acme', repo: 'shared' });
     await write(a, '/api/v1/projects/acme/shared/releases', { tag: 'v1.0.0', body: 'First', publishedAt: '2026-01-01T00:00:00Z' });
     // Both instances have served the project page once (B renders it or takes A's).
-    await poll('A shows v1.0.0', () => page(`${a.url}/acme/shared`), (p) => p.html.includes('v1.0.0'));
-    await poll('B shows v1.0.0', () => page(`${b.url}/acme/shared`), (p) => p.html.includes('v1.0.0'));
-    await poll('B home lists acme/shared', () => page(`${b.url}/`), (p) => p.html.includes('acme/shared'));
+    await poll(
+      'A shows v1.0.0',
+      () => page(`${a.url}/acme/shared`),
+      (p) => p.html.includes('v1.0.0'),
+    );
+    await poll(
+      'B shows v1.0.0',
+      () => page(`${b.url}/acme/shared`),
+      (p) => p.html.includes('v1.0.0'),
+    );
+    await poll(
+      'B home lists acme/shared',
+      () => page(`${b.url}/`),
+      (p) => p.html.includes('acme/shared'),
+    );
 
     await write(a, '/api/v1/projects/acme/shared/releases', { tag: 'v2.0.0', body: 'Second', publishedAt: '2026-02-01T00:00:00Z' });
-    await poll('A regenerates its home page with v2.0.0', () => page(`${a.url}/`), (p) => p.html.includes('/acme/shared/releases/v2.0.0'));
+    await poll(
+      'A regenerates its home page with v2.0.0',
+      () => page(`${a.url}/`),
+      (p) => p.html.includes('/acme/shared/releases/v2.0.0'),
+    );
     // Both serve one and the same render (equal generatedAt), the newest in the store.
     const both = await poll(
       'A and B serve the same render of the home page with v2.0.0',
@@ -88,7 +104,11 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
       ([onA, onB]) => onB.html.includes('/acme/shared/releases/v2.0.0') && nextData(onA.html).generatedAt === nextData(onB.html).generatedAt,
     );
     expect(nextData(both[1].html).generatedAt).toBeTruthy();
-    await poll('B serves the project page with v2.0.0', () => page(`${b.url}/acme/shared`), (p) => p.status === 200 && p.html.includes('v2.0.0'));
+    await poll(
+      'B serves the project page with v2.0.0',
+      () => page(`${b.url}/acme/shared`),
+      (p) => p.status === 200 && p.html.includes('v2.0.0'),
+    );
   });
 
   it('keeps the pages in the shared store, per build', async () => {
@@ -109,7 +129,11 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
     const after = await page(`${b.url}/acme/shared`);
     expect(after.status).toBe(200);
     expect(after.html).toContain('v2.0.0');
-    await poll('A and B serve the same home page', async () => [await page(`${a.url}/`), await page(`${b.url}/`)] as const, ([onA, onB]) => nextData(onA.html).generatedAt === nextData(onB.html).generatedAt);
+    await poll(
+      'A and B serve the same home page',
+      async () => [await page(`${a.url}/`), await page(`${b.url}/`)] as const,
+      ([onA, onB]) => nextData(onA.html).generatedAt === nextData(onB.html).generatedAt,
+    );
   });
 });
 
@@ -122,7 +146,11 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
   try {
     one = await startServer({ ...first, env });
     await write(one, '/api/v1/projects', { owner: 'only', repo: 'first' });
-    await poll('the first database’s home lists only/first', () => page(`${one!.url}/`), (p) => p.html.includes('only/first'));
+    await poll(
+      'the first database’s home lists only/first',
+      () => page(`${one!.url}/`),
+      (p) => p.html.includes('only/first'),
+    );
     two = await startServer({ ...second, env });
     const other = await page(`${two.url}/`);
     expect(other.status).toBe(200);

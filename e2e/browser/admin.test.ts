@@ -157,7 +157,11 @@ describe('projects', () => {
 
     // GitHub's deliveries signed with that secret are accepted; the secret is shown only this once.
     const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1, repository: { full_name: `${owner}/site` } });
-    const ping = await fetch(`${base()}/api/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(secret, body) }, body });
+    const ping = await fetch(`${base()}/api/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(secret, body) },
+      body,
+    });
     expect(ping.status).toBe(200);
     await page.reload();
     expect(await page.locator('#webhook-secret').count()).toBe(0);
@@ -180,7 +184,9 @@ describe('the release editor without JavaScript', () => {
     const preview = await Promise.all([page.waitForNavigation(), page.click('[data-action=preview]')]);
     expect(preview[0]?.status()).toBe(200);
     const previewed = await page.innerHTML('[data-preview]');
-    expect(previewed).toMatch(/^<h2 id="user-content-added">Added<a class="anchor" aria-label="Permalink: Added" href="#user-content-added">.*<\/a><\/h2>\n<ul>\n<li>A <em>thing<\/em><\/li>\n<\/ul>\n$/s);
+    expect(previewed).toMatch(
+      /^<h2 id="user-content-added">Added<a class="anchor" aria-label="Permalink: Added" href="#user-content-added">.*<\/a><\/h2>\n<ul>\n<li>A <em>thing<\/em><\/li>\n<\/ul>\n$/s,
+    );
     expect(previewed).not.toContain('script');
     expect(await page.inputValue('#name')).toBe('First light'); // the input came back
     await screenshot(page, 'editor-preview-nojs');
@@ -189,7 +195,10 @@ describe('the release editor without JavaScript', () => {
     expect(new URL(page.url()).search).toBe('?tag=v1.0.0');
     expect(created?.headers()['cache-control']).toBe('no-store');
     await expectText(page, '[role=status]', 'Created release v1.0.0.');
-    expect((await api(releaseApi(owner, 'app', 'v1.0.0'))).body).toMatchObject({ name: 'First light', notes: { markdown: '## Added\n\n- A *thing*\n\n<script>alert(1)</script>', html: expect.not.stringContaining('script') } });
+    expect((await api(releaseApi(owner, 'app', 'v1.0.0'))).body).toMatchObject({
+      name: 'First light',
+      notes: { markdown: '## Added\n\n- A *thing*\n\n<script>alert(1)</script>', html: expect.not.stringContaining('script') },
+    });
 
     await page.fill('#name', 'First light, polished');
     await page.check('input[name=prerelease]');
@@ -211,7 +220,11 @@ describe('the release editor without JavaScript', () => {
     const page = await open(noJs);
     await page.goto(`/admin/projects/${owner}/app/release?tag=v1.0.0`);
     // Meanwhile, someone else edits it through the API.
-    const other = await api(releaseApi(owner, 'app', 'v1.0.0'), { method: 'PATCH', json: { name: 'Changed elsewhere' }, headers: { 'content-type': 'application/merge-patch+json' } });
+    const other = await api(releaseApi(owner, 'app', 'v1.0.0'), {
+      method: 'PATCH',
+      json: { name: 'Changed elsewhere' },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
     expect(other.status).toBe(200);
     await page.fill('#name', 'My stale edit');
     await Promise.all([page.waitForNavigation(), page.click('[data-action=save]')]);
@@ -260,7 +273,10 @@ describe('the release editor with JavaScript', () => {
     expect(await page.innerHTML('[data-preview]')).toContain('<table>');
     expect(await page.innerHTML('[data-preview]')).not.toContain('onerror');
 
-    const [post] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v2/projects/${owner}/app/releases`)), page.click('[data-action=save]')]);
+    const [post] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v2/projects/${owner}/app/releases`)),
+      page.click('[data-action=save]'),
+    ]);
     expect(post.status()).toBe(201);
     await expectText(page, '[role=status]', 'Created release v2.0.0.');
     await page.waitForURL(`**/admin/projects/${owner}/app/release?tag=v2.0.0`);
@@ -291,7 +307,9 @@ describe('the release editor with JavaScript', () => {
     const page = await open(withJs);
     await page.goto(`/admin/projects/${owner}/app/release?tag=v2.0.1`);
     await page.waitForSelector('form[data-editor=js]');
-    expect((await api(releaseApi(owner, 'app', 'v2.0.1'), { method: 'PATCH', json: { name: 'Theirs' }, headers: { 'content-type': 'application/merge-patch+json' } })).status).toBe(200);
+    expect((await api(releaseApi(owner, 'app', 'v2.0.1'), { method: 'PATCH', json: { name: 'Theirs' }, headers: { 'content-type': 'application/merge-patch+json' } })).status).toBe(
+      200,
+    );
     await page.fill('#name', 'Mine');
     const [put] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'PUT'), page.click('[data-action=save]')]);
     expect(put.status()).toBe(412);
@@ -302,7 +320,10 @@ describe('the release editor with JavaScript', () => {
     await page.waitForSelector('form[data-editor=js]');
     expect(await page.inputValue('#name')).toBe('Theirs');
 
-    const [del] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'DELETE'), page.click('summary:has-text("Delete this release")').then(() => page.click('[data-action=delete]'))]);
+    const [del] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'DELETE'),
+      page.click('summary:has-text("Delete this release")').then(() => page.click('[data-action=delete]')),
+    ]);
     expect(del.status()).toBe(204);
     await page.waitForURL(`**/admin/projects/${owner}/app?deleted=v2.0.1`);
     await expectText(page, '[role=status]', 'Deleted release v2.0.1.');
@@ -313,10 +334,29 @@ describe('the release editor with JavaScript', () => {
 describe('deliveries', () => {
   it('lists failed deliveries in colour, shows the payload and replays one', async () => {
     const owner = unique('hook');
-    const payload = { action: 'published', release: { id: 880_000_000 + Math.floor(Math.random() * 1e6), tag_name: 'v9.9.9', name: 'Replayed', body: 'From a replay', draft: false, prerelease: false, html_url: 'https://github.com/x/y/releases/v9.9.9', published_at: '2026-03-01T10:00:00Z', created_at: '2026-03-01T09:00:00Z', author: null }, repository: { name: 'app', full_name: `${owner}/app`, owner: { login: owner } } };
+    const payload = {
+      action: 'published',
+      release: {
+        id: 880_000_000 + Math.floor(Math.random() * 1e6),
+        tag_name: 'v9.9.9',
+        name: 'Replayed',
+        body: 'From a replay',
+        draft: false,
+        prerelease: false,
+        html_url: 'https://github.com/x/y/releases/v9.9.9',
+        published_at: '2026-03-01T10:00:00Z',
+        created_at: '2026-03-01T09:00:00Z',
+        author: null,
+      },
+      repository: { name: 'app', full_name: `${owner}/app`, owner: { login: owner } },
+    };
     const guid = randomUUID();
     const body = JSON.stringify(payload);
-    const first = await fetch(`${base()}/api/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'release', 'x-github-delivery': guid, 'x-hub-signature-256': sign(TEST_WEBHOOK_SECRET, body) }, body });
+    const first = await fetch(`${base()}/api/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'release', 'x-github-delivery': guid, 'x-hub-signature-256': sign(TEST_WEBHOOK_SECRET, body) },
+      body,
+    });
     expect(first.status).toBe(404); // no such project yet: logged as failed
     const logged = ((await api('/api/v1/deliveries?status=failed&event=release&limit=100')).body as unknown as Json[]).find((d) => d.guid === guid)!;
     expect(logged).toMatchObject({ status: 'failed', project: null });
@@ -352,7 +392,11 @@ describe('deliveries', () => {
     // A delivery of our own (a ping: replaying it changes nothing that other tests look at).
     const guid = randomUUID();
     const body = JSON.stringify({ zen: 'Design for failure.', hook_id: 2 });
-    const ping = await fetch(`${base()}/api/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': guid, 'x-hub-signature-256': sign(TEST_WEBHOOK_SECRET, body) }, body });
+    const ping = await fetch(`${base()}/api/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': guid, 'x-hub-signature-256': sign(TEST_WEBHOOK_SECRET, body) },
+      body,
+    });
     const { deliveryId } = (await ping.json()) as { deliveryId: number };
     const page = await open(noJs);
     await page.goto(`/admin/deliveries/${deliveryId}`);
@@ -360,7 +404,7 @@ describe('deliveries', () => {
     await Promise.all([page.waitForNavigation(), page.click('[data-action=replay]')]);
     expect(new URL(page.url()).pathname).toBe(`/admin/deliveries/${deliveryId}`);
     await expectText(page, '.flash', `Replayed delivery ${deliveryId}: processed (pong).`);
-    expect(((await api(`/api/v1/deliveries/${deliveryId}`)).body).replayedAt).not.toBeNull();
+    expect((await api(`/api/v1/deliveries/${deliveryId}`)).body.replayedAt).not.toBeNull();
     await page.close();
   });
 });
@@ -368,7 +412,11 @@ describe('deliveries', () => {
 describe('imports', () => {
   it('starts a backfill and follows it on a live progress bar to 100 % (fake GitHub)', async () => {
     const TOKEN = 'ghp_fake_console_token_0123456789';
-    const github = await startFakeGitHub({ token: TOKEN, delayMs: 400, repos: { 'octo/backfill': fakeReleases('octo', 'backfill', 250), 'octo/plain': fakeReleases('octo', 'plain', 150, 950_000_000) } });
+    const github = await startFakeGitHub({
+      token: TOKEN,
+      delayMs: 400,
+      repos: { 'octo/backfill': fakeReleases('octo', 'backfill', 250), 'octo/plain': fakeReleases('octo', 'plain', 150, 950_000_000) },
+    });
     const pg = process.env.TEST_DATABASE_URL;
     const databaseUrl = pg ? await createTestDatabase(pg, 'shiplog_adm') : undefined;
     const dataDir = databaseUrl ? undefined : tempDataDir();
@@ -384,13 +432,19 @@ describe('imports', () => {
       page.on('response', (r) => {
         if (/\/imports\/\d+$/.test(r.url())) seen.add(r.url());
       });
-      const [start] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/projects/octo/backfill/imports')), page.click('[data-action=start-import]')]);
+      const [start] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/projects/octo/backfill/imports')),
+        page.click('[data-action=start-import]'),
+      ]);
       expect(start.status()).toBe(202);
       const percents: string[] = [];
       const deadline = Date.now() + 60_000;
       for (;;) {
         // State and percentage read together (one render), or a render in between could split them.
-        const [state, text] = await page.evaluate(() => [document.querySelector('[data-import]')?.getAttribute('data-state') ?? '', document.querySelector('[data-progress-percent]')?.textContent ?? '']);
+        const [state, text] = await page.evaluate(() => [
+          document.querySelector('[data-import]')?.getAttribute('data-state') ?? '',
+          document.querySelector('[data-progress-percent]')?.textContent ?? '',
+        ]);
         if (percents.at(-1) !== text) percents.push(text);
         if (state === 'succeeded') break;
         if (Date.now() > deadline) throw new Error(`the import did not finish: ${percents.join(' → ')}`);
@@ -398,7 +452,12 @@ describe('imports', () => {
       }
       expect(percents.at(-1)).toBe('100 %');
       expect(percents.some((p) => /^(33|67) %$/.test(p))).toBe(true); // it moved through the pages, live
-      expect(await page.evaluate(() => { const p = document.querySelector('progress')!; return [p.value, p.max]; })).toEqual([3, 3]);
+      expect(
+        await page.evaluate(() => {
+          const p = document.querySelector('progress')!;
+          return [p.value, p.max];
+        }),
+      ).toEqual([3, 3]);
       await expectText(page, '#progress-text', 'Page 3 of 3', 'contains');
       await expectText(page, '[data-import]', '250 created', 'contains');
       expect(seen.size).toBe(1); // polled the Location it was given
@@ -412,7 +471,7 @@ describe('imports', () => {
       await signIn(plain, server.adminToken, '/admin/imports?project=octo/plain');
       await Promise.all([plain.waitForURL(/\/admin\/imports\?project=octo%2Fplain&import=\d+$/), plain.click('[data-action=start-import]')]);
       const states: string[] = [];
-      for (const until = Date.now() + 60_000; Date.now() < until; ) {
+      for (const until = Date.now() + 60_000; Date.now() < until;) {
         const state = await plain.getAttribute('[data-import]', 'data-state').catch(() => null); // null while it reloads
         if (state && states.at(-1) !== state) states.push(state);
         if (state === 'succeeded') break;
@@ -443,7 +502,10 @@ describe('tokens', () => {
     await hydrated(page);
     await page.fill('#token-name', name);
     await page.check('input[name=scopes][value=admin]');
-    const [created] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/tokens')), page.click('[data-action=create-token]')]);
+    const [created] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/tokens')),
+      page.click('[data-action=create-token]'),
+    ]);
     expect(created.status()).toBe(201);
     const secret = await page.inputValue('#new-token-secret');
     expect(secret).toMatch(/^shp_[\w-]{43}$/);
@@ -462,7 +524,10 @@ describe('tokens', () => {
     await expect(page.locator(`tr[data-token-name="${name}"] td`).nth(4).textContent()).resolves.not.toBe('never');
     expect(await page.content()).not.toContain(secret);
 
-    const [revoked] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'DELETE'), page.locator(`tr[data-token-name="${name}"] [data-action=revoke]`).click()]);
+    const [revoked] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'DELETE'),
+      page.locator(`tr[data-token-name="${name}"] [data-action=revoke]`).click(),
+    ]);
     expect(revoked.status()).toBe(204);
     await expectText(page, '[role=status]', `Revoked "${name}"`, 'contains');
     expect(await page.locator(`tr[data-token-name="${name}"]`).count()).toBe(0);
@@ -500,7 +565,10 @@ describe('cross-site requests', () => {
     const target = base();
     const evil = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      const which = req.url === '/token' ? `<form method="post" action="${target}/api/admin/tokens"><input name="intent" value="create"><input name="name" value="evil-token"><input name="scopes" value="admin"></form>` : `<form method="post" action="${target}/api/admin/projects"><input name="repository" value="evil/takeover"><input name="webhookSecret" value=""></form>`;
+      const which =
+        req.url === '/token'
+          ? `<form method="post" action="${target}/api/admin/tokens"><input name="intent" value="create"><input name="name" value="evil-token"><input name="scopes" value="admin"></form>`
+          : `<form method="post" action="${target}/api/admin/projects"><input name="repository" value="evil/takeover"><input name="webhookSecret" value=""></form>`;
       res.end(`<!doctype html><title>Win a prize</title>${which}<script>document.forms[0].submit()</script>`);
     });
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
@@ -529,7 +597,15 @@ describe('cross-site requests', () => {
 describe('caching', () => {
   it('answers every console page and console API with Cache-Control: no-store', async () => {
     const page = await open(noJs);
-    for (const p of ['/admin', '/admin/login', '/admin/tokens', '/admin/deliveries', '/admin/imports', '/admin/projects/acme/rocket', '/admin/projects/acme/rocket/release?tag=v2.0.0']) {
+    for (const p of [
+      '/admin',
+      '/admin/login',
+      '/admin/tokens',
+      '/admin/deliveries',
+      '/admin/imports',
+      '/admin/projects/acme/rocket',
+      '/admin/projects/acme/rocket/release?tag=v2.0.0',
+    ]) {
       const res = await page.goto(p);
       expect([p, res?.status(), res?.headers()['cache-control']]).toEqual([p, 200, 'no-store']);
     }
@@ -541,7 +617,11 @@ describe('caching', () => {
       const res = await fetch(`${base()}${url}`, { headers: { cookie: `shiplog_session=${cookie.value}`, 'sec-fetch-site': 'same-origin' } });
       expect([url, res.status, res.headers.get('cache-control')]).toEqual([url, 200, 'no-store']);
     }
-    const preview = await fetch(`${base()}/api/admin/preview`, { method: 'POST', headers: { cookie: `shiplog_session=${cookie.value}`, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, body: JSON.stringify({ markdown: '*hi*' }) });
+    const preview = await fetch(`${base()}/api/admin/preview`, {
+      method: 'POST',
+      headers: { cookie: `shiplog_session=${cookie.value}`, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+      body: JSON.stringify({ markdown: '*hi*' }),
+    });
     expect([preview.status, preview.headers.get('cache-control'), await preview.json()]).toEqual([200, 'no-store', { html: '<p><em>hi</em></p>' }]);
     await page.close();
   });

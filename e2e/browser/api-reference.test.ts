@@ -84,7 +84,11 @@ describe('API reference (/docs/api) in Chromium', () => {
     const doc = (await (await fetch(`${base()}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     const v2 = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/v2/'))
-      .flatMap(([path, item]) => Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `link-${m}-${path.replace(/[{}]/g, '-')}`));
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+          .map((m) => `link-${m}-${path.replace(/[{}]/g, '-')}`),
+      );
     expect(v2.length).toBeGreaterThan(20);
     const links = await page.locator('[id^="link-"]').evaluateAll((els) => els.map((e) => e.id));
     expect(links).toEqual(expect.arrayContaining(v2));

@@ -64,7 +64,12 @@ describe('reader pages in Chromium', () => {
     expect(await page.locator('.notes table').count()).toBeGreaterThan(0);
     expect(await page.locator('.notes pre code').count()).toBeGreaterThan(0);
     expect(await page.locator('.notes h3').count()).toBeGreaterThan(0);
-    expect(await page.locator('.notes').first().evaluate((e) => e.innerHTML)).not.toContain('**');
+    expect(
+      await page
+        .locator('.notes')
+        .first()
+        .evaluate((e) => e.innerHTML),
+    ).not.toContain('**');
     await expect(page.locator('.pager').textContent()).resolves.toMatch(/Page 1 of 3/);
     expect(await page.locator('a[rel="next"]').getAttribute('href')).toBe('/acme/rocket/page/2');
     await screenshot(page, 'project');
@@ -128,7 +133,10 @@ describe('live publishing', () => {
       await publishViaWebhook(owner, repo, tag, `Shipped **${tag}** today`);
       const answered = Date.now();
       const [domAt, htmlAt] = await Promise.all([
-        page.locator(selector).waitFor({ timeout: 10_000 }).then(() => Date.now()),
+        page
+          .locator(selector)
+          .waitFor({ timeout: 10_000 })
+          .then(() => Date.now()),
         until(async () => ((await (await fetch(`${base()}/${owner}/${repo}`)).text()).includes(`data-tag="${tag}"`) ? Date.now() : undefined), 10_000, `${tag} in the static HTML`),
       ]);
       timings.push(`${tag}: webhook answered in ${answered - sent} ms; open page ${domAt - sent} ms; fresh page HTML ${htmlAt - sent} ms after the webhook was sent`);

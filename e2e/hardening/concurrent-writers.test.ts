@@ -74,12 +74,27 @@ it(`${WRITERS} concurrent read-modify-writes with If-Match: 2xx or 412 each, one
       // Half merge-patch the changed fields; half PUT the whole document back.
       const res =
         i % 2
-          ? await api(url, { method: 'PATCH', token: writer.token, headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': etag }, body: JSON.stringify({ name: marker, body: `${current.body as string}|${marker}` }) })
+          ? await api(url, {
+              method: 'PATCH',
+              token: writer.token,
+              headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': etag },
+              body: JSON.stringify({ name: marker, body: `${current.body as string}|${marker}` }),
+            })
           : await api(url, {
               method: 'PUT',
               token: writer.token,
               headers: { 'If-Match': etag },
-              json: { tag, name: marker, body: `${current.body as string}|${marker}`, url: null, publishedAt: current.publishedAt, prerelease: false, draft: false, hidden: false, author: null },
+              json: {
+                tag,
+                name: marker,
+                body: `${current.body as string}|${marker}`,
+                url: null,
+                publishedAt: current.publishedAt,
+                prerelease: false,
+                draft: false,
+                hidden: false,
+                author: null,
+              },
             });
       const body = (await res.json()) as Json;
       return { i, marker, read: versionOf(etag), status: res.status, version: res.status === 200 ? versionOf(res.headers.get('etag')!) : undefined, body };

@@ -104,14 +104,20 @@ async function expectPagesCurrent(s: RunningServer, project: string): Promise<vo
   const pages = Math.ceil(api.length / 20);
   let shown: string[] = [];
   try {
-    await until(`the pages of ${project} showing all ${api.length} releases`, async () => {
-      shown = [...(await tagsOnPages(s, project, pages))].sort();
-      return JSON.stringify(shown) === JSON.stringify(api) ? true : undefined;
-    }, 60_000);
+    await until(
+      `the pages of ${project} showing all ${api.length} releases`,
+      async () => {
+        shown = [...(await tagsOnPages(s, project, pages))].sort();
+        return JSON.stringify(shown) === JSON.stringify(api) ? true : undefined;
+      },
+      60_000,
+    );
   } catch (err) {
     const missing = api.filter((t) => !shown.includes(t));
     const extra = shown.filter((t) => !api.includes(t));
-    throw new Error(`${(err as Error).message}; the pages miss ${missing.length} (${missing.slice(0, 10).join(', ')}) and show ${extra.length} the API does not have (${extra.slice(0, 10).join(', ')})`);
+    throw new Error(
+      `${(err as Error).message}; the pages miss ${missing.length} (${missing.slice(0, 10).join(', ')}) and show ${extra.length} the API does not have (${extra.slice(0, 10).join(', ')})`,
+    );
   }
 }
 
@@ -155,7 +161,10 @@ async function readDatabase(storage: Storage, project: string): Promise<{ releas
   return withDatabase(storage, async (db) => {
     const [p] = await rows<{ id: number }>(db, sql`select id from projects where owner = ${owner} and repo = ${repo}`);
     if (!p) throw new Error(`the database has no project ${project}`);
-    const releases = await rows<DbRelease>(db, sql`select id, tag, github_id, name, body, body_html, published_at, draft, prerelease, html_url, source, version from releases where project_id = ${p.id} order by id`);
+    const releases = await rows<DbRelease>(
+      db,
+      sql`select id, tag, github_id, name, body, body_html, published_at, draft, prerelease, html_url, source, version from releases where project_id = ${p.id} order by id`,
+    );
     const events = await rows<DbEvent>(db, sql`select id, type, payload->>'releaseId' as release_id, payload->>'tag' as tag from events order by id`);
     return { releases, events, projectId: p.id };
   });
@@ -182,10 +191,31 @@ function checkDatabase(found: Awaited<ReturnType<typeof readDatabase>>, expected
       wrong.push(`${r.tag}: not a release that was sent`);
       continue;
     }
-    const want = { github_id: String(gh.id), name: gh.name, body: gh.body, published_at: gh.published_at, draft: gh.draft, prerelease: gh.prerelease, html_url: gh.html_url, source: 'github', version: 1 };
-    const got = { github_id: String(r.github_id), name: r.name, body: r.body, published_at: iso(r.published_at), draft: r.draft, prerelease: r.prerelease, html_url: r.html_url, source: r.source, version: r.version };
+    const want = {
+      github_id: String(gh.id),
+      name: gh.name,
+      body: gh.body,
+      published_at: gh.published_at,
+      draft: gh.draft,
+      prerelease: gh.prerelease,
+      html_url: gh.html_url,
+      source: 'github',
+      version: 1,
+    };
+    const got = {
+      github_id: String(r.github_id),
+      name: r.name,
+      body: r.body,
+      published_at: iso(r.published_at),
+      draft: r.draft,
+      prerelease: r.prerelease,
+      html_url: r.html_url,
+      source: r.source,
+      version: r.version,
+    };
     if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`${r.tag}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
-    if (!r.body_html.includes(gh.body.split('\n')[0]!.replace(/^#+\s*/, ''))) wrong.push(`${r.tag}: body_html ${JSON.stringify(r.body_html.slice(0, 80))} does not render the body`);
+    if (!r.body_html.includes(gh.body.split('\n')[0]!.replace(/^#+\s*/, '')))
+      wrong.push(`${r.tag}: body_html ${JSON.stringify(r.body_html.slice(0, 80))} does not render the body`);
   }
   expect(wrong.slice(0, 10)).toEqual([]);
   // The outbox: every committed release has exactly one creation event, and no event names a release
@@ -269,46 +299,58 @@ export function defineCrashTests(o: CrashOptions): void {
     let storage: Storage;
     let found: Awaited<ReturnType<typeof readDatabase>>;
 
-    it('resumes after every kill and finishes with each release exactly once, complete, and the pages current', async () => {
-      github.options.repos!['crash/imported'] = fake;
-      storage = await newStorage(engine, 'crash_imp');
-      storages.push(storage);
-      // Each page is held a while, so kills land while a page is fetched or being written.
-      github.options.delayMs = 250;
-      let s = await start(storage);
-      await json(s, '/api/v1/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner: 'crash', repo: 'imported' }) });
-      const started = await fetch(`${s.url}/api/v1/projects/${project}/imports`, { method: 'POST', headers: auth(s) });
-      expect(started.status).toBe(202);
-      const location = started.headers.get('location')!;
-      interface View { state: string; pagesDone: number; pagesTotal: number | null; created: number; updated: number; skipped: number; message: string | null }
-      let pagesAtKill = 0;
-      for (let k = 0; k < o.importKills; k++) {
-        const target = pagesAtKill + 1;
-        const view = await until(`import page ${target} committed`, async () => {
+    it(
+      'resumes after every kill and finishes with each release exactly once, complete, and the pages current',
+      async () => {
+        github.options.repos!['crash/imported'] = fake;
+        storage = await newStorage(engine, 'crash_imp');
+        storages.push(storage);
+        // Each page is held a while, so kills land while a page is fetched or being written.
+        github.options.delayMs = 250;
+        let s = await start(storage);
+        await json(s, '/api/v1/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner: 'crash', repo: 'imported' }) });
+        const started = await fetch(`${s.url}/api/v1/projects/${project}/imports`, { method: 'POST', headers: auth(s) });
+        expect(started.status).toBe(202);
+        const location = started.headers.get('location')!;
+        interface View {
+          state: string;
+          pagesDone: number;
+          pagesTotal: number | null;
+          created: number;
+          updated: number;
+          skipped: number;
+          message: string | null;
+        }
+        let pagesAtKill = 0;
+        for (let k = 0; k < o.importKills; k++) {
+          const target = pagesAtKill + 1;
+          const view = await until(`import page ${target} committed`, async () => {
+            const v = await json<View>(s, location);
+            if (v.state === 'succeeded' || v.state === 'failed') throw new Fatal(`the import ended before kill ${k + 1}: ${JSON.stringify(v)} (give it more pages)`);
+            return v.pagesDone >= target ? v : undefined;
+          });
+          pagesAtKill = view.pagesDone;
+          // Somewhere inside the next page's fetch or its transaction.
+          await sleep(Math.floor(Math.random() * 400));
+          await kill(s);
+          s = await start(storage);
+          // Cached now, while the import is (most likely) still resuming: the revalidator must refresh it.
+          await fetch(`${s.url}/${project}`).then((r) => r.arrayBuffer());
+        }
+        github.options.delayMs = 50;
+        // The restarted server resumed the interrupted import by itself.
+        const done = await until('the resumed import finished', async () => {
           const v = await json<View>(s, location);
-          if (v.state === 'succeeded' || v.state === 'failed') throw new Fatal(`the import ended before kill ${k + 1}: ${JSON.stringify(v)} (give it more pages)`);
-          return v.pagesDone >= target ? v : undefined;
+          return ['succeeded', 'failed', 'rate_limited'].includes(v.state) ? v : undefined;
         });
-        pagesAtKill = view.pagesDone;
-        // Somewhere inside the next page's fetch or its transaction.
-        await sleep(Math.floor(Math.random() * 400));
-        await kill(s);
-        s = await start(storage);
-        // Cached now, while the import is (most likely) still resuming: the revalidator must refresh it.
-        await fetch(`${s.url}/${project}`).then((r) => r.arrayBuffer());
-      }
-      github.options.delayMs = 50;
-      // The restarted server resumed the interrupted import by itself.
-      const done = await until('the resumed import finished', async () => {
-        const v = await json<View>(s, location);
-        return ['succeeded', 'failed', 'rate_limited'].includes(v.state) ? v : undefined;
-      });
-      const pages = Math.ceil(o.importReleases / 100);
-      expect(done).toMatchObject({ state: 'succeeded', pagesDone: pages, pagesTotal: pages, created: o.importReleases, updated: 0 });
+        const pages = Math.ceil(o.importReleases / 100);
+        expect(done).toMatchObject({ state: 'succeeded', pagesDone: pages, pagesTotal: pages, created: o.importReleases, updated: 0 });
 
-      // Through the API: every release once, as GitHub has it; then the pages and the database.
-      found = await expectRecovered(s, storage, project, fake, { prerelease: true });
-    }, o.timeoutMs);
+        // Through the API: every release once, as GitHub has it; then the pages and the database.
+        found = await expectRecovered(s, storage, project, fake, { prerelease: true });
+      },
+      o.timeoutMs,
+    );
 
     it('leaves an outbox with ids exactly 1..N', () => {
       if (!found) throw new Error('the crash run above did not get as far as reading the database');
@@ -375,70 +417,80 @@ export function defineCrashTests(o: CrashOptions): void {
       return answers;
     }
 
-    it('after every kill, redelivery applies each delivery exactly once: no duplicate or half-written release, a complete delivery log, current pages', async () => {
-      storage = await newStorage(engine, 'crash_hook');
-      storages.push(storage);
-      let s = await start(storage);
-      await json(s, '/api/v1/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner: 'crash', repo: 'hooked' }) });
-      const answers: Answer[] = [];
-      for (let round = 0; round <= o.webhookKills; round++) {
-        // The first burst sends each delivery twice; after a restart GitHub redelivers each once more.
-        const batch = shuffle(round === 0 ? [...deliveries, ...deliveries] : [...deliveries]);
-        const last = round === o.webhookKills;
-        const killAt = Math.floor(batch.length * (0.25 + Math.random() * 0.4));
-        let killing: Promise<void> | undefined;
-        const server = s;
-        const got = await burst(server, round, batch, (n) => {
-          if (!last && n >= killAt && !killing) killing = kill(server);
-        });
-        await killing;
-        answers.push(...got);
-        if (last) break;
-        const lost = got.filter((a) => !a.ok).length;
-        // Proof the kill hit the burst: some deliveries never got an answer.
-        expect(lost).toBeGreaterThan(0);
-        s = await start(storage);
-        // Cached before the redelivery: the revalidator must refresh it.
-        await fetch(`${s.url}/${project}`).then((r) => r.arrayBuffer());
-      }
+    it(
+      'after every kill, redelivery applies each delivery exactly once: no duplicate or half-written release, a complete delivery log, current pages',
+      async () => {
+        storage = await newStorage(engine, 'crash_hook');
+        storages.push(storage);
+        let s = await start(storage);
+        await json(s, '/api/v1/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner: 'crash', repo: 'hooked' }) });
+        const answers: Answer[] = [];
+        for (let round = 0; round <= o.webhookKills; round++) {
+          // The first burst sends each delivery twice; after a restart GitHub redelivers each once more.
+          const batch = shuffle(round === 0 ? [...deliveries, ...deliveries] : [...deliveries]);
+          const last = round === o.webhookKills;
+          const killAt = Math.floor(batch.length * (0.25 + Math.random() * 0.4));
+          let killing: Promise<void> | undefined;
+          const server = s;
+          const got = await burst(server, round, batch, (n) => {
+            if (!last && n >= killAt && !killing) killing = kill(server);
+          });
+          await killing;
+          answers.push(...got);
+          if (last) break;
+          const lost = got.filter((a) => !a.ok).length;
+          // Proof the kill hit the burst: some deliveries never got an answer.
+          expect(lost).toBeGreaterThan(0);
+          s = await start(storage);
+          // Cached before the redelivery: the revalidator must refresh it.
+          await fetch(`${s.url}/${project}`).then((r) => r.arrayBuffer());
+        }
 
-      // The last (unkilled) round: every delivery answered 200, processed or duplicate.
-      const final = answers.filter((a) => a.round === o.webhookKills);
-      const bad = final.filter((a) => !a.ok || a.status !== 200 || !['processed', 'duplicate'].includes(a.result));
-      expect(bad.slice(0, 10)).toEqual([]);
-      // Before the kills, whatever got an answer got a good one (the rest were cut off by the kill).
-      const badEarly = answers.filter((a) => a.ok && (a.status !== 200 || !['processed', 'duplicate'].includes(a.result)));
-      expect(badEarly.slice(0, 10)).toEqual([]);
-      // No delivery was processed twice, and a processed one always created its release.
-      const byGuid = new Map<string, Answer[]>();
-      for (const a of answers) byGuid.set(a.guid, [...(byGuid.get(a.guid) ?? []), a]);
-      const twice = [...byGuid].filter(([, as]) => as.filter((a) => a.ok && a.result === 'processed').length > 1).map(([g]) => g);
-      expect(twice).toEqual([]);
-      const notCreated = answers.filter((a) => a.ok && a.result === 'processed' && a.outcome !== 'created');
-      expect(notCreated.slice(0, 10)).toEqual([]);
+        // The last (unkilled) round: every delivery answered 200, processed or duplicate.
+        const final = answers.filter((a) => a.round === o.webhookKills);
+        const bad = final.filter((a) => !a.ok || a.status !== 200 || !['processed', 'duplicate'].includes(a.result));
+        expect(bad.slice(0, 10)).toEqual([]);
+        // Before the kills, whatever got an answer got a good one (the rest were cut off by the kill).
+        const badEarly = answers.filter((a) => a.ok && (a.status !== 200 || !['processed', 'duplicate'].includes(a.result)));
+        expect(badEarly.slice(0, 10)).toEqual([]);
+        // No delivery was processed twice, and a processed one always created its release.
+        const byGuid = new Map<string, Answer[]>();
+        for (const a of answers) byGuid.set(a.guid, [...(byGuid.get(a.guid) ?? []), a]);
+        const twice = [...byGuid].filter(([, as]) => as.filter((a) => a.ok && a.result === 'processed').length > 1).map(([g]) => g);
+        expect(twice).toEqual([]);
+        const notCreated = answers.filter((a) => a.ok && a.result === 'processed' && a.outcome !== 'created');
+        expect(notCreated.slice(0, 10)).toEqual([]);
 
-      // The delivery log: one row per delivery id, processed, creating its release; its duplicate count
-      // covers every send that was answered, and no more sends than were made.
-      interface Logged { guid: string; status: string; outcome: string | null; duplicates: number }
-      const logged: Logged[] = [];
-      for (let offset = 0; ; offset += 100) {
-        const page = await json<Logged[]>(s, `/api/v1/deliveries?project=${project}&limit=100&offset=${offset}`);
-        logged.push(...page);
-        if (page.length < 100) break;
-      }
-      expect(logged.map((l) => l.guid).sort()).toEqual(deliveries.map((d) => d.guid).sort());
-      const logProblems: string[] = [];
-      for (const l of logged) {
-        const sends = byGuid.get(l.guid)!;
-        const answered = sends.filter((a) => a.ok).length;
-        if (l.status !== 'processed' || l.outcome !== 'created') logProblems.push(`${l.guid}: ${l.status}/${l.outcome}`);
-        if (1 + l.duplicates < answered || 1 + l.duplicates > sends.length) logProblems.push(`${l.guid}: ${l.duplicates} duplicates logged, but ${answered} of ${sends.length} sends were answered`);
-      }
-      expect(logProblems.slice(0, 10)).toEqual([]);
+        // The delivery log: one row per delivery id, processed, creating its release; its duplicate count
+        // covers every send that was answered, and no more sends than were made.
+        interface Logged {
+          guid: string;
+          status: string;
+          outcome: string | null;
+          duplicates: number;
+        }
+        const logged: Logged[] = [];
+        for (let offset = 0; ; offset += 100) {
+          const page = await json<Logged[]>(s, `/api/v1/deliveries?project=${project}&limit=100&offset=${offset}`);
+          logged.push(...page);
+          if (page.length < 100) break;
+        }
+        expect(logged.map((l) => l.guid).sort()).toEqual(deliveries.map((d) => d.guid).sort());
+        const logProblems: string[] = [];
+        for (const l of logged) {
+          const sends = byGuid.get(l.guid)!;
+          const answered = sends.filter((a) => a.ok).length;
+          if (l.status !== 'processed' || l.outcome !== 'created') logProblems.push(`${l.guid}: ${l.status}/${l.outcome}`);
+          if (1 + l.duplicates < answered || 1 + l.duplicates > sends.length)
+            logProblems.push(`${l.guid}: ${l.duplicates} duplicates logged, but ${answered} of ${sends.length} sends were answered`);
+        }
+        expect(logProblems.slice(0, 10)).toEqual([]);
 
-      // Through the API: each release once, as sent; then the pages and the database.
-      found = await expectRecovered(s, storage, project, fake, { prerelease: false });
-    }, o.timeoutMs);
+        // Through the API: each release once, as sent; then the pages and the database.
+        found = await expectRecovered(s, storage, project, fake, { prerelease: false });
+      },
+      o.timeoutMs,
+    );
 
     it('leaves an outbox with ids exactly 1..N', () => {
       if (!found) throw new Error('the crash run above did not get as far as reading the database');

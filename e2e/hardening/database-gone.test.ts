@@ -35,11 +35,21 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 
 const dbName = () => new URL(databaseUrl).pathname.slice(1);
 
-async function timed(path: string, init: RequestInit = {}): Promise<{ status: number; ms: number; type: string | null; body: string; retryAfter: string | null; requestId: string | null }> {
+async function timed(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; ms: number; type: string | null; body: string; retryAfter: string | null; requestId: string | null }> {
   const t0 = Date.now();
   const res = await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
   const body = await res.text();
-  return { status: res.status, ms: Date.now() - t0, type: res.headers.get('content-type'), body, retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('x-request-id') };
+  return {
+    status: res.status,
+    ms: Date.now() - t0,
+    type: res.headers.get('content-type'),
+    body,
+    retryAfter: res.headers.get('retry-after'),
+    requestId: res.headers.get('x-request-id'),
+  };
 }
 
 /** While the database is away: every kind of request answers 503 problem+json, quickly. */

@@ -25,9 +25,11 @@ describe('markdown renders off the event loop, within limits', () => {
     let previewDone = false;
     let releaseDone = false;
     const preview = fetch(`${server.url}/api/admin/preview`, { method: 'POST', headers: auth(), body: JSON.stringify({ markdown: SLOW }) }).finally(() => (previewDone = true));
-    const release = fetch(`${server.url}/api/v2/projects/lim/its/releases`, { method: 'POST', headers: auth(), body: JSON.stringify({ tag: 'v-slow', notes: { markdown: `${SLOW} ` } }) }).finally(
-      () => (releaseDone = true),
-    );
+    const release = fetch(`${server.url}/api/v2/projects/lim/its/releases`, {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify({ tag: 'v-slow', notes: { markdown: `${SLOW} ` } }),
+    }).finally(() => (releaseDone = true));
     // Health answers, again and again, before either render is over (it could not if they ran on the event loop).
     let answered = 0;
     while (!previewDone && answered < 3) {
@@ -39,7 +41,10 @@ describe('markdown renders off the event loop, within limits', () => {
     expect(answered).toBe(3);
     const p = await preview;
     expect([p.status, p.headers.get('content-type')]).toEqual([422, 'application/problem+json; charset=utf-8']);
-    expect(await p.json()).toMatchObject({ type: '/problems/markdown-unrenderable', errors: [{ pointer: '/markdown', detail: expect.stringMatching(/took longer than 3000 ms/) }] });
+    expect(await p.json()).toMatchObject({
+      type: '/problems/markdown-unrenderable',
+      errors: [{ pointer: '/markdown', detail: expect.stringMatching(/took longer than 3000 ms/) }],
+    });
     const r = await release;
     expect(r.status).toBe(422);
     expect((await r.json()).errors).toEqual([{ pointer: '/notes/markdown', detail: expect.stringMatching(/cancelled/) }]);
@@ -53,7 +58,12 @@ describe('markdown renders off the event loop, within limits', () => {
 describe('clear answers instead of 500s', () => {
   it('next=/admin/ā on sign-in: 303 to the percent-encoded path (was "500 See Other")', async () => {
     const body = new URLSearchParams({ token: server.adminToken, next: '/admin/ā' });
-    const res = await fetch(`${server.url}/api/session`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, 'sec-fetch-site': 'same-origin' }, body });
+    const res = await fetch(`${server.url}/api/session`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, 'sec-fetch-site': 'same-origin' },
+      body,
+    });
     expect([res.status, res.headers.get('location')]).toEqual([303, '/admin/%C4%81']);
   });
 

@@ -78,7 +78,12 @@ it('shows no secret in any response, run-time page, static file or log line', as
   // Set up: a project with its own webhook secret, an API token (its secret is shown once, at creation),
   // an import from GitHub with the token, signed deliveries with each secret, and failed attempts.
   expect((await send('POST', '/api/v1/projects', { owner: 'leak', repo: 'app', webhookSecret: SECRETS.projectWebhookSecret }, auth)).status).toBe(201);
-  const minted = await raw(server.url, { method: 'POST', path: '/api/v1/tokens', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'leak-check', scopes: ['read', 'write'] }) });
+  const minted = await raw(server.url, {
+    method: 'POST',
+    path: '/api/v1/tokens',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'leak-check', scopes: ['read', 'write'] }),
+  });
   expect(minted.status).toBe(201);
   apiToken = JSON.parse(minted.body) as { id: number; token: string };
   seen.push({ what: 'POST /api/v1/tokens (creation: shows its own secret once, by design)', text: minted.body, allow: [apiToken.token] });
@@ -86,7 +91,12 @@ it('shows no secret in any response, run-time page, static file or log line', as
   expect(imported.status).toBe(202);
   const location = imported.headers.location!;
   for (let i = 0; i < 100 && !/"state":"(succeeded|failed)"/.test((await get(location, auth)).body); i++) await new Promise((r) => setTimeout(r, 100));
-  const payload = (tag: string, id: number) => JSON.stringify({ action: 'published', release: { id, tag_name: tag, name: tag, body: 'x', draft: false, prerelease: false, published_at: '2026-01-02T00:00:00Z' }, repository: { name: 'app', full_name: 'leak/app', owner: { login: 'leak' } } });
+  const payload = (tag: string, id: number) =>
+    JSON.stringify({
+      action: 'published',
+      release: { id, tag_name: tag, name: tag, body: 'x', draft: false, prerelease: false, published_at: '2026-01-02T00:00:00Z' },
+      repository: { name: 'app', full_name: 'leak/app', owner: { login: 'leak' } },
+    });
   for (const [i, secret] of [SECRETS.projectWebhookSecret, SECRETS.GITHUB_WEBHOOK_SECRET, SECRETS.GITHUB_WEBHOOK_SECRETS_PREVIOUS, 'wrong'].entries()) {
     const body = payload(`hook-${i}`, 880_000_000 + i);
     await send('POST', '/api/webhooks/github', body, { 'x-github-event': 'release', 'x-github-delivery': `leak-${i}-${Date.now()}`, 'x-hub-signature-256': sign(secret, body) });
@@ -99,10 +109,32 @@ it('shows no secret in any response, run-time page, static file or log line', as
 
   // Everything a client can read, with and without the admin token.
   const reads = [
-    '/api/health', '/api/openapi.json', '/api/v1/projects', '/api/v2/projects?representation=extended', '/api/v1/projects/leak/app', '/api/v2/projects/leak/app?representation=extended',
-    '/api/v1/releases', '/api/v2/releases?limit=50', '/api/v1/projects/leak/app/releases?limit=100', '/api/v1/projects/leak/app/changelog?format=ndjson', '/api/v1/projects/leak/app/changelog?format=markdown',
-    '/api/feed', '/api/feed/leak', '/api/feed/leak/app?format=json', '/api/feed/leak/app?format=rss', '/api/v1/deliveries?limit=100', '/api/v1/projects/leak/app/imports', location,
-    '/api/v1/tokens', `/api/v1/tokens/${apiToken.id}`, '/api/nope', '/', '/leak/app', '/leak/app/releases/hook-0', '/docs/api', '/leak/app/feed.atom',
+    '/api/health',
+    '/api/openapi.json',
+    '/api/v1/projects',
+    '/api/v2/projects?representation=extended',
+    '/api/v1/projects/leak/app',
+    '/api/v2/projects/leak/app?representation=extended',
+    '/api/v1/releases',
+    '/api/v2/releases?limit=50',
+    '/api/v1/projects/leak/app/releases?limit=100',
+    '/api/v1/projects/leak/app/changelog?format=ndjson',
+    '/api/v1/projects/leak/app/changelog?format=markdown',
+    '/api/feed',
+    '/api/feed/leak',
+    '/api/feed/leak/app?format=json',
+    '/api/feed/leak/app?format=rss',
+    '/api/v1/deliveries?limit=100',
+    '/api/v1/projects/leak/app/imports',
+    location,
+    '/api/v1/tokens',
+    `/api/v1/tokens/${apiToken.id}`,
+    '/api/nope',
+    '/',
+    '/leak/app',
+    '/leak/app/releases/hook-0',
+    '/docs/api',
+    '/leak/app/feed.atom',
   ];
   for (const p of reads) {
     await get(p);

@@ -34,7 +34,18 @@ interface Delivery {
 }
 
 function delivery(action: string, i: number, extra: Record<string, unknown> = {}, guid = randomUUID()): Delivery {
-  const release = { id: idBase + i, tag_name: tagOf(i), name: `Release ${i}`, body: `Notes ${i}`, draft: false, prerelease: false, html_url: `https://github.com/${owner}/${repo}/releases/tag/${tagOf(i)}`, published_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), author: { login: 'octocat' }, ...extra };
+  const release = {
+    id: idBase + i,
+    tag_name: tagOf(i),
+    name: `Release ${i}`,
+    body: `Notes ${i}`,
+    draft: false,
+    prerelease: false,
+    html_url: `https://github.com/${owner}/${repo}/releases/tag/${tagOf(i)}`,
+    published_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    author: { login: 'octocat' },
+    ...extra,
+  };
   const payload = { action, release, repository: { name: repo, full_name: `${owner}/${repo}`, owner: { login: owner } } };
   return { guid, action, i, body: JSON.stringify(payload) };
 }
@@ -163,7 +174,9 @@ export function defineStorm(options: { releases?: number; concurrency?: number; 
     // And no release exists twice.
     const list: { tag: string }[] = [];
     for (let offset = 0; ; offset += 100) {
-      const page = (await (await fetch(`${base()}/api/v1/projects/${owner}/${repo}/releases?limit=100&offset=${offset}&fields=tag`, { headers: admin() })).json()) as { tag: string }[];
+      const page = (await (await fetch(`${base()}/api/v1/projects/${owner}/${repo}/releases?limit=100&offset=${offset}&fields=tag`, { headers: admin() })).json()) as {
+        tag: string;
+      }[];
       list.push(...page);
       if (page.length < 100) break;
     }

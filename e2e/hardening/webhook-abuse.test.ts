@@ -21,7 +21,14 @@ function payload(action: string, repo: { id: number; owner: string; name: string
     ...template,
     action,
     release: { ...template.release, draft: false, prerelease: false, ...release },
-    repository: { ...template.repository, id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, owner: { ...template.repository.owner, login: repo.owner }, ...repository },
+    repository: {
+      ...template.repository,
+      id: repo.id,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { ...template.repository.owner, login: repo.owner },
+      ...repository,
+    },
   };
 }
 

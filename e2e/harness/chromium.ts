@@ -20,8 +20,7 @@ export interface ResolvedChromium {
 }
 
 const HOW_TO_GET_ONE =
-  `no Chromium for the browser tests: run \`npm install\` (it brings ${PACKAGE}), or \`apt-get install chromium\`, ` +
-  'or set SHIPLOG_CHROMIUM to a Chromium or Chrome executable';
+  `no Chromium for the browser tests: run \`npm install\` (it brings ${PACKAGE}), or \`apt-get install chromium\`, ` + 'or set SHIPLOG_CHROMIUM to a Chromium or Chrome executable';
 
 function isExecutable(file: string): boolean {
   try {

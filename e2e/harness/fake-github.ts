@@ -99,7 +99,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const etag = `"p${page}-${all.length}-${all[0]?.id ?? 0}"`;
     if (req.headers['if-none-match'] === etag) return send(304, undefined, { etag });
     const link = (p: number) => `<http://${req.headers.host}${url.pathname}?per_page=${perPage}&page=${p}>`;
-    const links = [...(page < pages ? [`${link(page + 1)}; rel="next"`, `${link(pages)}; rel="last"`] : []), ...(page > 1 ? [`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`] : [])];
+    const links = [
+      ...(page < pages ? [`${link(page + 1)}; rel="next"`, `${link(pages)}; rel="last"`] : []),
+      ...(page > 1 ? [`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`] : []),
+    ];
     send(200, items, { etag, ...(links.length ? { link: links.join(', ') } : {}) });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -108,6 +111,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     requests,
     options,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

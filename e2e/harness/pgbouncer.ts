@@ -35,8 +35,7 @@ export function pgbouncerBinary(): string | undefined {
   return which.status === 0 && p ? p : undefined;
 }
 
-export const pgbouncerMissingReason =
-  'PgBouncer is not installed (Debian: apt-get install pgbouncer; `.ci/run` installs it): the PgBouncer tests are skipped';
+export const pgbouncerMissingReason = 'PgBouncer is not installed (Debian: apt-get install pgbouncer; `.ci/run` installs it): the PgBouncer tests are skipped';
 
 /**
  * Whether the PgBouncer tests can run here. In CI (CI=true) a missing PgBouncer is an error, not a

@@ -19,9 +19,7 @@ export async function createRelease(owner: string, repo: string, release: { tag:
   if (res.status !== 201) throw new Error(`POST releases answered ${res.status}: ${await res.text()}`);
 }
 
-const template = (examples as { name: string; examples: Record<string, unknown>[] }[])
-  .find((e) => e.name === 'release')!
-  .examples.find((e) => e.action === 'published')!;
+const template = (examples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === 'release')!.examples.find((e) => e.action === 'published')!;
 /**
  * A GitHub repository id for owner/repo (stable, distinct per name): GitHub's example payloads all
  * carry the same repository id, and Shiplog follows that id across renames.
@@ -38,7 +36,16 @@ export async function publishViaWebhook(owner: string, repo: string, tag: string
   const payload = {
     ...template,
     action: 'published',
-    release: { ...(template.release as object), id: githubId++, tag_name: tag, name: `Release ${tag}`, body, draft: false, prerelease: false, published_at: new Date().toISOString() },
+    release: {
+      ...(template.release as object),
+      id: githubId++,
+      tag_name: tag,
+      name: `Release ${tag}`,
+      body,
+      draft: false,
+      prerelease: false,
+      published_at: new Date().toISOString(),
+    },
     repository: { ...repository, id: repositoryIdFor(owner, repo), name: repo, full_name: `${owner}/${repo}`, owner: { ...repository.owner, login: owner } },
   };
   const raw = JSON.stringify(payload);

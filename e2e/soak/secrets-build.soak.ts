@@ -106,7 +106,22 @@ it('serves no build secret from a server started on that build', async () => {
   storage = await newStorage(engine, 'soak_secrets');
   // Other secrets at run time: only something baked in at build time could show a canary.
   server = await startServer({ ...storage, env: { SHIPLOG_DIST_DIR: distName, SHIPLOG_SEED_DEMO: '1' } });
-  const paths = ['/', '/acme/rocket', '/docs/api', '/admin/login', '/admin', '/api/openapi.json', '/api/health', '/widget.js', '/feed.atom', '/acme/rocket/feed.json', '/nope', '/api/nope', '/api/v1/projects', '/api/v1/releases'];
+  const paths = [
+    '/',
+    '/acme/rocket',
+    '/docs/api',
+    '/admin/login',
+    '/admin',
+    '/api/openapi.json',
+    '/api/health',
+    '/widget.js',
+    '/feed.atom',
+    '/acme/rocket/feed.json',
+    '/nope',
+    '/api/nope',
+    '/api/v1/projects',
+    '/api/v1/releases',
+  ];
   const seen: { what: string; text: string }[] = [];
   for (const p of paths) {
     const headerSets: Record<string, string>[] = [{}, { authorization: `Bearer ${server.adminToken}` }];

@@ -41,7 +41,8 @@ export interface PayloadUrl {
 function payloadUrlOf(req: IncomingMessage): PayloadUrl {
   const origin = publicOrigin(req);
   const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-  const local = /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|f[cd][0-9a-f]{2}:.*|fe80:.*)$/i.test(host);
+  const local =
+    /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|f[cd][0-9a-f]{2}:.*|fe80:.*)$/i.test(host);
   const cfg = config();
   return { payloadUrl: `${origin}/api/webhooks/github`, payloadUrlConfigured: !!cfg.SHIPLOG_PUBLIC_URL, payloadUrlLocal: local, globalSecret: !!cfg.GITHUB_WEBHOOK_SECRET };
 }
@@ -142,10 +143,7 @@ export async function loadDashboard(req: IncomingMessage): Promise<DashboardData
       drafts: Number(p.drafts),
       hidden: Number(p.hidden),
       hasSecret: !!p.has_secret,
-      lastDelivery:
-        p.delivery_id !== null
-          ? { id: Number(p.delivery_id), receivedAt: iso(p.received_at)!, status: p.status ?? '', event: p.event ?? '', action: p.action }
-          : null,
+      lastDelivery: p.delivery_id !== null ? { id: Number(p.delivery_id), receivedAt: iso(p.received_at)!, status: p.status ?? '', event: p.event ?? '', action: p.action } : null,
     })),
     failedDeliveries: Number(failed?.n ?? 0),
     newSecret: newWebhookSecret(),
@@ -206,7 +204,20 @@ export interface ImportView {
 
 function importView(r: ImportRow, project: { owner: string; repo: string }): ImportView {
   const v = presentImport(r, project);
-  return { id: v.id, project: v.project, state: v.state, pagesDone: v.pagesDone, pagesTotal: v.pagesTotal, created: v.created, updated: v.updated, skipped: v.skipped, errors: v.errors, message: v.message, createdAt: v.createdAt, finishedAt: v.finishedAt };
+  return {
+    id: v.id,
+    project: v.project,
+    state: v.state,
+    pagesDone: v.pagesDone,
+    pagesTotal: v.pagesTotal,
+    created: v.created,
+    updated: v.updated,
+    skipped: v.skipped,
+    errors: v.errors,
+    message: v.message,
+    createdAt: v.createdAt,
+    finishedAt: v.finishedAt,
+  };
 }
 
 export interface ProjectAdminData {
@@ -227,11 +238,28 @@ export async function loadProjectAdmin(req: IncomingMessage, owner: string, repo
   const project = await findProject(db, owner, repo, { seeAll: true });
   if (!project) return undefined;
   const fullName = `${project.owner}/${project.repo}`;
-  const page = await listReleases(db, { projectId: project.id, filters: {}, seeAll: true, sort: [{ key: 'publishedAt', dir: 'desc' }], offset, limit: PROJECT_PAGE_SIZE, count: true, countCache: cachedCount });
+  const page = await listReleases(db, {
+    projectId: project.id,
+    filters: {},
+    seeAll: true,
+    sort: [{ key: 'publishedAt', dir: 'desc' }],
+    offset,
+    limit: PROJECT_PAGE_SIZE,
+    count: true,
+    countCache: cachedCount,
+  });
   const deliveries = await queryDeliveries(db, { filters: { project: fullName }, sort: [{ key: 'receivedAt', dir: 'desc' }], offset: 0, limit: 5, count: false });
   const recentImports = await db.select().from(imports).where(eq(imports.projectId, project.id)).orderBy(desc(imports.id)).limit(3);
   return {
-    project: { owner: project.owner, repo: project.repo, fullName, name: project.name, description: project.description, homepage: project.homepage, createdAt: iso(project.createdAt)! },
+    project: {
+      owner: project.owner,
+      repo: project.repo,
+      fullName,
+      name: project.name,
+      description: project.description,
+      homepage: project.homepage,
+      createdAt: iso(project.createdAt)!,
+    },
     releases: page.items.map(adminRelease),
     total: page.total ?? page.items.length,
     offset,
@@ -267,7 +295,9 @@ export interface EditorData {
   /** The tag being edited ('' for a new release). */
   originalTag: string;
   /** The release as stored (null for a new one, or when it no longer exists). */
-  release: (AdminRelease & { url: string | null; authorDetail: { login: string; avatarUrl: string | null; url: string | null } | null; updatedAt: string; readerPath: string | null }) | null;
+  release:
+    | (AdminRelease & { url: string | null; authorDetail: { login: string; avatarUrl: string | null; url: string | null } | null; updatedAt: string; readerPath: string | null })
+    | null;
   /** Edit of a tag that does not exist (deleted meanwhile). */
   missing: boolean;
   values: EditorValues;
@@ -302,7 +332,16 @@ export async function loadEditor(owner: string, repo: string, tag: string, flash
   const values: EditorValues = form
     ? valuesFromForm(form)
     : record
-      ? { tag: record.tag, name: record.name ?? '', url: record.htmlUrl ?? '', publishedAt: localValue(record.publishedAt), prerelease: record.prerelease, draft: record.draft, hidden: record.hidden, body: record.body }
+      ? {
+          tag: record.tag,
+          name: record.name ?? '',
+          url: record.htmlUrl ?? '',
+          publishedAt: localValue(record.publishedAt),
+          prerelease: record.prerelease,
+          draft: record.draft,
+          hidden: record.hidden,
+          body: record.body,
+        }
       : { tag: '', name: '', url: '', publishedAt: '', prerelease: false, draft: false, hidden: false, body: '' };
   const formEtag = form ? field(form, 'etag') : '';
   return {
@@ -366,7 +405,10 @@ export async function loadDeliveries(query: Record<string, string>): Promise<Del
   }
   const offset = /^\d{1,6}$/.test(query.offset ?? '') ? Number(query.offset) : 0;
   const page = await queryDeliveries(db, { filters, sort: [{ key: 'receivedAt', dir: 'desc' }], offset, limit: DELIVERY_PAGE_SIZE, count: true });
-  const names = await db.select({ owner: projects.owner, repo: projects.repo }).from(projects).orderBy(sql`lower(${projects.owner})`, sql`lower(${projects.repo})`);
+  const names = await db
+    .select({ owner: projects.owner, repo: projects.repo })
+    .from(projects)
+    .orderBy(sql`lower(${projects.owner})`, sql`lower(${projects.repo})`);
   const refusals = await listRefusals(db);
   return { filters: raw, invalid, items: page.items, total: page.total ?? 0, offset, limit: DELIVERY_PAGE_SIZE, projects: names.map((p) => `${p.owner}/${p.repo}`), refusals };
 }
@@ -395,13 +437,27 @@ export interface ImportsData {
 
 export async function loadImports(project: string, importId: number | undefined): Promise<ImportsData> {
   const db = await getDb();
-  const names = (await db.select({ owner: projects.owner, repo: projects.repo }).from(projects).orderBy(sql`lower(${projects.owner})`, sql`lower(${projects.repo})`)).map((p) => `${p.owner}/${p.repo}`);
-  const recentRows = await db.select({ row: imports, owner: projects.owner, repo: projects.repo }).from(imports).innerJoin(projects, eq(projects.id, imports.projectId)).orderBy(desc(imports.id)).limit(20);
+  const names = (
+    await db
+      .select({ owner: projects.owner, repo: projects.repo })
+      .from(projects)
+      .orderBy(sql`lower(${projects.owner})`, sql`lower(${projects.repo})`)
+  ).map((p) => `${p.owner}/${p.repo}`);
+  const recentRows = await db
+    .select({ row: imports, owner: projects.owner, repo: projects.repo })
+    .from(imports)
+    .innerJoin(projects, eq(projects.id, imports.projectId))
+    .orderBy(desc(imports.id))
+    .limit(20);
   const recent = recentRows.map((r) => importView(r.row, r));
   const selected = names.find((n) => n.toLowerCase() === project.toLowerCase()) ?? '';
   let current: ImportView | null = null;
   if (importId !== undefined) {
-    const [r] = await db.select({ row: imports, owner: projects.owner, repo: projects.repo }).from(imports).innerJoin(projects, eq(projects.id, imports.projectId)).where(eq(imports.id, importId));
+    const [r] = await db
+      .select({ row: imports, owner: projects.owner, repo: projects.repo })
+      .from(imports)
+      .innerJoin(projects, eq(projects.id, imports.projectId))
+      .where(eq(imports.id, importId));
     current = r ? importView(r.row, r) : null;
   } else if (selected) {
     current = recent.find((r) => r.project.toLowerCase() === selected.toLowerCase()) ?? null;

@@ -104,7 +104,10 @@ export async function takeFlash(req: IncomingMessage, res: ServerResponse, here:
   const { to: _to, exp: _exp, stash, ...message } = sealed;
   if (stash && /^[0-9a-f]{32}$/.test(stash)) {
     const db = await getDb();
-    const [row] = await db.delete(siteState).where(eq(siteState.key, `${STASH_PREFIX}${stash}`)).returning();
+    const [row] = await db
+      .delete(siteState)
+      .where(eq(siteState.key, `${STASH_PREFIX}${stash}`))
+      .returning();
     const form = (row?.value as { form?: FlashMessage['form'] } | undefined)?.form;
     if (form) message.form = form;
   }

@@ -75,7 +75,7 @@ export function fieldErrors(errors: ProblemItem[] | undefined, map: Record<strin
   return errors.map((e) => {
     const key = e.pointer ?? (e.header ? `header:${e.header}` : (e.parameter ?? ''));
     const mapped = map[key] ?? Object.entries(map).find(([p]) => key.startsWith(`${p}/`))?.[1];
-    return { field: mapped ?? (e.pointer ? e.pointer.split('/')[1] ?? '' : key), detail: e.detail };
+    return { field: mapped ?? (e.pointer ? (e.pointer.split('/')[1] ?? '') : key), detail: e.detail };
   });
 }
 

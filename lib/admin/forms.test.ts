@@ -59,7 +59,10 @@ function setCookies(r: Invocation): string[] {
 }
 
 function cookieValue(r: Invocation, name: string): string | undefined {
-  return setCookies(r).find((c) => c.startsWith(`${name}=`))?.split(';')[0]!.slice(name.length + 1);
+  return setCookies(r)
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0]!
+    .slice(name.length + 1);
 }
 
 /** The flash a response set, as the page it redirects to reads it. */
@@ -111,10 +114,13 @@ describe('signing in (POST /api/session)', () => {
     expect((await flashOf(r))?.message).toMatch(/"reader" has only the read scope/);
   });
 
-  it.each(['//evil.example/admin', 'https://evil.example/', '/admin/../..//evil', '/elsewhere', 'javascript:alert(1)'])('never redirects outside the console (next=%s)', async (next) => {
-    const r = await post(routes.session, '/api/session', { token: ADMIN, next }, { cookie: '' });
-    expect(r.redirect).toBe('/admin');
-  });
+  it.each(['//evil.example/admin', 'https://evil.example/', '/admin/../..//evil', '/elsewhere', 'javascript:alert(1)'])(
+    'never redirects outside the console (next=%s)',
+    async (next) => {
+      const r = await post(routes.session, '/api/session', { token: ADMIN, next }, { cookie: '' });
+      expect(r.redirect).toBe('/admin');
+    },
+  );
 
   it.each<[string, string]>([
     ['/admin/ā', '/admin/%C4%81'],
@@ -154,7 +160,10 @@ describe('form endpoints', () => {
   });
 
   it('refuse cross-site posts with a 403 before reading anything, and change nothing', async () => {
-    for (const headers of [{ 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:4000' }, { 'sec-fetch-site': '', origin: '' }]) {
+    for (const headers of [
+      { 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:4000' },
+      { 'sec-fetch-site': '', origin: '' },
+    ]) {
       const r = await post(routes.projects, '/api/admin/projects', { repository: 'evil/project', webhookSecret: '' }, headers);
       expect([r.status, r.headers['content-type']]).toEqual([403, 'application/problem+json; charset=utf-8']);
     }
@@ -178,10 +187,24 @@ describe('form endpoints', () => {
   });
 
   it('create, edit, hide, unhide and delete a release; a stale edit never overwrites', async () => {
-    const created = await post(routes.releases, '/api/admin/releases', { ...base, tag: 'v1.0.0', name: 'First', body: 'Line one\r\nLine two', publishedAt: '2026-01-02T03:04', prerelease: 'on' });
+    const created = await post(routes.releases, '/api/admin/releases', {
+      ...base,
+      tag: 'v1.0.0',
+      name: 'First',
+      body: 'Line one\r\nLine two',
+      publishedAt: '2026-01-02T03:04',
+      prerelease: 'on',
+    });
     expect([created.status, created.redirect]).toEqual([303, '/admin/projects/acme/forms/release?tag=v1.0.0']);
     expect((await flashOf(created))?.message).toBe('Created release v1.0.0.');
-    expect(await release()).toMatchObject({ name: 'First', body: 'Line one\nLine two', prerelease: true, hidden: false, draft: false, publishedAt: new Date('2026-01-02T03:04:00Z') });
+    expect(await release()).toMatchObject({
+      name: 'First',
+      body: 'Line one\nLine two',
+      prerelease: true,
+      hidden: false,
+      draft: false,
+      publishedAt: new Date('2026-01-02T03:04:00Z'),
+    });
 
     const opened = releaseEtag((await release())!);
     const edit = { ...base, originalTag: 'v1.0.0', etag: opened, tag: 'v1.0.0', name: 'First, edited', body: 'New notes', publishedAt: '' };
@@ -201,11 +224,23 @@ describe('form endpoints', () => {
     expect((await release())!.hidden).toBe(true);
     expect((await post(routes.releases, '/api/admin/releases', { ...base, intent: 'unhide', originalTag: 'v1.0.0', etag: current })).status).toBe(303);
     expect((await release())!.hidden).toBe(true); // stale ETag: not unhidden
-    await post(routes.releases, '/api/admin/releases', { ...base, intent: 'unhide', originalTag: 'v1.0.0', etag: releaseEtag((await release())!), return: '/admin/projects/acme/forms' });
+    await post(routes.releases, '/api/admin/releases', {
+      ...base,
+      intent: 'unhide',
+      originalTag: 'v1.0.0',
+      etag: releaseEtag((await release())!),
+      return: '/admin/projects/acme/forms',
+    });
     expect((await release())!.hidden).toBe(false);
 
     // A non-ASCII `return=` goes back percent-encoded (it was a 500 "See Other", the change made and the cookie set).
-    const back = await post(routes.releases, '/api/admin/releases', { ...base, intent: 'hide', originalTag: 'v1.0.0', etag: releaseEtag((await release())!), return: '/admin/projects/acme/forms?q=ā' });
+    const back = await post(routes.releases, '/api/admin/releases', {
+      ...base,
+      intent: 'hide',
+      originalTag: 'v1.0.0',
+      etag: releaseEtag((await release())!),
+      return: '/admin/projects/acme/forms?q=ā',
+    });
     expect([back.status, back.redirect]).toEqual([303, '/admin/projects/acme/forms?q=%C4%81']);
     await post(routes.releases, '/api/admin/releases', { ...base, intent: 'unhide', originalTag: 'v1.0.0', etag: releaseEtag((await release())!), return: '/admin/\u0001' });
     expect((await release())!.hidden).toBe(false);
@@ -246,7 +281,11 @@ describe('form endpoints', () => {
     const flash = await flashOf(r);
     expect(flash).toMatchObject({ kind: 'success', data: { tokenName: 'deploy bot', secret: expect.stringMatching(/^shp_/) } });
     const secret = flash!.data!.secret!;
-    const [row] = await t.db().select().from(apiTokens).where(eq(apiTokens.id, Number(flash!.data!.tokenId)));
+    const [row] = await t
+      .db()
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.id, Number(flash!.data!.tokenId)));
     expect([row!.scopes, row!.tokenHash]).toEqual([['write', 'admin'], createHash('sha256').update(secret).digest('hex')]);
     expect(await rows(t.db(), sql`select key from site_state where strpos(value::text, ${secret}) > 0`)).toEqual([]);
 

@@ -36,7 +36,8 @@ export async function postSession(req: NextApiRequest, res: NextApiResponse): Pr
   const link = field(form, 'link').trim();
   if (link) {
     const row = await write((tx) => redeemSignInLink(tx, link));
-    if (!row) return refuse('That sign-in link was already used or has expired. Restart `npm start` for a new one (it prints one while no admin token exists), or sign in with a token.');
+    if (!row)
+      return refuse('That sign-in link was already used or has expired. Restart `npm start` for a new one (it prints one while no admin token exists), or sign in with a token.');
     const principal: Principal = { kind: 'token', tokenId: row.id, name: row.name, scopes: ['admin'] };
     await startSession(res, principal);
     await setFlash(res, '/admin/tokens', {
@@ -94,7 +95,10 @@ export async function postLogout(req: NextApiRequest, res: NextApiResponse): Pro
 const PreviewInput = z.strictObject({
   markdown: z.string().max(MARKDOWN_MAX_CHARS),
   /** The project's repository (`owner/repo`): what `#12`, `@user` and commit SHAs link to, as on the site. */
-  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'is not owner/repo').optional(),
+  repository: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, 'is not owner/repo')
+    .optional(),
 });
 
 /**

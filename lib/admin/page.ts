@@ -48,10 +48,7 @@ export function noStore(ctx: Pick<GetServerSidePropsContext, 'res'>): void {
  * without the page's scope → 403 with an explanation; else the flash meant for this page and the
  * page's own data, read through lib/ (never over HTTP).
  */
-export function adminPage<P extends object>(
-  scope: TokenScope,
-  load: (ctx: GetServerSidePropsContext, session: Session, flash: FlashMessage | null) => Promise<Loaded<P>>,
-) {
+export function adminPage<P extends object>(scope: TokenScope, load: (ctx: GetServerSidePropsContext, session: Session, flash: FlashMessage | null) => Promise<Loaded<P>>) {
   return async (ctx: GetServerSidePropsContext): Promise<GetServerSidePropsResult<AdminProps<P>>> => {
     noStore(ctx);
     const session = await readSession(ctx.req);

@@ -45,7 +45,11 @@ function signInWith(link: string): Promise<Invocation> {
 }
 
 const sessionCookie = (r: Invocation) =>
-  [r.headers['set-cookie'] ?? []].flat().map(String).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0];
+  [r.headers['set-cookie'] ?? []]
+    .flat()
+    .map(String)
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+    ?.split(';')[0];
 
 describe('the first-start sign-in link', () => {
   it('npm start gets a link only with its launch key, and only while no admin credential exists', async () => {

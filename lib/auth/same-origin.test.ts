@@ -114,7 +114,14 @@ describe('the REST API from the console', () => {
       headers: { host: HOST, 'content-type': 'application/json', cookie, ...headers },
       body: JSON.stringify({ owner: 'console', repo }),
     });
-  const count = async (repo: string) => (await t.db().select({ n: sql<number>`count(*)::int` }).from(projects).where(sql`${projects.repo} = ${repo}`))[0]!.n;
+  const count = async (repo: string) =>
+    (
+      await t
+        .db()
+        .select({ n: sql<number>`count(*)::int` })
+        .from(projects)
+        .where(sql`${projects.repo} = ${repo}`)
+    )[0]!.n;
 
   it('a same-origin POST with the session cookie creates (201)', async () => {
     const r = await post({ 'sec-fetch-site': 'same-origin', origin: SELF }, 'same');

@@ -134,7 +134,9 @@ describe('sessions of tokens', () => {
     try {
       const { res: prod } = request();
       await startSession(prod as unknown as ServerResponse, { kind: 'token', tokenId: 3, name: 'x', scopes: ['write'] }, NOW);
-      expect(setCookieOf(prod as unknown as ServerResponse)).toMatch(new RegExp(`^shiplog_session=3\\.write\\.${NOW / 1000 + 7200}\\.[\\w-]{43}; Path=/; Max-Age=7200; HttpOnly; SameSite=Lax; Secure$`));
+      expect(setCookieOf(prod as unknown as ServerResponse)).toMatch(
+        new RegExp(`^shiplog_session=3\\.write\\.${NOW / 1000 + 7200}\\.[\\w-]{43}; Path=/; Max-Age=7200; HttpOnly; SameSite=Lax; Secure$`),
+      );
       env({ SHIPLOG_SESSION_SECURE: '0' });
       const { res: off } = request();
       await startSession(off as unknown as ServerResponse, { kind: 'token', tokenId: 3, name: 'x', scopes: ['write'] }, NOW);
@@ -148,7 +150,9 @@ describe('sessions of tokens', () => {
     const { row } = await write((tx) => createToken(tx, { name: 'console user', scopes: ['write'] }));
     const { res } = request();
     await startSession(res as unknown as ServerResponse, { kind: 'token', tokenId: row.id, name: row.name, scopes: ['write'] });
-    const value = setCookieOf(res as unknown as ServerResponse).split(';')[0]!.split('=')[1]!;
+    const value = setCookieOf(res as unknown as ServerResponse)
+      .split(';')[0]!
+      .split('=')[1]!;
     const session = await readSession(request(value).req as unknown as IncomingMessage);
     expect(session?.principal).toEqual({ kind: 'token', tokenId: row.id, name: 'console user', scopes: ['write'], via: 'session' });
     const [used] = await t.db().select().from(apiTokens).where(eq(apiTokens.id, row.id));
@@ -162,7 +166,11 @@ describe('sessions of tokens', () => {
     const { row } = await write((tx) => createToken(tx, { name: 'narrowed', scopes: ['write'] }));
     const value = signSession({ sub: row.id, scopes: ['read', 'write'], exp: Math.floor(Date.now() / 1000) + HOUR }, await sessionKey());
     expect((await readSession(request(value).req as unknown as IncomingMessage))?.principal.scopes).toEqual(['write']);
-    await t.db().update(apiTokens).set({ scopes: ['admin'] }).where(eq(apiTokens.id, row.id));
+    await t
+      .db()
+      .update(apiTokens)
+      .set({ scopes: ['admin'] })
+      .where(eq(apiTokens.id, row.id));
     expect(await readSession(request(value).req as unknown as IncomingMessage)).toBeUndefined();
   });
 

@@ -51,11 +51,7 @@ const derive = (material: string, info: string) => Buffer.from(hkdfSync('sha256'
  */
 export function sessionKey(): Promise<Buffer> {
   const cfg = config();
-  const source = cfg.SHIPLOG_SESSION_SECRET
-    ? `secret:${digest(cfg.SHIPLOG_SESSION_SECRET)}`
-    : cfg.SHIPLOG_ADMIN_TOKEN
-      ? `admin:${digest(cfg.SHIPLOG_ADMIN_TOKEN)}`
-      : 'database';
+  const source = cfg.SHIPLOG_SESSION_SECRET ? `secret:${digest(cfg.SHIPLOG_SESSION_SECRET)}` : cfg.SHIPLOG_ADMIN_TOKEN ? `admin:${digest(cfg.SHIPLOG_ADMIN_TOKEN)}` : 'database';
   if (keyCache?.source === source) return keyCache.key;
   const material = cfg.SHIPLOG_SESSION_SECRET ?? cfg.SHIPLOG_ADMIN_TOKEN;
   const key = material !== undefined ? Promise.resolve(derive(material, 'session-key-v1')) : storedKey();
@@ -177,7 +173,10 @@ export async function readSession(req: IncomingMessage, nowMs = Date.now()): Pro
   const scopes = claims.scopes.filter((s) => row.scopes.includes(s));
   if (!scopes.length) return undefined;
   if (!row.lastUsedAt || nowMs - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-    await db.update(apiTokens).set({ lastUsedAt: new Date(nowMs) }).where(eq(apiTokens.id, row.id));
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date(nowMs) })
+      .where(eq(apiTokens.id, row.id));
   }
   return { claims: { ...claims, scopes }, principal: { kind: 'token', tokenId: row.id, name: row.name, scopes, via: 'session' } };
 }

@@ -71,7 +71,11 @@ export async function principalForSecret(secret: string): Promise<Principal> {
     return { kind: 'bootstrap', tokenId: null, name: 'SHIPLOG_ADMIN_TOKEN', scopes: tokenScopes };
   }
   const db = await getDb();
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(secret))).limit(1);
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenHash, hashToken(secret)))
+    .limit(1);
   if (!row) {
     throw new ApiError(401, {
       detail: 'The bearer token is not valid (unknown or revoked).',
@@ -80,7 +84,10 @@ export async function principalForSecret(secret: string): Promise<Principal> {
   }
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-    await db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.id));
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiTokens.id, row.id));
   }
   const scopes = row.scopes.filter((s): s is TokenScope => (tokenScopes as readonly string[]).includes(s));
   tokenVerified(secret);

@@ -30,7 +30,7 @@ const CronDrainResult = z
         busy: z.boolean().meta({ description: 'Another invocation held the cursor (it regenerates these events).' }),
         remaining: z.number().int().meta({ description: 'Events still waiting after this call: call again while it is above 0.' }),
       })
-      .meta({ description: 'Page regeneration: the outbox events after the durable cursor, within this call\'s budget.' }),
+      .meta({ description: "Page regeneration: the outbox events after the durable cursor, within this call's budget." }),
     notes: z
       .object({
         rendered: z.number().int().meta({ description: 'Releases whose stored notes an older renderer made, rendered again and stored by this call (at most 200).' }),
@@ -73,7 +73,8 @@ export const cronDrain = defineOperation({
   const names = new Map<number, { owner: string; repo: string }>();
   if (imported.length) {
     const ids = [...new Set(imported.map((r) => r.projectId))];
-    for (const p of await (await getDb()).select({ id: projects.id, owner: projects.owner, repo: projects.repo }).from(projects).where(inArray(projects.id, ids))) names.set(p.id, p);
+    for (const p of await (await getDb()).select({ id: projects.id, owner: projects.owner, repo: projects.repo }).from(projects).where(inArray(projects.id, ids)))
+      names.set(p.id, p);
   }
   return {
     status: 200,

@@ -174,11 +174,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
     release = acquireLock(dataDir, role());
   }
   try {
-    const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('drizzle-orm/pglite'),
-      import('drizzle-orm/pglite/migrator'),
-    ]);
+    const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);
     const client = memory ? await PGlite.create() : await PGlite.create(dataDir);
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: migrationsFolder() });

@@ -47,9 +47,11 @@ function literal(value: unknown, type: KeysetTerm['type'], bind: Bind, name: str
  */
 export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: boolean, bind: Bind = inline): SQL {
   const valid = (v: unknown, type: KeysetTerm['type']) =>
-    type === 'int' ? (typeof v === 'number' || typeof v === 'string') && /^-?\d{1,15}$/.test(String(v))
-    : type === 'timestamptz' ? typeof v === 'string' && (v === '-infinity' || !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
-    : typeof v === 'string';
+    type === 'int'
+      ? (typeof v === 'number' || typeof v === 'string') && /^-?\d{1,15}$/.test(String(v))
+      : type === 'timestamptz'
+        ? typeof v === 'string' && (v === '-infinity' || !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
+        : typeof v === 'string';
   if (anchor.length !== terms.length || terms.some((t, i) => !valid(anchor[i], t.type))) {
     throw new InvalidParameterError('cursor is not a cursor this API issued for this query; use the links from a previous page.', {
       issues: [{ in: 'query', path: 'cursor', reason: 'is not valid for this sort' }],
@@ -58,8 +60,14 @@ export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: 
   // All in one direction (the usual case): a row comparison, which an index range scan can serve.
   if (terms.every((t) => t.dir === terms[0]!.dir)) {
     const forward = (terms[0]!.dir === 'asc') !== before;
-    const left = sql.join(terms.map((t) => t.expr), sql`, `);
-    const right = sql.join(terms.map((t, i) => literal(anchor[i], t.type, bind, `k${i}`)), sql`, `);
+    const left = sql.join(
+      terms.map((t) => t.expr),
+      sql`, `,
+    );
+    const right = sql.join(
+      terms.map((t, i) => literal(anchor[i], t.type, bind, `k${i}`)),
+      sql`, `,
+    );
     return forward ? sql`((${left}) > (${right}))` : sql`((${left}) < (${right}))`;
   }
   const ors = terms.map((t, i) => {

@@ -118,7 +118,7 @@ export function listenPostgres(url: string, notify: (payload: string) => Promise
           warnedAbsent = true;
           log().warn(
             'LISTEN receives no notifications (DATABASE_URL is probably a transaction pooler; set DATABASE_DIRECT_URL to a direct connection): ' +
-              'other instances\' changes reach this one by polling, within about a second',
+              "other instances' changes reach this one by polling, within about a second",
           );
         }
         await c.end().catch(() => {});

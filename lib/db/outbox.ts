@@ -26,7 +26,6 @@ export interface OutboxEvent {
   publicEvent?: object | null;
 }
 
-
 /**
  * Takes the outbox head for the rest of the transaction. Every write transaction takes it first,
  * before any row lock, so writers queue in one order (no deadlock) and commit in the order their
@@ -49,12 +48,15 @@ export async function lockOutbox(tx: Executor, lockTimeoutMs?: number): Promise<
  * taken in the same transaction: a transaction that rolls back or dies gives it back, so ids have no gaps.
  */
 export async function emit(tx: Executor, event: OutboxEvent): Promise<number> {
-  const [row] = await rows<{ id: number | string }>(tx, sql`
+  const [row] = await rows<{ id: number | string }>(
+    tx,
+    sql`
     with head as (update outbox_head set last_id = last_id + 1 where id = 1 returning last_id)
     insert into ${events} (id, type, project_id, payload, public_event)
     select last_id, ${event.type}, ${event.projectId}, ${JSON.stringify(event.payload)}::jsonb,
            ${event.publicEvent === undefined ? null : JSON.stringify({ event: event.publicEvent })}::jsonb from head
-    returning id`);
+    returning id`,
+  );
   if (!row) throw new Error('the outbox head row is missing (migration 0005 not applied?)');
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`);
   return Number(row.id);

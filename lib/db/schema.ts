@@ -1,18 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -38,10 +25,7 @@ export const projects = pgTable(
     version: integer('version').notNull().default(1),
     ...timestamps,
   },
-  (t) => [
-    uniqueIndex('projects_owner_repo_ci').on(sql`lower(${t.owner})`, sql`lower(${t.repo})`),
-    uniqueIndex('projects_github_repository_id').on(t.githubRepositoryId),
-  ],
+  (t) => [uniqueIndex('projects_owner_repo_ci').on(sql`lower(${t.owner})`, sql`lower(${t.repo})`), uniqueIndex('projects_github_repository_id').on(t.githubRepositoryId)],
 );
 
 /** Names a project had before a rename: their pages and API URLs answer 308 to the current name. */
@@ -153,11 +137,7 @@ export const webhookDeliveries = pgTable(
     /** SHA-256 of the signed body: the same body under another delivery id is a replay, never applied twice. */
     payloadDigest: text('payload_digest'),
   },
-  (t) => [
-    uniqueIndex('webhook_deliveries_guid').on(t.guid),
-    index('webhook_deliveries_received').on(t.receivedAt.desc()),
-    index('webhook_deliveries_digest').on(t.payloadDigest),
-  ],
+  (t) => [uniqueIndex('webhook_deliveries_guid').on(t.guid), index('webhook_deliveries_received').on(t.receivedAt.desc()), index('webhook_deliveries_digest').on(t.payloadDigest)],
 );
 
 /**
@@ -337,7 +317,10 @@ export const isrCache = pgTable(
     key: text('key').notNull(),
     value: text('value'),
     lastModified: bigint('last_modified', { mode: 'number' }).notNull(),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.buildId, t.key] }), index('isr_cache_key').on(t.key)],

@@ -49,10 +49,7 @@ describe('demo seed and the home page data', () => {
   });
 
   it('never shows drafts or hidden releases', async () => {
-    const [newest] = await rows<{ id: number; tag: string }>(
-      t.db(),
-      sql`select r.id, r.tag from releases r where not r.draft order by r.published_at desc limit 1`,
-    );
+    const [newest] = await rows<{ id: number; tag: string }>(t.db(), sql`select r.id, r.tag from releases r where not r.draft order by r.published_at desc limit 1`);
     await t.db().update(releases).set({ hidden: true }).where(eq(releases.id, newest!.id));
     const home = await loadHome();
     expect(home.recent.map((r) => r.tag)).not.toContain(newest!.tag);

@@ -42,11 +42,7 @@ export function isWebUrl(s: string): boolean {
 }
 
 /** A link as every input path accepts it: an absolute http(s) URL of at most 2,048 characters. */
-export const WebUrl = z
-  .string()
-  .max(2048)
-  .refine(isWebUrl, { error: 'must be an absolute http:// or https:// URL' })
-  .meta({ format: 'uri' });
+export const WebUrl = z.string().max(2048).refine(isWebUrl, { error: 'must be an absolute http:// or https:// URL' }).meta({ format: 'uri' });
 
 /** For the write functions: a link that is not http(s) is stored as null (defence in depth behind WebUrl). */
 export const webUrlOrNull = (s: string | null | undefined): string | null => (s && isWebUrl(s) ? s : null);

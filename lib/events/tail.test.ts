@@ -12,7 +12,16 @@ const t = useTestDatabase();
 jest.setTimeout(120_000); // property runs and database writes on a loaded machine
 
 const release = (tag: string, o: Partial<ReleaseWrite> = {}): ReleaseWrite => ({
-  tag, name: null, body: `notes of ${tag}`, url: null, publishedAt: null, prerelease: false, draft: false, hidden: false, author: null, ...o,
+  tag,
+  name: null,
+  body: `notes of ${tag}`,
+  url: null,
+  publishedAt: null,
+  prerelease: false,
+  draft: false,
+  hidden: false,
+  author: null,
+  ...o,
 });
 
 async function project(repo: string): Promise<ProjectRef> {
@@ -103,11 +112,21 @@ describe('what the anonymous live stream says', () => {
     });
     const first = (await eventsAfter(from)).events;
     expect(first.map(brief)).toEqual(['release.updated v3 "Three"', 'release.deleted v0']);
-    expect(await t.db().select({ id: events.id }).from(events).where(and(gt(events.id, from), isNull(events.publicEvent)))).toHaveLength(0);
+    expect(
+      await t
+        .db()
+        .select({ id: events.id })
+        .from(events)
+        .where(and(gt(events.id, from), isNull(events.publicEvent))),
+    ).toHaveLength(0);
     await remove(p, 'v3');
     const again = (await eventsAfter(from)).events;
     expect(again.slice(0, 2)).toEqual(first);
-    const [stored] = await t.db().select({ publicEvent: events.publicEvent }).from(events).where(eq(events.id, from + 1));
+    const [stored] = await t
+      .db()
+      .select({ publicEvent: events.publicEvent })
+      .from(events)
+      .where(eq(events.id, from + 1));
     expect(stored?.publicEvent).toEqual({ event: null });
   });
 });

@@ -70,7 +70,10 @@ async function legacyView(row: EventRow): Promise<PublicStreamEvent | null> {
       if (current) view = publicStreamEvent(p.project, row.type === 'release.published' ? undefined : current, current);
     }
     try {
-      await db.update(events).set({ publicEvent: { event: view } }).where(and(eq(events.id, row.id), isNull(events.publicEvent)));
+      await db
+        .update(events)
+        .set({ publicEvent: { event: view } })
+        .where(and(eq(events.id, row.id), isNull(events.publicEvent)));
     } catch (err) {
       log().warn({ err: (err as Error).message, id: row.id }, 'could not store what an older outbox event tells the live stream');
     }
@@ -165,4 +168,3 @@ export async function subscribe(sub: Subscriber): Promise<{ unsubscribe: () => v
   };
   return { unsubscribe, from: s.lastId };
 }
-

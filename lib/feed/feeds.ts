@@ -57,7 +57,15 @@ const withAttrs = (value: string, attrs: Record<string, string>): Node => ({ '#t
 /** An empty element with attributes. */
 const empty = (attrs: Record<string, string>): Node => attributes(attrs);
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', textNodeName: '#text', processEntities: true, suppressEmptyNode: true, suppressBooleanAttributes: false, format: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  textNodeName: '#text',
+  processEntities: true,
+  suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
+  format: false,
+});
 const xml = (root: Record<string, Node>) => `<?xml version="1.0" encoding="utf-8"?>\n${builder.build(root) as string}`;
 
 function atom(input: FeedInput, multiProject: boolean): string {

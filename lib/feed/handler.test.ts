@@ -16,7 +16,16 @@ jest.setTimeout(120_000); // property runs and database writes on a loaded machi
 const app = methodRouter({ GET: getFeed });
 
 const release = (tag: string, o: Partial<ReleaseWrite> = {}): ReleaseWrite => ({
-  tag, name: null, body: `Notes of ${tag}`, url: null, publishedAt: null, prerelease: false, draft: false, hidden: false, author: null, ...o,
+  tag,
+  name: null,
+  body: `Notes of ${tag}`,
+  url: null,
+  publishedAt: null,
+  prerelease: false,
+  draft: false,
+  hidden: false,
+  author: null,
+  ...o,
 });
 
 /** GET /api/feed[/owner[/repo]] in-process, as Next routes it. */
@@ -43,7 +52,14 @@ let project: ProjectRecord;
 beforeAll(async () => {
   project = await write((tx) => createProject(tx, { owner: 'feeder', repo: 'app', name: 'Feeder App', description: null, homepage: null }));
   await write((tx) => createRelease(tx, project, release('v1.0.0', { name: 'First', publishedAt: new Date('2026-01-01T00:00:00Z') }), 'manual'));
-  await write((tx) => createRelease(tx, project, release('v1.1.0', { body: '', publishedAt: new Date('2026-02-01T00:00:00Z'), author: { login: 'octocat', avatarUrl: null, url: 'https://github.com/octocat' } }), 'manual'));
+  await write((tx) =>
+    createRelease(
+      tx,
+      project,
+      release('v1.1.0', { body: '', publishedAt: new Date('2026-02-01T00:00:00Z'), author: { login: 'octocat', avatarUrl: null, url: 'https://github.com/octocat' } }),
+      'manual',
+    ),
+  );
 });
 
 describe('feed injection (issue: titles in CDATA, only the first ]]> escaped)', () => {

@@ -75,7 +75,11 @@ export async function feedResponse(req: NextApiRequest, scope: string[]): Promis
       pagePath = `/${project.owner}/${project.repo}`;
       author = project.owner;
     } else if (owner) {
-      const [found] = await db.select({ owner: projects.owner }).from(projects).where(and(sql`lower(${projects.owner}) = lower(${owner})`)).limit(1);
+      const [found] = await db
+        .select({ owner: projects.owner })
+        .from(projects)
+        .where(and(sql`lower(${projects.owner}) = lower(${owner})`))
+        .limit(1);
       if (!found) throw ApiError.notFound(`There is no project owned by ${owner}.`);
       ownerFilter = found.owner;
       title = `${found.owner} releases`;
@@ -107,7 +111,15 @@ export async function feedResponse(req: NextApiRequest, scope: string[]): Promis
       updated,
     });
     const vary = ['Accept', ...originVary()].join(', ');
-    return { status: 200, json: body, etag: collectionEtag(body), lastModified: updated, contentType: FEED_FORMATS[format], cacheControl: PUBLIC_CACHE, headers: { Vary: vary, 'Access-Control-Allow-Origin': '*' } };
+    return {
+      status: 200,
+      json: body,
+      etag: collectionEtag(body),
+      lastModified: updated,
+      contentType: FEED_FORMATS[format],
+      cacheControl: PUBLIC_CACHE,
+      headers: { Vary: vary, 'Access-Control-Allow-Origin': '*' },
+    };
   });
   return prepared;
 }

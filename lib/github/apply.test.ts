@@ -63,7 +63,12 @@ describe('upsertGitHubRelease', () => {
 
   it('adopts a hand-made release with the same tag instead of failing or duplicating', async () => {
     await write((tx) =>
-      createRelease(tx, project, { tag: 'v3.0.0', name: 'typed in', body: '', url: null, publishedAt: null, prerelease: false, draft: false, hidden: false, author: null }, 'manual'),
+      createRelease(
+        tx,
+        project,
+        { tag: 'v3.0.0', name: 'typed in', body: '', url: null, publishedAt: null, prerelease: false, draft: false, hidden: false, author: null },
+        'manual',
+      ),
     );
     expect(await write((tx) => upsertGitHubRelease(tx, project, gh({ id: 303, tag_name: 'v3.0.0', name: 'from GitHub' })))).toBe('updated');
     const rows = await t.db().select().from(releases).where(eq(releases.tag, 'v3.0.0'));

@@ -81,8 +81,7 @@ export async function fetchReleasesPage(url: string, etag?: string): Promise<Pag
   if (res.status === 304) return { ...base, releases: [] };
   if (res.ok) return { ...base, releases: (await res.json()) as GitHubRelease[] };
   const text = await res.text().catch(() => '');
-  const limited =
-    res.status === 429 || (res.status === 403 && (rateLimit.remaining === 0 || rateLimit.retryAfterSeconds !== undefined || /rate limit/i.test(text)));
+  const limited = res.status === 429 || (res.status === 403 && (rateLimit.remaining === 0 || rateLimit.retryAfterSeconds !== undefined || /rate limit/i.test(text)));
   const limitedUntil = limited
     ? rateLimit.retryAfterSeconds !== undefined
       ? new Date(Date.now() + rateLimit.retryAfterSeconds * 1000)

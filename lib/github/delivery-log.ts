@@ -32,7 +32,10 @@ export const DeliveryFilters = z.object({
   event: z.string().min(1).max(64).optional(),
   action: z.string().min(1).max(64).optional(),
   status: z.enum(deliveryStatuses, { error: `must be one of ${deliveryStatuses.join(', ')}` }).optional(),
-  project: z.string().regex(/^[^/]+\/[^/]+$/, { error: 'must be owner/repo' }).optional(),
+  project: z
+    .string()
+    .regex(/^[^/]+\/[^/]+$/, { error: 'must be owner/repo' })
+    .optional(),
   since: dateParam.optional(),
 });
 

@@ -42,14 +42,17 @@ class LeaseLost extends Error {}
  */
 async function claim(id?: number): Promise<{ id: number; token: string } | undefined> {
   const token = randomUUID();
-  const [r] = await rows<{ id: number }>(await getDb(), sql`
+  const [r] = await rows<{ id: number }>(
+    await getDb(),
+    sql`
     update imports set state = 'running', lease_token = ${token}, lease_until = ${later(leaseMs())},
       message = null, retry_at = null, finished_at = null, updated_at = now()
     where id = (
       select id from imports
       where state in ('queued', 'running') and (lease_until is null or lease_until < now()) ${id === undefined ? sql`` : sql`and id = ${id}`}
       order by id limit 1 for update skip locked)
-    returning id`);
+    returning id`,
+  );
   return r ? { id: Number(r.id), token } : undefined;
 }
 
@@ -61,7 +64,9 @@ async function renew(id: number, token: string, ms = 0): Promise<void> {
 
 /** Hands the import back unfinished: anyone may go on after `notBefore` ms (a wait for GitHub's rate limit). */
 async function handBack(id: number, token: string, notBefore = 0): Promise<void> {
-  await (await getDb()).execute(sql`
+  await (
+    await getDb()
+  ).execute(sql`
     update imports set lease_token = null, lease_until = ${notBefore > 0 ? later(notBefore) : null}, updated_at = now()
     where id = ${id} and lease_token = ${token}`);
 }
@@ -134,7 +139,9 @@ async function advanceHeld(id: number, token: string, project: ProjectRef, optio
           if (!(await pause(500 * 2 ** attempts))) return row(id);
           continue;
         }
-        await finish(id, token, 'failed', `GitHub could not be reached: ${(err as Error).message}. Start the import again to resume.`, { errors: [...current.errors, (err as Error).message] });
+        await finish(id, token, 'failed', `GitHub could not be reached: ${(err as Error).message}. Start the import again to resume.`, {
+          errors: [...current.errors, (err as Error).message],
+        });
         return row(id);
       }
       if (page.limitedUntil) {
@@ -144,7 +151,13 @@ async function advanceHeld(id: number, token: string, project: ProjectRef, optio
           if (!(await pause(Math.max(wait, 0) + 250))) return row(id);
           continue;
         }
-        await finish(id, token, 'rate_limited', `GitHub's rate limit is used up until ${page.limitedUntil.toISOString()}. Start the import again after that; it resumes where it stopped.`, { retryAt: page.limitedUntil });
+        await finish(
+          id,
+          token,
+          'rate_limited',
+          `GitHub's rate limit is used up until ${page.limitedUntil.toISOString()}. Start the import again after that; it resumes where it stopped.`,
+          { retryAt: page.limitedUntil },
+        );
         return row(id);
       }
       if (page.status === 304) {
@@ -164,7 +177,10 @@ async function advanceHeld(id: number, token: string, project: ProjectRef, optio
       const thisUrl = url;
       const next = page.next ?? null;
       // Notes render (on the worker pool) before the transaction that stores them.
-      await warmMarkdown(page.releases.map((r) => (r as { body?: unknown } | null)?.body), renderContextOf(project));
+      await warmMarkdown(
+        page.releases.map((r) => (r as { body?: unknown } | null)?.body),
+        renderContextOf(project),
+      );
       current = await write(async (tx) => {
         let created = 0;
         let updated = 0;
@@ -186,7 +202,10 @@ async function advanceHeld(id: number, token: string, project: ProjectRef, optio
           else skipped++;
         }
         if (conditional && page.etag) {
-          await tx.insert(githubEtags).values({ url: thisUrl, etag: page.etag }).onConflictDoUpdate({ target: githubEtags.url, set: { etag: page.etag, updatedAt: new Date() } });
+          await tx
+            .insert(githubEtags)
+            .values({ url: thisUrl, etag: page.etag })
+            .onConflictDoUpdate({ target: githubEtags.url, set: { etag: page.etag, updatedAt: new Date() } });
         }
         const [r] = await tx
           .update(imports)
@@ -212,7 +231,13 @@ async function advanceHeld(id: number, token: string, project: ProjectRef, optio
       if (page.rateLimit.remaining === 0 && next && page.rateLimit.resetAt) {
         const wait = page.rateLimit.resetAt.getTime() - Date.now();
         if (wait > maxWaitMs()) {
-          await finish(id, token, 'rate_limited', `GitHub's rate limit is used up until ${page.rateLimit.resetAt.toISOString()}. Start the import again after that; it resumes where it stopped.`, { retryAt: page.rateLimit.resetAt });
+          await finish(
+            id,
+            token,
+            'rate_limited',
+            `GitHub's rate limit is used up until ${page.rateLimit.resetAt.toISOString()}. Start the import again after that; it resumes where it stopped.`,
+            { retryAt: page.rateLimit.resetAt },
+          );
           return row(id);
         }
         if (!(await pause(Math.max(wait, 0) + 250))) return row(id);
@@ -298,7 +323,13 @@ export async function queueImport(project: ProjectRef): Promise<{ row: ImportRow
   const [unfinished] = await db
     .select()
     .from(imports)
-    .where(and(eq(imports.projectId, project.id), inArray(imports.state, ['queued', 'running', 'rate_limited', 'failed']), sql`${imports.nextUrl} is not null or ${imports.state} in ('queued', 'running')`))
+    .where(
+      and(
+        eq(imports.projectId, project.id),
+        inArray(imports.state, ['queued', 'running', 'rate_limited', 'failed']),
+        sql`${imports.nextUrl} is not null or ${imports.state} in ('queued', 'running')`,
+      ),
+    )
     .orderBy(desc(imports.id))
     .limit(1);
   if (unfinished) {

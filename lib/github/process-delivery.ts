@@ -40,20 +40,41 @@ export async function applyDelivery(tx: Tx, event: string, payload: unknown, ctx
     return { status: 'processed', outcome: 'pong', projectId: null, httpStatus: 200, body: { status: 'processed', event, zen: typeof zen === 'string' ? zen : null } };
   }
   if (event !== 'release') {
-    return { status: 'ignored', outcome: 'ignored', projectId: null, httpStatus: 202, body: { status: 'ignored', event, detail: `Shiplog acts on release events only; ${event} was ignored.` } };
+    return {
+      status: 'ignored',
+      outcome: 'ignored',
+      projectId: null,
+      httpStatus: 202,
+      body: { status: 'ignored', event, detail: `Shiplog acts on release events only; ${event} was ignored.` },
+    };
   }
   const parsed = ReleaseEvent.safeParse(payload);
   if (!parsed.success) {
-    throw ApiError.validation('This is not a GitHub release event payload.', parsed.error.issues.map((i) => ({ pointer: `/${i.path.join('/')}`, detail: i.message })));
+    throw ApiError.validation(
+      'This is not a GitHub release event payload.',
+      parsed.error.issues.map((i) => ({ pointer: `/${i.path.join('/')}`, detail: i.message })),
+    );
   }
   const { action, release, repository } = parsed.data;
   if (action !== 'deleted' && action !== 'unpublished' && !UPSERT_ACTIONS.has(action)) {
-    return { status: 'ignored', outcome: 'ignored', projectId: null, httpStatus: 202, body: { status: 'ignored', event, action, detail: `Release action ${action} is not one Shiplog acts on.` } };
+    return {
+      status: 'ignored',
+      outcome: 'ignored',
+      projectId: null,
+      httpStatus: 202,
+      body: { status: 'ignored', event, action, detail: `Release action ${action} is not one Shiplog acts on.` },
+    };
   }
   if (ctx.digest && (await appliedBefore(tx, ctx.digest, ctx.deliveryId))) {
     const known = await knownProject(tx, repository);
     if (known && action !== 'deleted' && (await isTombstoned(tx, known.id, release.id))) {
-      return { status: 'processed', outcome: 'tombstoned', projectId: known.id, httpStatus: 200, body: { status: 'processed', event, action, outcome: 'tombstoned', release: { project: `${known.owner}/${known.repo}`, tag: release.tag_name } } };
+      return {
+        status: 'processed',
+        outcome: 'tombstoned',
+        projectId: known.id,
+        httpStatus: 200,
+        body: { status: 'processed', event, action, outcome: 'tombstoned', release: { project: `${known.owner}/${known.repo}`, tag: release.tag_name } },
+      };
     }
     // A body already applied under another delivery id: a replay of a captured delivery, never applied twice
     // (not even its repository's name, which could otherwise rename the project back).
@@ -76,7 +97,10 @@ export async function applyDelivery(tx: Tx, event: string, payload: unknown, ctx
     throw new Error(`unreachable: action ${action}`);
   }
   if (evidence && outcome !== 'tombstoned') {
-    await tx.update(releases).set({ githubEvidenceAt: evidence }).where(and(eq(releases.projectId, project.id), eq(releases.githubId, release.id)));
+    await tx
+      .update(releases)
+      .set({ githubEvidenceAt: evidence })
+      .where(and(eq(releases.projectId, project.id), eq(releases.githubId, release.id)));
   }
   return {
     status: 'processed',
@@ -130,7 +154,11 @@ async function knownProject(tx: Tx, repository: GitHubRepository): Promise<{ id:
 }
 
 async function isTombstoned(tx: Tx, projectId: number, githubId: number): Promise<boolean> {
-  const [row] = await tx.select({ id: releaseTombstones.githubId }).from(releaseTombstones).where(and(eq(releaseTombstones.projectId, projectId), eq(releaseTombstones.githubId, githubId))).limit(1);
+  const [row] = await tx
+    .select({ id: releaseTombstones.githubId })
+    .from(releaseTombstones)
+    .where(and(eq(releaseTombstones.projectId, projectId), eq(releaseTombstones.githubId, githubId)))
+    .limit(1);
   return !!row;
 }
 
@@ -206,7 +234,14 @@ function warmNotes(payload: unknown, fresh: GitHubRelease | 'gone' | undefined):
  * delivery failed: then it is applied again (GitHub's redelivery is a retry). A failed delivery is
  * still logged (a savepoint undoes only its effects) so it can be replayed.
  */
-export async function receiveDelivery(input: { guid: string; event: string; action: string | null; payload: unknown; globallySigned: boolean; digest?: string }): Promise<DeliveryOutcome & { deliveryId: number | null; error?: ApiError }> {
+export async function receiveDelivery(input: {
+  guid: string;
+  event: string;
+  action: string | null;
+  payload: unknown;
+  globallySigned: boolean;
+  digest?: string;
+}): Promise<DeliveryOutcome & { deliveryId: number | null; error?: ApiError }> {
   const fresh = await prefetch(input.event, input.payload);
   await warmNotes(input.payload, fresh);
   return write(async (tx) => {
@@ -258,7 +293,14 @@ export async function replayDelivery(id: number): Promise<DeliveryOutcome & { de
   });
 }
 
-async function applyRecorded(tx: Tx, deliveryId: number, event: string, payload: unknown, ctx: Context, { replay = false }: { replay?: boolean } = {}): Promise<DeliveryOutcome & { error?: ApiError }> {
+async function applyRecorded(
+  tx: Tx,
+  deliveryId: number,
+  event: string,
+  payload: unknown,
+  ctx: Context,
+  { replay = false }: { replay?: boolean } = {},
+): Promise<DeliveryOutcome & { error?: ApiError }> {
   let result: DeliveryOutcome & { error?: ApiError };
   try {
     result = await tx.transaction((inner) => applyDelivery(inner, event, payload, ctx));

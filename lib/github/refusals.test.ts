@@ -58,7 +58,13 @@ describe('refused webhook deliveries', () => {
 
   it('keeps the newest 100', async () => {
     for (let i = 0; i < REFUSALS_KEPT + 5; i++) {
-      await appendRefusal(t.db(), { at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), address: '203.0.113.7', reason: 'wrong signature', event: 'release', guid: `g-${i}` });
+      await appendRefusal(t.db(), {
+        at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+        address: '203.0.113.7',
+        reason: 'wrong signature',
+        event: 'release',
+        guid: `g-${i}`,
+      });
     }
     const kept = await listRefusals(t.db());
     expect(kept).toHaveLength(REFUSALS_KEPT);

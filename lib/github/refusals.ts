@@ -38,7 +38,14 @@ const clip = (v: string | string[] | undefined, max: number) => {
 };
 
 function clientAddress(req: NextApiRequest): string {
-  const forwarded = config().SHIPLOG_TRUST_PROXY ? clip(String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim(), 64) : null;
+  const forwarded = config().SHIPLOG_TRUST_PROXY
+    ? clip(
+        String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]
+          ?.trim(),
+        64,
+      )
+    : null;
   return forwarded || req.socket?.remoteAddress || 'unknown';
 }
 

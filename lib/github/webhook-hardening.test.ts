@@ -32,7 +32,14 @@ function payload(action: string, repo: { id: number; owner: string; name: string
     ...template,
     action,
     release: { ...template.release, id: releaseIds, tag_name: 'v1.0.0', name: 'One', body: 'Notes', draft: false, prerelease: false, ...release },
-    repository: { ...template.repository, id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, owner: { ...template.repository.owner, login: repo.owner }, ...repository },
+    repository: {
+      ...template.repository,
+      id: repo.id,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { ...template.repository.owner, login: repo.owner },
+      ...repository,
+    },
   };
 }
 
@@ -55,7 +62,13 @@ function deliver(body: unknown, secret: string | null, options: { guid?: string;
 const A = { id: 5_000_001, owner: 'acme', name: 'alpha' };
 const B = { id: 5_000_002, owner: 'bravo', name: 'beta' };
 const releaseOf = async (projectId: number, githubId: number) =>
-  (await t.db().select().from(releases).where(and(eq(releases.projectId, projectId), eq(releases.githubId, githubId))))[0];
+  (
+    await t
+      .db()
+      .select()
+      .from(releases)
+      .where(and(eq(releases.projectId, projectId), eq(releases.githubId, githubId)))
+  )[0];
 const deliveryByGuid = async (guid: string) => (await t.db().select().from(webhookDeliveries).where(eq(webhookDeliveries.guid, guid)))[0];
 
 let projectA: { id: number };
@@ -125,7 +138,16 @@ describe("a project's own secret", () => {
 
   it('keeps accepting the previous secret while rotating, and only it besides the new one', async () => {
     const NEW = 'project-b-rotated-secret-0001';
-    await write(async (tx) => updateProject(tx, (await findProject(tx, B.owner, B.name, { seeAll: true, forUpdate: true }))!, { owner: B.owner, repo: B.name, name: 'Beta', description: null, homepage: null, webhookSecret: NEW }));
+    await write(async (tx) =>
+      updateProject(tx, (await findProject(tx, B.owner, B.name, { seeAll: true, forUpdate: true }))!, {
+        owner: B.owner,
+        repo: B.name,
+        name: 'Beta',
+        description: null,
+        homepage: null,
+        webhookSecret: NEW,
+      }),
+    );
     expect((await deliver(payload('published', B, { id: ++releaseIds, tag_name: 'b2' }), NEW)).status).toBe(200);
     expect((await deliver(payload('published', B, { id: ++releaseIds, tag_name: 'b3' }), B_SECRET)).status).toBe(200);
     expect((await deliver(payload('published', B, { id: ++releaseIds, tag_name: 'b4' }), GLOBAL)).status).toBe(401);
@@ -133,16 +155,19 @@ describe("a project's own secret", () => {
 });
 
 describe('one validation for webhooks and the API', () => {
-  it.each([['latest'], ['..'], ['a/../b'], ['x/reactions'], ['v1/'], ['v1\u0001'], ['v1\r\nx']])('refuses tag %j: 422, logged as failed with the reason, nothing stored', async (tag) => {
-    const guid = `bad-tag-${++n}`;
-    const id = ++releaseIds;
-    const r = await deliver(payload('published', A, { id, tag_name: tag }), A_SECRET, { guid });
-    expect(r.status).toBe(422);
-    expect(r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toContain('/release/tag_name');
-    expect(await deliveryByGuid(guid)).toMatchObject({ status: 'failed' });
-    expect((await deliveryByGuid(guid))?.error).toBeTruthy();
-    expect(await releaseOf(projectA.id, id)).toBeUndefined();
-  });
+  it.each([['latest'], ['..'], ['a/../b'], ['x/reactions'], ['v1/'], ['v1\u0001'], ['v1\r\nx']])(
+    'refuses tag %j: 422, logged as failed with the reason, nothing stored',
+    async (tag) => {
+      const guid = `bad-tag-${++n}`;
+      const id = ++releaseIds;
+      const r = await deliver(payload('published', A, { id, tag_name: tag }), A_SECRET, { guid });
+      expect(r.status).toBe(422);
+      expect(r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toContain('/release/tag_name');
+      expect(await deliveryByGuid(guid)).toMatchObject({ status: 'failed' });
+      expect((await deliveryByGuid(guid))?.error).toBeTruthy();
+      expect(await releaseOf(projectA.id, id)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['a quoted header parameter', { id: 6_000_001, owner: 'evil', name: 'x"; filename=evil.html; a="' }, {}],
@@ -180,7 +205,10 @@ describe('one validation for webhooks and the API', () => {
 
   it('removes characters XML 1.0 forbids from names and notes at the domain boundary', async () => {
     const id = ++releaseIds;
-    const r = await deliver(payload('published', A, { id, tag_name: 'v-ctl', name: 'Name\u0001 with\u000b controls', body: 'page\fbreak and \u0008 backspace\ttab\nline' }), A_SECRET);
+    const r = await deliver(
+      payload('published', A, { id, tag_name: 'v-ctl', name: 'Name\u0001 with\u000b controls', body: 'page\fbreak and \u0008 backspace\ttab\nline' }),
+      A_SECRET,
+    );
     expect(r.status).toBe(200);
     expect(await releaseOf(projectA.id, id)).toMatchObject({ name: 'Name with controls', body: 'pagebreak and  backspace\ttab\nline' });
   });

@@ -13,7 +13,6 @@ import { ReleaseEvent } from './payload';
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function inSync<_T extends true>(): void {}
 
-
 /** What applying a release event did (lib/github/apply.ts). */
 export const APPLY_OUTCOMES = ['created', 'updated', 'unchanged', 'deleted', 'already-deleted', 'tombstoned'] as const satisfies readonly ApplyOutcome[];
 inSync<Same<(typeof APPLY_OUTCOMES)[number], ApplyOutcome>>();
@@ -94,7 +93,7 @@ export const DeliveryDetail = Delivery.extend({
 export const DeliveryReplay = z
   .object({
     deliveryId: deliveryRef,
-    status: z.enum(deliveryStatuses).meta({ description: 'How the replay went; also stored as the delivery\'s `status`.' }),
+    status: z.enum(deliveryStatuses).meta({ description: "How the replay went; also stored as the delivery's `status`." }),
     outcome: z.string().meta({ description: `${OUTCOME_TEXT.replace(/\.$/, '')}; \`pong\` for a ping, \`ignored\` or \`failed\`.`, example: 'created' }),
     event: z.string().optional().meta({ example: 'release' }),
     action: z.string().optional().meta({ example: 'published' }),
@@ -110,5 +109,3 @@ export const DeliveryReplay = z
     id: 'DeliveryReplay',
     description: 'What replaying did: the same members as the webhook response (without `duplicate`: a replay always reprocesses), plus `outcome` and, on failure, `error`.',
   });
-
-

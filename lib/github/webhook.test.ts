@@ -145,7 +145,10 @@ describe('POST /api/webhooks/github', () => {
   });
 
   it('404s an unknown repository (logged as failed, for a later replay) unless auto-registration is on', async () => {
-    const other = { ...releaseExample('published'), repository: { ...releaseExample('published').repository, id: 999_001, full_name: 'someone/else', name: 'else', owner: { login: 'someone' } } };
+    const other = {
+      ...releaseExample('published'),
+      repository: { ...releaseExample('published').repository, id: 999_001, full_name: 'someone/else', name: 'else', owner: { login: 'someone' } },
+    };
     const r = await deliver('release', other, { secret: GLOBAL });
     expect(r.status).toBe(404);
     expect(r.json<{ detail: string }>().detail).toContain('SHIPLOG_AUTO_REGISTER');

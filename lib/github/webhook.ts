@@ -129,7 +129,9 @@ export async function postGitHubWebhook(req: NextApiRequest, res: NextApiRespons
     const final = secretsFor(project);
     if (matchSignature(raw, signature, final.secrets) < 0) {
       await webhookRefused(req);
-      throw unsigned(`The delivery names ${project ? `${project.owner}/${project.repo}` : 'a repository'} but is not signed with its webhook secret${final.own ? ' (it has its own; the global one is not accepted for it)' : ''}.`);
+      throw unsigned(
+        `The delivery names ${project ? `${project.owner}/${project.repo}` : 'a repository'} but is not signed with its webhook secret${final.own ? ' (it has its own; the global one is not accepted for it)' : ''}.`,
+      );
     }
   }
   // Only now, for a signed delivery: a payload no database can store (a NUL character) is refused, not logged.
@@ -142,7 +144,14 @@ export async function postGitHubWebhook(req: NextApiRequest, res: NextApiRespons
   if (result.error) {
     // The delivery is logged as failed: say which one, so it can be replayed once the cause is fixed.
     const e = result.error;
-    throw new ApiError(e.status, { type: e.type.replace('/problems/', ''), title: e.title, detail: e.detail, errors: e.errors, headers: e.headers, extensions: { ...e.extensions, deliveryId: result.deliveryId } });
+    throw new ApiError(e.status, {
+      type: e.type.replace('/problems/', ''),
+      title: e.title,
+      detail: e.detail,
+      errors: e.errors,
+      headers: e.headers,
+      extensions: { ...e.extensions, deliveryId: result.deliveryId },
+    });
   }
   res.setHeader('Cache-Control', 'no-store');
   sendJson(req, res, result.httpStatus, { ...result.body, deliveryId: result.deliveryId });

@@ -9,8 +9,7 @@ describe('chooseVersion()', () => {
     expect(chooseVersion(h({ 'api-version': 'v1' }))).toEqual({ ok: true, version: '1' });
   });
   it('accepts `version` as an alias', () => expect(chooseVersion(h({ version: '1' }))).toEqual({ ok: true, version: '1' }));
-  it('reads the vendor media type', () =>
-    expect(chooseVersion(h({ accept: 'application/vnd.shiplog.v1+json' }))).toEqual({ ok: true, version: '1' }));
+  it('reads the vendor media type', () => expect(chooseVersion(h({ accept: 'application/vnd.shiplog.v1+json' }))).toEqual({ ok: true, version: '1' }));
   it('rejects an unknown version, saying where it came from', () => {
     expect(chooseVersion(h({ 'api-version': '9' }))).toEqual({ ok: false, asked: '9', source: 'API-Version' });
     expect(chooseVersion(h({ accept: 'application/vnd.shiplog.v7+json' }))).toMatchObject({ ok: false, source: 'Accept' });

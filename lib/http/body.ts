@@ -76,9 +76,11 @@ function refuseUnsafeMembers(value: unknown, path: string[] = []): void {
   for (const key of Object.keys(value)) {
     if (UNSAFE_MEMBERS.has(key)) {
       const at = pointer([...path, key]);
-      throw ApiError.badRequest(`The merge patch names the member "${key}" (at ${at}), which no resource has; remove it.`, [
-        { pointer: at, detail: 'is not an allowed member name' },
-      ], 'unsafe-member');
+      throw ApiError.badRequest(
+        `The merge patch names the member "${key}" (at ${at}), which no resource has; remove it.`,
+        [{ pointer: at, detail: 'is not an allowed member name' }],
+        'unsafe-member',
+      );
     }
     refuseUnsafeMembers((value as Record<string, unknown>)[key], [...path, key]);
   }
@@ -114,7 +116,10 @@ export async function readRawBody(req: IncomingMessage, options: ReadBodyOptions
     throw ApiError.unsupportedMediaType(`${media.type} with Content-Encoding ${encoding}`, [...options.types]);
   }
   if (media.charset && !['utf-8', 'utf8', 'us-ascii'].includes(media.charset)) {
-    throw ApiError.unsupportedMediaType(`${media.type}; charset=${media.charset}`, options.types.map((t) => `${t}; charset=utf-8`));
+    throw ApiError.unsupportedMediaType(
+      `${media.type}; charset=${media.charset}`,
+      options.types.map((t) => `${t}; charset=utf-8`),
+    );
   }
   const limit = bodyLimitOf(req);
   let raw: Buffer;

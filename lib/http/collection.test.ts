@@ -1,7 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import {
-  boolParam, dateParam, DEFAULT_LIMIT, isCalendarDate, encodeCursor, linkHeader, MAX_LIMIT, parseCollectionQuery, pickFields, sortString,
+  boolParam,
+  dateParam,
+  DEFAULT_LIMIT,
+  isCalendarDate,
+  encodeCursor,
+  linkHeader,
+  MAX_LIMIT,
+  parseCollectionQuery,
+  pickFields,
+  sortString,
   type CollectionSpec,
 } from './collection';
 import { ApiError } from './errors';
@@ -32,14 +41,25 @@ function problems(query: string, cursor = true): { parameter?: string; detail: s
 describe('parseCollectionQuery()', () => {
   it('defaults: the spec sort, offset 0, limit 20, no fields or cursor', () => {
     const q = parse('');
-    expect(q).toEqual({ filters: {}, sort: [{ key: 'createdAt', dir: 'desc' }], offset: 0, limit: DEFAULT_LIMIT, cursor: undefined, fields: undefined, base: new URLSearchParams() });
+    expect(q).toEqual({
+      filters: {},
+      sort: [{ key: 'createdAt', dir: 'desc' }],
+      offset: 0,
+      limit: DEFAULT_LIMIT,
+      cursor: undefined,
+      fields: undefined,
+      base: new URLSearchParams(),
+    });
     expect([DEFAULT_LIMIT, MAX_LIMIT]).toEqual([20, 100]);
   });
 
   it('parses typed filters, a multi-key sort, paging and fields', () => {
     const q = parse('status=open&archived=false&since=2026-01-31&sort_by=stars.desc,name&offset=40&limit=100&fields=name,id');
     expect(q.filters).toEqual({ status: 'open', archived: false, since: new Date('2026-01-31T00:00:00Z') });
-    expect(q.sort).toEqual([{ key: 'stars', dir: 'desc' }, { key: 'name', dir: 'asc' }]);
+    expect(q.sort).toEqual([
+      { key: 'stars', dir: 'desc' },
+      { key: 'name', dir: 'asc' },
+    ]);
     expect([q.offset, q.limit, q.fields]).toEqual([40, 100, ['name', 'id']]);
     expect(q.base.toString()).toBe('status=open&archived=false&since=2026-01-31&sort_by=stars.desc%2Cname&limit=100&fields=name%2Cid');
   });
@@ -100,7 +120,19 @@ describe('date filters', () => {
   it('take only days and times that exist: no rolling 2026-02-30 over into March', () => {
     for (const ok of ['2026-02-28', '2024-02-29', '2000-02-29', '2026-12-31T23:59:59Z', '2026-01-31T12:00:00.123+02:00', '2026-01-31T12:00Z'])
       expect([ok, isCalendarDate(ok)]).toEqual([ok, true]);
-    for (const bad of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-01-31T24:00:00Z', '2026-01-31T12:60:00Z', '2026-1-31', 'yesterday'])
+    for (const bad of [
+      '2026-02-30',
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '2026-01-31T24:00:00Z',
+      '2026-01-31T12:60:00Z',
+      '2026-1-31',
+      'yesterday',
+    ])
       expect([bad, isCalendarDate(bad)]).toEqual([bad, false]);
     const r = dateParam.safeParse('2026-02-30');
     expect(r.success).toBe(false);
@@ -109,13 +141,21 @@ describe('date filters', () => {
 
 describe('helpers', () => {
   it('sortString() is the canonical sort_by', () => {
-    expect(sortString([{ key: 'name', dir: 'asc' }, { key: 'stars', dir: 'desc' }])).toBe('name.asc,stars.desc');
+    expect(
+      sortString([
+        { key: 'name', dir: 'asc' },
+        { key: 'stars', dir: 'desc' },
+      ]),
+    ).toBe('name.asc,stars.desc');
   });
 
   it('pickFields() keeps the named members in the order asked, skipping absent ones', () => {
     const item = { id: 1, name: 'n', createdAt: 'c', extra: true };
     expect(pickFields(item, undefined)).toBe(item);
-    expect(Object.entries(pickFields(item, ['createdAt', 'missing', 'id']))).toEqual([['createdAt', 'c'], ['id', 1]]);
+    expect(Object.entries(pickFields(item, ['createdAt', 'missing', 'id']))).toEqual([
+      ['createdAt', 'c'],
+      ['id', 1],
+    ]);
   });
 
   it('linkHeader() joins the links that exist, in order', () => {
@@ -124,7 +164,8 @@ describe('helpers', () => {
   });
 
   it.each([
-    ['true', true], ['false', false],
+    ['true', true],
+    ['false', false],
   ])('boolParam %s → %s', (input, output) => {
     expect(boolParam.parse(input)).toBe(output);
   });

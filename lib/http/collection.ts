@@ -43,9 +43,7 @@ function decodeCursor(raw: string): Cursor {
     if (typeof c !== 'object' || c === null || typeof c.sort !== 'string' || (!Array.isArray(c.after) && !Array.isArray(c.before))) throw new Error();
     return c;
   } catch {
-    throw ApiError.badRequest('cursor is not a cursor this API issued; use the links from a previous page.', [
-      { parameter: 'cursor', detail: 'is not valid' },
-    ]);
+    throw ApiError.badRequest('cursor is not a cursor this API issued; use the links from a previous page.', [{ parameter: 'cursor', detail: 'is not valid' }]);
   }
 }
 
@@ -83,7 +81,8 @@ export function parseCollectionQuery<K extends string, F>(req: IncomingMessage, 
       const m = /^([A-Za-z_]+)(?:\.(asc|desc))?$/.exec(part.trim());
       if (!m || !(spec.sortKeys as readonly string[]).includes(m[1]!)) {
         // The first few bad terms are named (each cut short); a list of thousands is not echoed back.
-        if (++bad <= 3) errors.push({ parameter: 'sort_by', detail: `"${clip(part, 40)}" is not a sort key; use one of ${spec.sortKeys.join(', ')}, each optionally .asc or .desc` });
+        if (++bad <= 3)
+          errors.push({ parameter: 'sort_by', detail: `"${clip(part, 40)}" is not a sort key; use one of ${spec.sortKeys.join(', ')}, each optionally .asc or .desc` });
         else if (bad === 4) errors.push({ parameter: 'sort_by', detail: 'names more terms that are not sort keys' });
         continue;
       }
@@ -110,7 +109,10 @@ export function parseCollectionQuery<K extends string, F>(req: IncomingMessage, 
   let fields: string[] | undefined;
   const fieldsRaw = one('fields');
   if (fieldsRaw !== undefined) {
-    fields = fieldsRaw.split(',').map((f) => f.trim()).filter(Boolean);
+    fields = fieldsRaw
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const unknown = fields.filter((f) => !spec.fields.includes(f));
     if (unknown.length || !fields.length) {
       errors.push({ parameter: 'fields', detail: unknown.length ? `unknown field(s) ${unknown.join(', ')}; known: ${spec.fields.join(', ')}` : 'names no field' });
@@ -147,7 +149,10 @@ export function parseSingleQuery(req: IncomingMessage, allowedFields: readonly s
   }
   let fields: string[] | undefined;
   if (typeof raw.fields === 'string') {
-    fields = raw.fields.split(',').map((f) => f.trim()).filter(Boolean);
+    fields = raw.fields
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const unknown = fields.filter((f) => !allowedFields.includes(f));
     if (unknown.length || !fields.length) {
       errors.push({ parameter: 'fields', detail: unknown.length ? `unknown field(s) ${unknown.join(', ')}; known: ${allowedFields.join(', ')}` : 'names no field' });

@@ -1,8 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { invoke } from '../test/http';
 import {
-  appendVary, checkIfMatch, collectionEtag, contentHash, ifMatchRefs, isNotModified, resourceEtag, sendPrepared,
-  sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE,
+  appendVary,
+  checkIfMatch,
+  collectionEtag,
+  contentHash,
+  ifMatchRefs,
+  isNotModified,
+  resourceEtag,
+  sendPrepared,
+  sendRepresentation,
+  PRIVATE_CACHE,
+  PUBLIC_CACHE,
 } from './conditional';
 import { ApiError } from './errors';
 import { methodRouter } from './method-router';
@@ -86,7 +95,14 @@ describe('sendRepresentation()', () => {
     methodRouter({
       GET: (req, res) => {
         res.setHeader('Link', '</api/v2/x>; rel="successor-version"');
-        sendRepresentation(req, res, { status, body, contentType: 'application/vnd.test+json', etag: (j) => resourceEtag({ kind: 'rel', id: 1, version: 5 }, j), cacheControl: PUBLIC_CACHE, headers: { Link: '</x?offset=20>; rel="next"', 'X-Total-Count': '1' } });
+        sendRepresentation(req, res, {
+          status,
+          body,
+          contentType: 'application/vnd.test+json',
+          etag: (j) => resourceEtag({ kind: 'rel', id: 1, version: 5 }, j),
+          cacheControl: PUBLIC_CACHE,
+          headers: { Link: '</x?offset=20>; rel="next"', 'X-Total-Count': '1' },
+        });
       },
     });
 
@@ -95,8 +111,13 @@ describe('sendRepresentation()', () => {
     expect(r.status).toBe(200);
     expect(r.json()).toEqual(body);
     expect(r.headers).toMatchObject({
-      etag: resourceEtag({ kind: 'rel', id: 1, version: 5 }, json), 'cache-control': PUBLIC_CACHE, vary: 'Accept', 'content-type': 'application/vnd.test+json; charset=utf-8',
-      'content-length': Buffer.byteLength(json), 'x-total-count': '1', link: '</api/v2/x>; rel="successor-version", </x?offset=20>; rel="next"',
+      etag: resourceEtag({ kind: 'rel', id: 1, version: 5 }, json),
+      'cache-control': PUBLIC_CACHE,
+      vary: 'Accept',
+      'content-type': 'application/vnd.test+json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      'x-total-count': '1',
+      link: '</api/v2/x>; rel="successor-version", </x?offset=20>; rel="next"',
     });
   });
 
@@ -121,13 +142,15 @@ describe('sendRepresentation()', () => {
   });
 
   it('sendPrepared() keeps an existing Vary and does not repeat Accept', async () => {
-    const r = await invoke(methodRouter({
-      GET: (req, res) => {
-        res.setHeader('Vary', 'Origin, accept');
-        appendVary(res, 'Authorization');
-        sendPrepared(req, res, { status: 200, json: '{}', etag: '"c-x"', contentType: 'application/json', cacheControl: PUBLIC_CACHE, headers: {} });
-      },
-    }));
+    const r = await invoke(
+      methodRouter({
+        GET: (req, res) => {
+          res.setHeader('Vary', 'Origin, accept');
+          appendVary(res, 'Authorization');
+          sendPrepared(req, res, { status: 200, json: '{}', etag: '"c-x"', contentType: 'application/json', cacheControl: PUBLIC_CACHE, headers: {} });
+        },
+      }),
+    );
     expect(r.headers.vary).toBe('Origin, accept, Authorization');
   });
 });

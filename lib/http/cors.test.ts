@@ -25,7 +25,9 @@ function call(method: string, headers: Record<string, string>) {
  */
 async function preflight(origin: string, requested: string) {
   const { req, res } = createMocks<NextApiRequest, NextApiResponse>({
-    method: 'OPTIONS', url: '/api/v2/things/1', query: { version: 'v2' },
+    method: 'OPTIONS',
+    url: '/api/v2/things/1',
+    query: { version: 'v2' },
     headers: { origin, 'access-control-request-method': requested, 'access-control-request-headers': 'authorization, if-match' },
   });
   let settled = false;

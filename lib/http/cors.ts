@@ -3,12 +3,33 @@ import cors, { type CorsOptions } from 'cors';
 import { config } from '../config';
 
 export const EXPOSED_HEADERS = [
-  'Link', 'X-Total-Count', 'ETag', 'API-Version', 'Deprecation', 'Sunset', 'RateLimit', 'RateLimit-Policy',
-  'Retry-After', 'X-Request-Id', 'Location', 'Idempotent-Replayed', 'Preference-Applied', 'Accept-Patch',
+  'Link',
+  'X-Total-Count',
+  'ETag',
+  'API-Version',
+  'Deprecation',
+  'Sunset',
+  'RateLimit',
+  'RateLimit-Policy',
+  'Retry-After',
+  'X-Request-Id',
+  'Location',
+  'Idempotent-Replayed',
+  'Preference-Applied',
+  'Accept-Patch',
 ];
 export const ALLOWED_HEADERS = [
-  'Authorization', 'Content-Type', 'Accept', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'API-Version', 'Version',
-  'X-Request-Id', 'Prefer', 'Last-Event-ID',
+  'Authorization',
+  'Content-Type',
+  'Accept',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'API-Version',
+  'Version',
+  'X-Request-Id',
+  'Prefer',
+  'Last-Event-ID',
 ];
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -36,7 +36,11 @@ function post(body: unknown, headers: Record<string, string> = {}, url = '/api/v
 }
 
 const stored = (principal: string, key: string) =>
-  t.db().select().from(idempotencyKeys).where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)));
+  t
+    .db()
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)));
 
 beforeEach(() => {
   runs = 0;
@@ -124,18 +128,17 @@ describe('idempotentWrite()', () => {
     await t.db().update(idempotencyKeys).set({ requestHash: hash }).where(eq(idempotencyKeys.key, 'key-legacy'));
     const young = await post({ name: 'a' }, { 'idempotency-key': 'key-legacy' });
     expect([young.status, young.json().type]).toEqual([409, '/problems/idempotency-in-progress']);
-    await t.db().update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 60_000) }).where(eq(idempotencyKeys.key, 'key-legacy'));
+    await t
+      .db()
+      .update(idempotencyKeys)
+      .set({ createdAt: new Date(Date.now() - 60_000) })
+      .where(eq(idempotencyKeys.key, 'key-legacy'));
     const taken = await post({ name: 'a' }, { 'idempotency-key': 'key-legacy' });
     expect([taken.status, taken.headers['idempotent-replayed']]).toEqual([201, undefined]);
     expect(await stored('alice', 'key-legacy')).toEqual([expect.objectContaining({ state: 'done', responseStatus: 201 })]);
   });
 
-  it.each([
-    ['has space'],
-    ['x'.repeat(256)],
-    ['clé'],
-    [''],
-  ])('answers a malformed key %j with 400 and runs nothing', async (key) => {
+  it.each([['has space'], ['x'.repeat(256)], ['clé'], ['']])('answers a malformed key %j with 400 and runs nothing', async (key) => {
     const r = await post({ name: 'a' }, { 'idempotency-key': key });
     expect([r.status, r.json().errors, runs]).toEqual([400, [{ header: 'Idempotency-Key', detail: 'must be 1-255 visible ASCII characters' }], 0]);
   });

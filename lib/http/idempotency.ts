@@ -44,13 +44,7 @@ type Outcome = { replay: false; result: WriteResult } | { replay: true; status: 
  * (`Idempotent-Replayed: true`); the same key with another body → 422. Keys are scoped to the caller
  * and kept for 24 hours.
  */
-export async function idempotentWrite(
-  req: IncomingMessage,
-  res: ServerResponse,
-  principal: string,
-  rawBody: Buffer,
-  run: (tx: Tx) => Promise<WriteResult>,
-): Promise<void> {
+export async function idempotentWrite(req: IncomingMessage, res: ServerResponse, principal: string, rawBody: Buffer, run: (tx: Tx) => Promise<WriteResult>): Promise<void> {
   const outcome = await runIdempotent(req, principal, rawBody, run);
   if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
   send(req, res, outcome);
@@ -77,15 +71,14 @@ export async function runIdempotent(req: IncomingMessage, principal: string, raw
       { header: 'Idempotency-Key', detail: 'must be 1-255 visible ASCII characters' },
     ]);
   }
-  const requestHash = createHash('sha256').update(`${req.method} ${(req.url ?? '').split('?')[0]}\n`).update(rawBody).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(`${req.method} ${(req.url ?? '').split('?')[0]}\n`)
+    .update(rawBody)
+    .digest('hex');
   // Every write holds the outbox head from its first statement (write()), so a duplicate's claim is
   // tried only once the first transaction has committed (its row is then `done`) or rolled back (gone).
   const outcome = await write(async (tx): Promise<Outcome> => {
-    let [claimed] = await tx
-      .insert(idempotencyKeys)
-      .values({ principal, key, requestHash, state: 'running' })
-      .onConflictDoNothing()
-      .returning({ id: idempotencyKeys.id });
+    let [claimed] = await tx.insert(idempotencyKeys).values({ principal, key, requestHash, state: 'running' }).onConflictDoNothing().returning({ id: idempotencyKeys.id });
     if (!claimed) {
       const [existing] = await tx
         .select()
@@ -137,7 +130,10 @@ export async function runIdempotent(req: IncomingMessage, principal: string, raw
   });
   if (Math.random() < 0.01) {
     const db = await getDb();
-    await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${RETENTION_HOURS})`)).catch(() => {});
+    await db
+      .delete(idempotencyKeys)
+      .where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${RETENTION_HOURS})`))
+      .catch(() => {});
   }
   if (outcome.replay) return { status: outcome.status, json: outcome.json, contentType: outcome.contentType, headers: outcome.headers, replayed: true };
   const { result } = outcome;

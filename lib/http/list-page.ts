@@ -42,7 +42,7 @@ export function pageResponse(req: IncomingMessage, version: ApiVersion, p: PageI
   }
   const next = p.nextCursor ? url({ cursor: encodeCursor(p.nextCursor) }) : null;
   const prev = p.prevCursor ? url({ cursor: encodeCursor(p.prevCursor) }) : null;
-  const self = (req.url ?? path);
+  const self = req.url ?? path;
   const links = linkHeader({ next: next ?? undefined, prev: prev ?? undefined });
   if (links) headers.Link = links;
   if (p.countRequested) headers['Preference-Applied'] = 'count=exact';

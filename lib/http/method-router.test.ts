@@ -88,9 +88,7 @@ describe('methodRouter(): the method map', () => {
 
   it('lets a hook answer the request before the method handler runs', async () => {
     const handler = jest.fn();
-    const r = await invoke(
-      methodRouter({ GET: handler }, { hooks: [(_req, res) => void res.status(204).end()] }),
-    );
+    const r = await invoke(methodRouter({ GET: handler }, { hooks: [(_req, res) => void res.status(204).end()] }));
     expect(r.status).toBe(204);
     expect(handler).not.toHaveBeenCalled();
   });

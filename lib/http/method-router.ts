@@ -31,9 +31,7 @@ export interface RouteOptions {
 
 /** Methods a map answers, in a stable order: HEAD comes with GET, OPTIONS always. */
 export function allowedMethods(methods: MethodMap): Method[] {
-  return METHODS.filter(
-    (m) => methods[m] || (m === 'HEAD' && methods.GET) || m === 'OPTIONS',
-  );
+  return METHODS.filter((m) => methods[m] || (m === 'HEAD' && methods.GET) || m === 'OPTIONS');
 }
 
 /**

@@ -47,15 +47,12 @@ describe('negotiate(): Accept', () => {
     expect(negotiate(request(accept), 'release')).toEqual({ representation, contentType });
   });
 
-  it.each(['text/html', 'application/xml, text/*', 'application/vnd.shiplog.project.brief+json', 'application/json;q=0'])(
-    'Accept %s → 406 listing what is available',
-    (accept) => {
-      const err = failure(accept);
-      expect(err.status).toBe(406);
-      expect(err.extensions.available).toEqual(offersFor('release'));
-      expect(err.detail).toContain(accept);
-    },
-  );
+  it.each(['text/html', 'application/xml, text/*', 'application/vnd.shiplog.project.brief+json', 'application/json;q=0'])('Accept %s → 406 listing what is available', (accept) => {
+    const err = failure(accept);
+    expect(err.status).toBe(406);
+    expect(err.extensions.available).toEqual(offersFor('release'));
+    expect(err.detail).toContain(accept);
+  });
 });
 
 describe('negotiate(): ?representation=', () => {

@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { config } from '../config';
 
-const first = (v: string | string[] | undefined) => String(Array.isArray(v) ? v[0] : (v ?? '')).split(',')[0]!.trim();
+const first = (v: string | string[] | undefined) =>
+  String(Array.isArray(v) ? v[0] : (v ?? ''))
+    .split(',')[0]!
+    .trim();
 
 /**
  * The origin this request was addressed to, from its Host (and X-Forwarded-Proto/Host only behind a

@@ -52,7 +52,9 @@ describe('domain errors as problem documents (the one mapping)', () => {
   });
 
   it('Conflict keeps its code as the problem type and its issues as pointers', async () => {
-    const { body, status } = await render(new ConflictError('This project already has a release tagged "v1".', { code: 'tag-taken', issues: [{ path: '/tag', reason: 'is already taken in this project' }] }));
+    const { body, status } = await render(
+      new ConflictError('This project already has a release tagged "v1".', { code: 'tag-taken', issues: [{ path: '/tag', reason: 'is already taken in this project' }] }),
+    );
     expect(status).toBe(409);
     expect(body).toEqual({
       type: '/problems/tag-taken',
@@ -73,7 +75,12 @@ describe('domain errors as problem documents (the one mapping)', () => {
 
   it('Invalid is a 422 validation problem; InvalidParameter a 400 naming the parameter', async () => {
     const invalid = await render(new InvalidError('A draft has no publication time.', { issues: [{ path: '/publishedAt', reason: 'must be null for a draft' }] }));
-    expect([invalid.status, invalid.body.type, invalid.body.title, invalid.body.errors]).toEqual([422, '/problems/validation', 'Validation Failed', [{ pointer: '/publishedAt', detail: 'must be null for a draft' }]]);
+    expect([invalid.status, invalid.body.type, invalid.body.title, invalid.body.errors]).toEqual([
+      422,
+      '/problems/validation',
+      'Validation Failed',
+      [{ pointer: '/publishedAt', detail: 'must be null for a draft' }],
+    ]);
     const cursor = await render(new InvalidParameterError('cursor is not valid', { issues: [{ in: 'query', path: 'cursor', reason: 'is not valid for this sort' }] }));
     expect([cursor.status, cursor.body.type, cursor.body.errors]).toEqual([400, '/problems/invalid-parameters', [{ parameter: 'cursor', detail: 'is not valid for this sort' }]]);
   });
@@ -86,7 +93,10 @@ describe('domain errors as problem documents (the one mapping)', () => {
   });
 
   it('Moved is a 308 to the new name, in the same URL', async () => {
-    const moved = await render(new MovedError('acme/old is now acme/rocket (renamed or transferred on GitHub).', 'acme/old', 'acme/rocket'), '/api/v1/projects/acme/old/releases?limit=2');
+    const moved = await render(
+      new MovedError('acme/old is now acme/rocket (renamed or transferred on GitHub).', 'acme/old', 'acme/rocket'),
+      '/api/v1/projects/acme/old/releases?limit=2',
+    );
     expect(moved.status).toBe(308);
     expect(moved.headers.location).toBe('/api/v1/projects/acme/rocket/releases?limit=2');
     expect(moved.body).toMatchObject({ type: '/problems/project-renamed', title: 'Permanent Redirect', renamed: { from: 'acme/old', to: 'acme/rocket' } });

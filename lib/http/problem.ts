@@ -33,7 +33,10 @@ function fromDomainError(err: DomainError): ApiError {
       return new ApiError(409, base);
     case 'stale':
       // A version the caller named (If-Match, or the ETag a console form carried) that is not current.
-      return new ApiError(412, { ...base, errors: errors ?? (err instanceof StaleError && err.expected ? [{ header: 'If-Match', detail: 'does not match the current ETag' }] : undefined) });
+      return new ApiError(412, {
+        ...base,
+        errors: errors ?? (err instanceof StaleError && err.expected ? [{ header: 'If-Match', detail: 'does not match the current ETag' }] : undefined),
+      });
     case 'invalid':
       return new ApiError(422, base);
     case 'invalid-parameter':
@@ -84,7 +87,12 @@ function cappedItems(errors: ProblemItem[]): { errors: ProblemItem[]; errorsOmit
     if (e.pointer !== undefined) item.pointer = clip(e.pointer, PROBLEM_LIMITS.name);
     if (e.parameter !== undefined) item.parameter = clip(e.parameter, PROBLEM_LIMITS.name);
     if (e.header !== undefined) item.header = clip(e.header, PROBLEM_LIMITS.name);
-    return { ...(item.pointer !== undefined ? { pointer: item.pointer } : {}), ...(item.parameter !== undefined ? { parameter: item.parameter } : {}), ...(item.header !== undefined ? { header: item.header } : {}), detail: item.detail };
+    return {
+      ...(item.pointer !== undefined ? { pointer: item.pointer } : {}),
+      ...(item.parameter !== undefined ? { parameter: item.parameter } : {}),
+      ...(item.header !== undefined ? { header: item.header } : {}),
+      detail: item.detail,
+    };
   });
   return errors.length > items.length ? { errors: items, errorsOmitted: errors.length - items.length } : { errors: items };
 }

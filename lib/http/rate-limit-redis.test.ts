@@ -11,7 +11,8 @@ const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Whether a Redis answers PING there (checked once, synchronously, so the test is skipped visibly). */
 function reachable(url: string): boolean {
   const { hostname, port } = new URL(url);
-  const probe = `const s=require('net').connect(${Number(port || 6379)},${JSON.stringify(hostname)});s.setTimeout(1000,()=>process.exit(1));` +
+  const probe =
+    `const s=require('net').connect(${Number(port || 6379)},${JSON.stringify(hostname)});s.setTimeout(1000,()=>process.exit(1));` +
     `s.on('error',()=>process.exit(1));s.on('connect',()=>s.write('PING\\r\\n'));s.on('data',d=>process.exit(String(d).startsWith('+PONG')?0:1));`;
   return spawnSync(process.execPath, ['-e', probe], { timeout: 5_000 }).status === 0;
 }

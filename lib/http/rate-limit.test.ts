@@ -16,8 +16,7 @@ useTestDatabase();
 const handler = jest.fn((req, res) => sendJson(req, res, 200, { ok: true }));
 const endpoint = versionedMethodRouter({ GET: handler, POST: handler });
 
-const call = (method: string, headers: Record<string, string> = {}) =>
-  invoke(endpoint, { method, url: '/api/v2/things', query: { version: 'v2' }, headers });
+const call = (method: string, headers: Record<string, string> = {}) => invoke(endpoint, { method, url: '/api/v2/things', query: { version: 'v2' }, headers });
 
 // The tokens these tests use as clients, as authentication marks a valid token.
 for (const t of ['client-a', 'client-b', 'client-c', 'client-d', 'client-e']) tokenVerified(t);
@@ -73,7 +72,7 @@ describe('rate limits', () => {
     expect((await call('GET', { authorization: 'Bearer client-d' })).status).toBe(200); // a verified token keeps its own
   });
 
-  it('a valid token this instance has not seen yet is not refused for its address\'s spent budget: it gets its own', async () => {
+  it("a valid token this instance has not seen yet is not refused for its address's spent budget: it gets its own", async () => {
     process.env.SHIPLOG_ADMIN_TOKEN = 'rate-limit-admin-token-0123456789';
     resetConfig();
     try {

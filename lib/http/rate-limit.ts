@@ -96,7 +96,11 @@ export function clientKey(req: IncomingMessage): string {
 
 /** The client's address: the socket's, or X-Forwarded-For's first behind a trusted proxy. */
 export function clientAddress(req: IncomingMessage): string {
-  const forwarded = config().SHIPLOG_TRUST_PROXY ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  const forwarded = config().SHIPLOG_TRUST_PROXY
+    ? String(req.headers['x-forwarded-for'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
   return forwarded || req.socket?.remoteAddress || 'unknown';
 }
 
@@ -138,10 +142,12 @@ export async function rateLimitHook(req: IncomingMessage, res: ServerResponse): 
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STORE_DEADLINE_MS)));
       const counted = shared.consume(key);
       counted.catch(() => {});
-      return Promise.race([counted, late]).then(
-        (r) => (r === 'late' ? fallback.consume(key) : r),
-        (err: unknown) => (err instanceof RateLimiterRes ? Promise.reject(err) : fallback.consume(key)),
-      ).finally(() => clearTimeout(timer));
+      return Promise.race([counted, late])
+        .then(
+          (r) => (r === 'late' ? fallback.consume(key) : r),
+          (err: unknown) => (err instanceof RateLimiterRes ? Promise.reject(err) : fallback.consume(key)),
+        )
+        .finally(() => clearTimeout(timer));
     },
   };
   try {

@@ -11,7 +11,12 @@ const echo = methodRouter(
     GET: (req, res) => sendJson(req, res, 200, parseQuery(req, Query)),
     POST: async (req, res) => sendJson(req, res, 201, await parseBody(req, Body)),
     PATCH: async (req, res) =>
-      sendJson(req, res, 200, await parseBody(req, Body.partial(), { types: ['application/merge-patch+json'], unsupportedHeaders: { 'Accept-Patch': 'application/merge-patch+json' } })),
+      sendJson(
+        req,
+        res,
+        200,
+        await parseBody(req, Body.partial(), { types: ['application/merge-patch+json'], unsupportedHeaders: { 'Accept-Patch': 'application/merge-patch+json' } }),
+      ),
   },
   { bodyLimit: 64 },
 );
@@ -27,12 +32,7 @@ describe('query validation', () => {
     const r = await invoke(echo, { url: '/api/x?limit=500&colour=red' });
     expect(r.status).toBe(400);
     const problem = r.json<{ errors: { parameter: string; detail: string }[] }>();
-    expect(problem.errors).toEqual(
-      expect.arrayContaining([
-        { parameter: 'colour', detail: 'is not a known parameter' },
-        expect.objectContaining({ parameter: 'limit' }),
-      ]),
-    );
+    expect(problem.errors).toEqual(expect.arrayContaining([{ parameter: 'colour', detail: 'is not a known parameter' }, expect.objectContaining({ parameter: 'limit' })]));
   });
 
   it('rejects a parameter given twice', async () => {
@@ -55,11 +55,7 @@ describe('body reading and validation', () => {
     const r = await invoke(echo, { method: 'POST', headers: json, body: '{"tags":[1],"extra":true}' });
     expect(r.status).toBe(422);
     expect(r.json<{ errors: unknown[] }>().errors).toEqual(
-      expect.arrayContaining([
-        { pointer: '/name', detail: 'is required' },
-        expect.objectContaining({ pointer: '/tags/0' }),
-        { pointer: '/extra', detail: 'is not a known field' },
-      ]),
+      expect.arrayContaining([{ pointer: '/name', detail: 'is required' }, expect.objectContaining({ pointer: '/tags/0' }), { pointer: '/extra', detail: 'is not a known field' }]),
     );
   });
 

@@ -83,11 +83,7 @@ export function validateBody<S extends z.ZodType>(schema: S, value: unknown, hin
 }
 
 /** Reads (size limit, content type) and validates the body. */
-export async function parseBody<S extends z.ZodType>(
-  req: IncomingMessage,
-  schema: S,
-  options: ReadBodyOptions = { types: ['application/json'] },
-): Promise<z.output<S>> {
+export async function parseBody<S extends z.ZodType>(req: IncomingMessage, schema: S, options: ReadBodyOptions = { types: ['application/json'] }): Promise<z.output<S>> {
   const body = await readBody(req, options);
   return validateBody(schema, body.value);
 }

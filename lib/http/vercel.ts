@@ -14,8 +14,7 @@ export function onVercel(): boolean {
 }
 
 /** Why a body is refused on Vercel, for the 413's detail. */
-export const VERCEL_BODY_NOTE =
-  'Vercel Functions accept request bodies up to 4.5 MB; deliveries larger than that need a self-hosted Shiplog (`next start`, 25 MB).';
+export const VERCEL_BODY_NOTE = 'Vercel Functions accept request bodies up to 4.5 MB; deliveries larger than that need a self-hosted Shiplog (`next start`, 25 MB).';
 
 /** The 413 problem document for a request whose declared length is over Vercel's limit, else undefined. */
 export function vercelBodyTooLarge(contentLength: string | null | undefined, instance: string, requestId: string): Record<string, unknown> | undefined {

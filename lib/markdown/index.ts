@@ -129,7 +129,12 @@ function inlineAvailable(): boolean {
   return inline;
 }
 
-const keyOf = (markdown: string, context: RenderContext) => createHash('sha256').update(context.repository ?? '').update('\0').update(markdown).digest('base64url');
+const keyOf = (markdown: string, context: RenderContext) =>
+  createHash('sha256')
+    .update(context.repository ?? '')
+    .update('\0')
+    .update(markdown)
+    .digest('base64url');
 
 /**
  * Renders off the event loop, within the limits: throws MarkdownLimitError when the body is too long,

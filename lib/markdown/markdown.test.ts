@@ -82,18 +82,7 @@ describe('renderMarkdown()', () => {
 
   it('renders GitHub-flavoured markdown: tables, task lists, autolinks, strikethrough, footnotes', async () => {
     const gfm = await renderMarkdown(
-      [
-        '| a | b |',
-        '| - | - |',
-        '| 1 | 2 |',
-        '',
-        '- [x] done',
-        '- [ ] todo',
-        '',
-        'See https://example.com and ~~old~~ text.[^1]',
-        '',
-        '[^1]: A note.',
-      ].join('\n'),
+      ['| a | b |', '| - | - |', '| 1 | 2 |', '', '- [x] done', '- [ ] todo', '', 'See https://example.com and ~~old~~ text.[^1]', '', '[^1]: A note.'].join('\n'),
       acme,
     );
     expect(gfm).toContain('<table>');
@@ -104,7 +93,13 @@ describe('renderMarkdown()', () => {
   });
 
   it('renders the five alerts as GitHub does, with their titles', () => {
-    for (const [kind, title] of [['note', 'Note'], ['tip', 'Tip'], ['important', 'Important'], ['warning', 'Warning'], ['caution', 'Caution']]) {
+    for (const [kind, title] of [
+      ['note', 'Note'],
+      ['tip', 'Tip'],
+      ['important', 'Important'],
+      ['warning', 'Warning'],
+      ['caution', 'Caution'],
+    ]) {
       expect(html).toMatch(new RegExp(`<div class="markdown-alert markdown-alert-${kind}"><p class="markdown-alert-title"><svg[^>]*aria-hidden="true"[^>]*>.*?</svg>${title}</p>`));
     }
     expect(html).not.toContain('[!NOTE]');

@@ -42,12 +42,20 @@ describe('the migration that adds body_html_renderer', () => {
 describe('refreshStaleNotes()', () => {
   it('renders stale notes again and stores them, bumping the version and emitting release.updated; current rows stay as they are', async () => {
     const db = t.db();
-    const [before] = await db.select().from(releases).where(and(eq(releases.projectId, projectId), eq(releases.tag, 'v0.9.0')));
-    const [current] = await db.select().from(releases).where(and(eq(releases.projectId, projectId), eq(releases.tag, 'v0.9.1')));
+    const [before] = await db
+      .select()
+      .from(releases)
+      .where(and(eq(releases.projectId, projectId), eq(releases.tag, 'v0.9.0')));
+    const [current] = await db
+      .select()
+      .from(releases)
+      .where(and(eq(releases.projectId, projectId), eq(releases.tag, 'v0.9.1')));
     const [{ last } = { last: 0 }] = await rows<{ last: number }>(db, sql`select coalesce(max(id), 0)::int as last from events`);
 
     // A bounded call: one row at most.
-    await db.insert(releases).values({ projectId, tag: 'v0.8.0', body: 'Fixes #3 :tada:', bodyHtml: '<p>Fixes #3 :tada:</p>', bodyHtmlRenderer: 1, publishedAt: new Date('2025-12-01T00:00:00Z') });
+    await db
+      .insert(releases)
+      .values({ projectId, tag: 'v0.8.0', body: 'Fixes #3 :tada:', bodyHtml: '<p>Fixes #3 :tada:</p>', bodyHtmlRenderer: 1, publishedAt: new Date('2025-12-01T00:00:00Z') });
     expect(await refreshStaleNotes({ maxRows: 1 })).toEqual({ refreshed: 1, more: true });
     expect(await refreshStaleNotes({ maxRows: 10 })).toEqual({ refreshed: 1, more: false });
     expect(await refreshStaleNotes({ maxRows: 10 })).toEqual({ refreshed: 0, more: false });
@@ -62,18 +70,28 @@ describe('refreshStaleNotes()', () => {
     expect(after!.bodyHtml).toContain('id="user-content-fn-1"');
     expect(after!.bodyHtml).not.toContain('user-content-user-content');
 
-    const [older] = await db.select().from(releases).where(and(eq(releases.projectId, projectId), eq(releases.tag, 'v0.8.0')));
+    const [older] = await db
+      .select()
+      .from(releases)
+      .where(and(eq(releases.projectId, projectId), eq(releases.tag, 'v0.8.0')));
     expect(older!.bodyHtml).toBe('<p>Fixes <a href="https://github.com/acme/rocket/issues/3">#3</a> 🎉</p>');
 
     const [unchanged] = await db.select().from(releases).where(eq(releases.id, current!.id));
     expect(unchanged).toEqual(current);
 
-    const emitted = await db.select().from(events).where(sql`${events.id} > ${last}`).orderBy(asc(events.id));
+    const emitted = await db
+      .select()
+      .from(events)
+      .where(sql`${events.id} > ${last}`)
+      .orderBy(asc(events.id));
     expect(emitted.map((e) => [e.type, (e.payload as { tag: string }).tag])).toEqual([
       ['release.updated', 'v0.9.0'],
       ['release.updated', 'v0.8.0'],
     ]);
     // Readers of the live stream get the new notes.
-    expect((emitted[0]!.publicEvent as { event: { type: string; release: { html: string } } }).event).toMatchObject({ type: 'release.updated', release: { html: after!.bodyHtml } });
+    expect((emitted[0]!.publicEvent as { event: { type: string; release: { html: string } } }).event).toMatchObject({
+      type: 'release.updated',
+      release: { html: after!.bodyHtml },
+    });
   });
 });

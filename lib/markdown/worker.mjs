@@ -92,32 +92,32 @@ function rehypeClobberedFragments() {
  */
 const build = () =>
   unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkGithubReferences)
-  .use(remarkGemoji)
-  // Ids unprefixed here: the sanitizer prefixes them once (with a prefix here too, footnotes' ids were
-  // prefixed twice while their links were prefixed once).
-  .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
-  .use(rehypeRaw) // parse inline HTML (<details>, <img>) so the sanitizer, not the parser, decides
-  .use(rehypeSlug) // GitHub's heading slugs, prefixed by the sanitizer like any id
-  .use(rehypeSanitize)
-  .use(rehypeGithubAlert)
-  .use(rehypeStarryNight, {
-    grammars: [...common, sourceDockerfile, sourceElixir, sourcePowershell, sourceToml, sourceTsx, textShellSession],
-    allowMissingScopes: true,
-  })
-  .use(rehypeAutolinkHeadings, {
-    behavior: 'append',
-    // Not the footnotes' visually hidden heading.
-    test: (heading) => !(heading.properties.className ?? []).includes('sr-only'),
-    properties: (heading) => ({ className: ['anchor'], ariaLabel: `Permalink: ${textOf(heading)}` }),
-    // Empty: the stylesheet draws the link icon (an inline SVG per heading weighed ~1 KB of every page).
-    content: [],
-  })
-  .use(rehypeClobberedFragments)
-  .use(rehypeStringify)
-  .freeze();
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkGithubReferences)
+    .use(remarkGemoji)
+    // Ids unprefixed here: the sanitizer prefixes them once (with a prefix here too, footnotes' ids were
+    // prefixed twice while their links were prefixed once).
+    .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+    .use(rehypeRaw) // parse inline HTML (<details>, <img>) so the sanitizer, not the parser, decides
+    .use(rehypeSlug) // GitHub's heading slugs, prefixed by the sanitizer like any id
+    .use(rehypeSanitize)
+    .use(rehypeGithubAlert)
+    .use(rehypeStarryNight, {
+      grammars: [...common, sourceDockerfile, sourceElixir, sourcePowershell, sourceToml, sourceTsx, textShellSession],
+      allowMissingScopes: true,
+    })
+    .use(rehypeAutolinkHeadings, {
+      behavior: 'append',
+      // Not the footnotes' visually hidden heading.
+      test: (heading) => !(heading.properties.className ?? []).includes('sr-only'),
+      properties: (heading) => ({ className: ['anchor'], ariaLabel: `Permalink: ${textOf(heading)}` }),
+      // Empty: the stylesheet draws the link icon (an inline SVG per heading weighed ~1 KB of every page).
+      content: [],
+    })
+    .use(rehypeClobberedFragments)
+    .use(rehypeStringify)
+    .freeze();
 
 let processor;
 

@@ -17,8 +17,7 @@ const HAND_WRITTEN_VERSIONED: Record<string, string[]> = {
   '/projects/{owner}/{repo}/changelog': ['get'],
   '/releases': ['get'],
 };
-const HAND_WRITTEN_UNVERSIONED: Record<string, string[]> = {
-};
+const HAND_WRITTEN_UNVERSIONED: Record<string, string[]> = {};
 
 /** What the document must list: the registered operations and the hand-written ones. */
 function expected(versioned: boolean): Record<string, string[]> {
@@ -112,7 +111,9 @@ describe('OpenAPI document', () => {
   });
 
   it('documents no 428: If-Match is optional on every write (a write without it applies unconditionally)', () => {
-    const with428 = operations(doc).filter(([, , o]) => o.responses?.['428']).map(([p, m]) => `${m} ${p}`);
+    const with428 = operations(doc)
+      .filter(([, , o]) => o.responses?.['428'])
+      .map(([p, m]) => `${m} ${p}`);
     expect(with428).toEqual([]);
     expect(doc.components?.responses?.PreconditionRequired).toBeUndefined();
   });
@@ -153,7 +154,10 @@ describe('OpenAPI document', () => {
       // POSTs that create (201) honour Idempotency-Key; the ones that start work (an import, a replay) do not and must not claim to.
       if (m === 'post' && p.startsWith('/api/v')) {
         const params = (o.parameters ?? []).map(refName);
-        expect({ op, params }).toEqual({ op, params: '201' in (o.responses ?? {}) ? expect.arrayContaining(['Idempotency-Key']) : expect.not.arrayContaining(['Idempotency-Key']) });
+        expect({ op, params }).toEqual({
+          op,
+          params: '201' in (o.responses ?? {}) ? expect.arrayContaining(['Idempotency-Key']) : expect.not.arrayContaining(['Idempotency-Key']),
+        });
       }
       if ((m === 'put' || m === 'patch' || m === 'delete') && /\/projects\/\{owner\}\/\{repo\}(?:\/releases\/\{tag\})?$/.test(p)) {
         expect({ op, params: (o.parameters ?? []).map(paramName) }).toEqual({ op, params: expect.arrayContaining(['If-Match']) });
@@ -191,7 +195,8 @@ describe('OpenAPI document', () => {
   it('protects the delivery log with admin and reading imports with a read token', () => {
     for (const v of ['1', '2']) {
       for (const p of ['/deliveries', '/deliveries/{id}']) expect(doc.paths?.[`/api/v${v}${p}`]?.get?.security).toEqual([{ bearer: ['admin'] }]);
-      for (const p of ['/projects/{owner}/{repo}/imports', '/projects/{owner}/{repo}/imports/{id}']) expect(doc.paths?.[`/api/v${v}${p}`]?.get?.security).toEqual([{ bearer: ['read'] }]);
+      for (const p of ['/projects/{owner}/{repo}/imports', '/projects/{owner}/{repo}/imports/{id}'])
+        expect(doc.paths?.[`/api/v${v}${p}`]?.get?.security).toEqual([{ bearer: ['read'] }]);
     }
   });
 
@@ -254,7 +259,17 @@ describe('Postman collection', () => {
   });
 
   it('checks status and content type on every request, never hard-codes ids or demo data, signs webhooks', async () => {
-    type Item = { name: string; item?: Item[]; request?: { method: string; url: { path: string[]; variable?: { key: string; value: string }[] }; header?: { key: string; value: string; disabled?: boolean }[]; body?: { raw: string } }; event?: { listen: string; script: { exec: string[] } }[] };
+    type Item = {
+      name: string;
+      item?: Item[];
+      request?: {
+        method: string;
+        url: { path: string[]; variable?: { key: string; value: string }[] };
+        header?: { key: string; value: string; disabled?: boolean }[];
+        body?: { raw: string };
+      };
+      event?: { listen: string; script: { exec: string[] } }[];
+    };
     const collection = (await postmanCollection()) as { item: Item[]; event: { listen: string; script: { exec: string[] } }[] };
     const requests: Item[] = [];
     const walk = (items: Item[]) => items.forEach((i) => (i.item ? walk(i.item) : requests.push(i)));
@@ -266,7 +281,13 @@ describe('Postman collection', () => {
       expect([r.name, /Content-Type/.test(tests)]).toEqual([r.name, true]);
       for (const v of r.request?.url.variable ?? []) expect([r.name, v.key, v.value]).toEqual([r.name, v.key, expect.stringMatching(/^\{\{\w+\}\}$/)]);
       const url = r.request?.url as { path: string[]; query?: { key: string; value: string }[]; variable?: { value: string }[] } | undefined;
-      const sent = { path: url?.path, query: url?.query?.map((q) => [q.key, q.value]), variables: url?.variable?.map((v) => v.value), header: r.request?.header?.filter((h) => !h.disabled), body: r.request?.body };
+      const sent = {
+        path: url?.path,
+        query: url?.query?.map((q) => [q.key, q.value]),
+        variables: url?.variable?.map((v) => v.value),
+        header: r.request?.header?.filter((h) => !h.disabled),
+        body: r.request?.body,
+      };
       expect([r.name, JSON.stringify(sent)]).not.toEqual([r.name, expect.stringMatching(/acme|"repo": ?"rocket"|"draft": ?true/)]);
     }
     const hook = requests.find((r) => r.request?.url.path.join('/') === 'api/webhooks/github');

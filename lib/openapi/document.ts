@@ -16,18 +16,7 @@ import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';
 import { JsonPatch, Problem, Timestamp } from '../http/schemas';
 import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioned-route';
 import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/api-versions';
-import {
-  BulkResult,
-  ReactionInput,
-  Reactions,
-  RELEASE_FIELDS,
-  ReleaseBulkChange,
-  ReleaseCreateV1,
-  ReleaseCreateV2,
-  ReleasePutV1,
-  ReleasePutV2,
-  Tag,
-} from '../releases/schema';
+import { BulkResult, ReactionInput, Reactions, RELEASE_FIELDS, ReleaseBulkChange, ReleaseCreateV1, ReleaseCreateV2, ReleasePutV1, ReleasePutV2, Tag } from '../releases/schema';
 import { PROJECT_LIST_VIEWS } from '../projects/views';
 import { RELEASE_LIST_VIEWS, RELEASE_VIEWS, type Views } from '../releases/views';
 import { viewContent, type Resource } from './views';
@@ -72,12 +61,9 @@ const ReleaseMergePatchV2 = ReleasePutV2.partial().meta({
   example: { notes: { markdown: '## Fixed\n- Typo in the changelog' } },
 });
 
-
 const ReactionAdded = z
   .object({ content: ReactionInput.shape.content, reactions: Reactions })
-  .meta({ id: 'ReactionAdded', description: 'The reaction added and the release\'s reaction counts after it.' });
-
-
+  .meta({ id: 'ReactionAdded', description: "The reaction added and the release's reaction counts after it." });
 
 /** Compile-time: `tsc` fails unless A and B are the same type (keeps hand-written schemas in step with the code). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -115,9 +101,7 @@ export const StreamEvent = z
     description: `The \`data\` of every event on \`GET /api/v2/stream\` (as JSON). Events: ${STREAM_EVENT_TYPES.map((t) => `\`${t}\``).join(', ')}.`,
   });
 
-
 // --- views and lists: lib/releases/views.ts, lib/projects/views.ts; media types: ./views.ts --------
-
 
 // --- response headers -----------------------------------------------------------------------------
 
@@ -129,12 +113,14 @@ const HEADERS: Record<string, oas31.HeaderObject> = {
     example: '3f1c2a8e-8f5b-4d3c-9d36-1f4fb8a8b1d2',
   },
   'API-Version': {
-    description: 'The API version that answered. Sent by every `/api/v1` and `/api/v2` response (and unversioned `/api/projects|releases|tokens` ones, which are rewritten to a version).',
+    description:
+      'The API version that answered. Sent by every `/api/v1` and `/api/v2` response (and unversioned `/api/projects|releases|tokens` ones, which are rewritten to a version).',
     schema: { type: 'string', enum: [...API_VERSIONS] },
     example: LATEST_VERSION,
   },
   RateLimit: {
-    description: 'What is left of the policy that applies, per token or client address (IETF RateLimit header fields, draft 11): `r` requests remaining, `t` seconds until the window resets. Reads and writes have separate policies.',
+    description:
+      'What is left of the policy that applies, per token or client address (IETF RateLimit header fields, draft 11): `r` requests remaining, `t` seconds until the window resets. Reads and writes have separate policies.',
     schema: str,
     example: '"read";r=2999;t=60',
   },
@@ -144,7 +130,8 @@ const HEADERS: Record<string, oas31.HeaderObject> = {
     example: '"read";q=3000;w=60',
   },
   ETag: {
-    description: 'Strong validator, distinct per representation. Send it back in `If-None-Match` (304 when unchanged) or, for single resources, `If-Match` (412 when changed since).',
+    description:
+      'Strong validator, distinct per representation. Send it back in `If-None-Match` (304 when unchanged) or, for single resources, `If-Match` (412 when changed since).',
     schema: str,
     example: '"v3-Qm9vS2V5ZXhhbXBsZTEy"',
   },
@@ -339,14 +326,20 @@ const ifNoneMatch = param(z.string().optional(), {
   description: 'ETags you hold: 304 Not Modified when one matches.',
   example: '"c-Qm9vS2V5ZXhhbXBsZTEy"',
 });
-const idempotencyKey = param(z.string().regex(/^[\x21-\x7e]{1,255}$/).optional(), {
-  id: 'Idempotency-Key',
-  in: 'header',
-  name: 'Idempotency-Key',
-  description:
-    'Makes a POST safe to retry: a retry with the same key and body gets the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422; while the first is still running, 409. Keys are per caller, kept 24 hours. 1–255 visible ASCII characters; a UUID is a good choice.',
-  example: '5f0e6a3c-2f7d-4b7e-9a59-0d0b9c7e4a11',
-});
+const idempotencyKey = param(
+  z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .optional(),
+  {
+    id: 'Idempotency-Key',
+    in: 'header',
+    name: 'Idempotency-Key',
+    description:
+      'Makes a POST safe to retry: a retry with the same key and body gets the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422; while the first is still running, 409. Keys are per caller, kept 24 hours. 1–255 visible ASCII characters; a UUID is a good choice.',
+    example: '5f0e6a3c-2f7d-4b7e-9a59-0d0b9c7e4a11',
+  },
+);
 
 const exportFormat = query(
   'exportFormat',
@@ -354,8 +347,6 @@ const exportFormat = query(
   z.enum(['markdown', 'ndjson']),
   'The format, instead of `Accept`: `markdown` (`text/markdown`) or `ndjson` (`application/x-ndjson`). Wins over `Accept`.',
 );
-
-
 
 // --- security -------------------------------------------------------------------------------------
 
@@ -402,16 +393,7 @@ const COLLECTION_RULES =
 
 function listParams(ctx: Ctx): z.ZodType[] {
   const v2 = ctx.v === '2';
-  return [
-    releaseSortBy,
-    offset,
-    limit,
-    ...(v2 ? [cursor] : []),
-    releaseFields[ctx.v],
-    representation,
-    ifNoneMatch,
-    ...(v2 ? [preferCount] : []),
-  ];
+  return [releaseSortBy, offset, limit, ...(v2 ? [cursor] : []), releaseFields[ctx.v], representation, ifNoneMatch, ...(v2 ? [preferCount] : [])];
 }
 
 function listResponses(ctx: Ctx, resource: Resource, description: string): ZodOpenApiResponsesObject {
@@ -496,12 +478,15 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
         security: WRITE_AUTH,
         parameters: [...project, idempotencyKey],
         requestBody: jsonBody(create),
-        responses: { '201': createdResponse(ctx, writtenContent('release', views), 'Created; `Location` is the new release (tag percent-encoded).'), ...errors(...WRITE_ERRORS, 409) },
+        responses: {
+          '201': createdResponse(ctx, writtenContent('release', views), 'Created; `Location` is the new release (tag percent-encoded).'),
+          ...errors(...WRITE_ERRORS, 409),
+        },
       }),
       patch: op(ctx, 'releases', 'BulkUpdateReleases', {
         summary: 'Change every matching release',
         description:
-          "Bulk change: the merge patch (`hidden` and/or `prerelease`) applies to every release of the project that matches the query filters (the same filters as the list; none → every release). Answers how many matched and how many actually changed.",
+          'Bulk change: the merge patch (`hidden` and/or `prerelease`) applies to every release of the project that matches the query filters (the same filters as the list; none → every release). Answers how many matched and how many actually changed.',
         security: WRITE_AUTH,
         parameters: [...project, ...releaseFilters],
         requestBody: {
@@ -519,7 +504,8 @@ function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
       get: op(ctx, 'releases', 'GetLatestRelease', {
         security: PUBLIC,
         summary: 'Redirect to the latest release',
-        description: 'A 307 to the newest published release that is not a prerelease (nor a draft, nor hidden), keeping the query string (`?representation=brief` carries over). 404 when there is none.',
+        description:
+          'A 307 to the newest published release that is not a prerelease (nor a draft, nor hidden), keeping the query string (`?representation=brief` carries over). 404 when there is none.',
         parameters: project,
         responses: {
           '307': { description: 'Temporary redirect; `Location` is the latest release.', headers: { ...baseHeaders(ctx.v), ...headers('Location', 'Cache-Control') } },
@@ -641,7 +627,11 @@ const SECURITY: Record<OperationScope, oas31.SecurityRequirementObject[]> = {
 /** The house headers of every response of an operation: request id; versioned: version, rate limits, v1's deprecation. */
 function houseHeaders(o: Operation, v: ApiVersion | undefined): HeaderRefs {
   if (!v) return headers('X-Request-Id', ...(o.limits.rateLimit ? (['RateLimit', 'RateLimit-Policy'] as const) : []));
-  return { ...headers('X-Request-Id', 'API-Version'), ...(o.limits.rateLimit ? headers('RateLimit', 'RateLimit-Policy') : {}), ...(v === '1' ? headers('Deprecation', 'Sunset', 'Link') : {}) };
+  return {
+    ...headers('X-Request-Id', 'API-Version'),
+    ...(o.limits.rateLimit ? headers('RateLimit', 'RateLimit-Policy') : {}),
+    ...(v === '1' ? headers('Deprecation', 'Sunset', 'Link') : {}),
+  };
 }
 
 const located = new WeakMap<z.ZodType, z.ZodType>();
@@ -668,8 +658,15 @@ function operationObject(o: Operation, v: ApiVersion | undefined): ZodOpenApiOpe
   const responses: Record<string, ZodOpenApiResponsesObject[keyof ZodOpenApiResponsesObject]> = {};
   for (const [status, spec] of Object.entries(o.responses) as [string, ResponseSpec][]) {
     const read = o.conditional && status === '200';
-    const names: HeaderName[] = [...(read ? (['ETag', 'Cache-Control', 'Vary'] as const) : []), ...(spec.headers ?? []), ...(o.idempotent && status === '201' ? (['Idempotent-Replayed'] as const) : [])];
-    const description = o.idempotent && status === '201' ? `${spec.description} A replay of an earlier request with the same \`Idempotency-Key\` carries \`Idempotent-Replayed: true\`.` : spec.description;
+    const names: HeaderName[] = [
+      ...(read ? (['ETag', 'Cache-Control', 'Vary'] as const) : []),
+      ...(spec.headers ?? []),
+      ...(o.idempotent && status === '201' ? (['Idempotent-Replayed'] as const) : []),
+    ];
+    const description =
+      o.idempotent && status === '201'
+        ? `${spec.description} A replay of an earlier request with the same \`Idempotency-Key\` carries \`Idempotent-Replayed: true\`.`
+        : spec.description;
     responses[status] = {
       description,
       headers: { ...houseHeaders(o, v), ...headers(...new Set(names)), ...(spec.inlineHeaders as Record<string, oas31.HeaderObject> | undefined) },
@@ -837,7 +834,7 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
           cronSecret: {
             type: 'http',
             scheme: 'bearer',
-            description: 'The scheduler\'s shared secret, `CRON_SECRET` (what Vercel Cron sends): only for `GET /api/cron/drain`.',
+            description: "The scheduler's shared secret, `CRON_SECRET` (what Vercel Cron sends): only for `GET /api/cron/drain`.",
           },
         },
         headers: HEADERS,

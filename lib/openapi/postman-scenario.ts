@@ -68,8 +68,8 @@ export const SCENARIO: Step[] = [
     op: 'GET /api/health',
     name: 'Health (and a unique project name for this run)',
     prerequest: [
-      "// Every run works on its own project: never on the demo data, never colliding with another run.",
-      "const run = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);",
+      '// Every run works on its own project: never on the demo data, never colliding with another run.',
+      'const run = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);',
       "pm.collectionVariables.set('owner', 'postman');",
       "pm.collectionVariables.set('repo', 'run-' + run);",
       "pm.collectionVariables.set('tag', 'v1.0.0');",
@@ -83,19 +83,32 @@ export const SCENARIO: Step[] = [
     type: JSON_TYPE,
     tests: ["pm.expect(pm.response.json().status).to.equal('ok');"],
   },
-  { op: 'GET /api/openapi.json', name: 'The OpenAPI document', status: 200, type: JSON_TYPE, tests: ["pm.expect(pm.response.json().openapi).to.match(/^3\\.1/);"] },
+  { op: 'GET /api/openapi.json', name: 'The OpenAPI document', status: 200, type: JSON_TYPE, tests: ['pm.expect(pm.response.json().openapi).to.match(/^3\\.1/);'] },
 
   // --- a project of our own
   {
     op: 'POST /api/v2/projects',
-    name: 'Create the run\'s project',
+    name: "Create the run's project",
     headers: { 'Idempotency-Key': '{{$guid}}' },
-    body: { owner: '{{owner}}', repo: '{{repo}}', name: 'Postman run', description: 'Made by the Postman collection; deleted at its end.', homepage: null, webhookSecret: '{{webhookSecret}}' },
+    body: {
+      owner: '{{owner}}',
+      repo: '{{repo}}',
+      name: 'Postman run',
+      description: 'Made by the Postman collection; deleted at its end.',
+      homepage: null,
+      webhookSecret: '{{webhookSecret}}',
+    },
     status: 201,
     type: JSON_TYPE,
     tests: ["pm.expect(pm.response.headers.get('Location')).to.equal('/api/v2/projects/' + pm.variables.get('owner') + '/' + pm.variables.get('repo'));"],
   },
-  { op: `GET ${V2}`, name: 'Get the project', status: 200, type: JSON_TYPE, tests: [...etag('projectEtag'), "pm.expect(pm.response.json().fullName).to.equal(pm.variables.get('owner') + '/' + pm.variables.get('repo'));"] },
+  {
+    op: `GET ${V2}`,
+    name: 'Get the project',
+    status: 200,
+    type: JSON_TYPE,
+    tests: [...etag('projectEtag'), "pm.expect(pm.response.json().fullName).to.equal(pm.variables.get('owner') + '/' + pm.variables.get('repo'));"],
+  },
   {
     op: `PUT ${V2}`,
     name: 'Replace the project (If-Match)',
@@ -131,7 +144,7 @@ export const SCENARIO: Step[] = [
     body: { tag: '{{tag}}', name: 'First release', notes: { markdown: '## Highlights\n\n- It works' } },
     status: 201,
     type: JSON_TYPE,
-    tests: ["pm.expect(pm.response.json().notes.html).to.include('<h2 id=\"user-content-highlights\">Highlights<a class=\"anchor\"');"],
+    tests: ['pm.expect(pm.response.json().notes.html).to.include(\'<h2 id="user-content-highlights">Highlights<a class="anchor"\');'],
   },
   {
     op: `POST ${V2}/releases`,
@@ -143,7 +156,7 @@ export const SCENARIO: Step[] = [
   },
   {
     op: `GET ${V2}/releases`,
-    name: 'List the project\'s releases',
+    name: "List the project's releases",
     query: { sort_by: 'publishedAt.desc' },
     status: 200,
     type: JSON_TYPE,
@@ -170,7 +183,7 @@ export const SCENARIO: Step[] = [
   },
   {
     op: `PATCH ${V2}/releases`,
-    name: 'Change every matching release: hide this project\'s prereleases',
+    name: "Change every matching release: hide this project's prereleases",
     query: { prerelease: 'true' },
     headers: { 'Content-Type': 'application/merge-patch+json' },
     body: { hidden: true },
@@ -187,7 +200,13 @@ export const SCENARIO: Step[] = [
     tests: ["pm.expect(pm.response.headers.get('Location')).to.match(new RegExp('/releases/' + pm.variables.get('tag') + '$'));"],
   },
   { op: `POST ${V2}/releases/{tag}/reactions`, name: 'React to a release', body: { content: 'rocket' }, status: 201, type: JSON_TYPE },
-  { op: `GET ${V2}/releases/{tag}/reactions`, name: 'A release\'s reaction counts', status: 200, type: JSON_TYPE, tests: ['pm.expect(pm.response.json().rocket).to.be.at.least(1);'] },
+  {
+    op: `GET ${V2}/releases/{tag}/reactions`,
+    name: "A release's reaction counts",
+    status: 200,
+    type: JSON_TYPE,
+    tests: ['pm.expect(pm.response.json().rocket).to.be.at.least(1);'],
+  },
   {
     op: 'GET /api/v2/releases',
     name: 'List releases across projects (this project)',
@@ -214,12 +233,31 @@ export const SCENARIO: Step[] = [
   },
 
   // --- imports, the stream, a signed webhook delivery, the delivery log
-  { op: `POST ${V2}/imports`, name: 'Import releases from GitHub', status: 202, type: JSON_TYPE, tests: [...capture('importId', 'pm.response.json().id'), "pm.expect(pm.response.headers.get('Location')).to.match(/\\/imports\\/\\d+$/);"] },
-  { op: `GET ${V2}/imports`, name: 'List the project\'s imports', status: 200, type: JSON_TYPE, tests: ['const body = pm.response.json();', "pm.expect((Array.isArray(body) ? body : body.data).map((i) => String(i.id))).to.include(pm.variables.get('importId'));"] },
-  { op: `GET ${V2}/imports/{id}`, name: 'Get the import', path: { id: '{{importId}}' }, status: 200, type: JSON_TYPE, tests: ["pm.expect(String(pm.response.json().id)).to.equal(pm.variables.get('importId'));"] },
+  {
+    op: `POST ${V2}/imports`,
+    name: 'Import releases from GitHub',
+    status: 202,
+    type: JSON_TYPE,
+    tests: [...capture('importId', 'pm.response.json().id'), "pm.expect(pm.response.headers.get('Location')).to.match(/\\/imports\\/\\d+$/);"],
+  },
+  {
+    op: `GET ${V2}/imports`,
+    name: "List the project's imports",
+    status: 200,
+    type: JSON_TYPE,
+    tests: ['const body = pm.response.json();', "pm.expect((Array.isArray(body) ? body : body.data).map((i) => String(i.id))).to.include(pm.variables.get('importId'));"],
+  },
+  {
+    op: `GET ${V2}/imports/{id}`,
+    name: 'Get the import',
+    path: { id: '{{importId}}' },
+    status: 200,
+    type: JSON_TYPE,
+    tests: ["pm.expect(String(pm.response.json().id)).to.equal(pm.variables.get('importId'));"],
+  },
   {
     op: 'GET /api/v2/stream',
-    name: 'Live release events (HEAD: the stream\'s headers, a request that ends)',
+    name: "Live release events (HEAD: the stream's headers, a request that ends)",
     method: 'HEAD',
     query: { project: '{{owner}}/{{repo}}' },
     status: 200,
@@ -227,7 +265,7 @@ export const SCENARIO: Step[] = [
   },
   {
     op: 'POST /api/webhooks/github',
-    name: 'Receive a GitHub webhook delivery (signed by the collection\'s pre-request script)',
+    name: "Receive a GitHub webhook delivery (signed by the collection's pre-request script)",
     headers: { 'X-GitHub-Event': 'release', 'X-GitHub-Delivery': '{{$guid}}' },
     body: {
       action: 'published',
@@ -249,8 +287,22 @@ export const SCENARIO: Step[] = [
     type: JSON_TYPE,
     tests: ["pm.expect(pm.response.json().status).to.equal('processed');", ...capture('deliveryId', 'pm.response.json().deliveryId')],
   },
-  { op: 'GET /api/v2/deliveries', name: 'List webhook deliveries', query: { project: '{{owner}}/{{repo}}' }, status: 200, type: JSON_TYPE, tests: ["pm.expect(pm.response.json().data.map((d) => String(d.id))).to.include(pm.variables.get('deliveryId'));"] },
-  { op: 'GET /api/v2/deliveries/{id}', name: 'Get the delivery', path: { id: '{{deliveryId}}' }, status: 200, type: JSON_TYPE, tests: ["pm.expect(pm.response.json().status).to.equal('processed');"] },
+  {
+    op: 'GET /api/v2/deliveries',
+    name: 'List webhook deliveries',
+    query: { project: '{{owner}}/{{repo}}' },
+    status: 200,
+    type: JSON_TYPE,
+    tests: ["pm.expect(pm.response.json().data.map((d) => String(d.id))).to.include(pm.variables.get('deliveryId'));"],
+  },
+  {
+    op: 'GET /api/v2/deliveries/{id}',
+    name: 'Get the delivery',
+    path: { id: '{{deliveryId}}' },
+    status: 200,
+    type: JSON_TYPE,
+    tests: ["pm.expect(pm.response.json().status).to.equal('processed');"],
+  },
   { op: 'POST /api/v2/deliveries/{id}/replay', name: 'Replay the delivery', path: { id: '{{deliveryId}}' }, status: 200, type: JSON_TYPE },
 
   // --- tokens
@@ -261,16 +313,29 @@ export const SCENARIO: Step[] = [
     body: { name: 'postman {{repo}}', scopes: ['read'] },
     status: 201,
     type: JSON_TYPE,
-    tests: [...capture('tokenId', 'pm.response.json().id'), "pm.expect(pm.response.json().token).to.match(/^shp_/);"],
+    tests: [...capture('tokenId', 'pm.response.json().id'), 'pm.expect(pm.response.json().token).to.match(/^shp_/);'],
   },
-  { op: 'GET /api/v2/tokens', name: 'List tokens', status: 200, type: JSON_TYPE, tests: ["pm.expect(JSON.stringify(pm.response.json())).to.include('postman ' + pm.variables.get('repo'));"] },
+  {
+    op: 'GET /api/v2/tokens',
+    name: 'List tokens',
+    status: 200,
+    type: JSON_TYPE,
+    tests: ["pm.expect(JSON.stringify(pm.response.json())).to.include('postman ' + pm.variables.get('repo'));"],
+  },
   { op: 'DELETE /api/v2/tokens/{id}', name: 'Revoke the token', path: { id: '{{tokenId}}' }, status: 204, type: null },
 
   // --- feeds and pages
-  { op: 'GET /api/feed/{owner}/{repo}', name: 'The project\'s Atom feed', query: { format: 'atom' }, status: 200, type: 'application/atom+xml', tests: ["pm.expect(pm.response.text()).to.include(pm.variables.get('hookTag'));"] },
-  { op: 'GET /api/feed/{owner}', name: 'The owner\'s RSS feed', query: { format: 'rss' }, status: 200, type: 'application/rss+xml' },
+  {
+    op: 'GET /api/feed/{owner}/{repo}',
+    name: "The project's Atom feed",
+    query: { format: 'atom' },
+    status: 200,
+    type: 'application/atom+xml',
+    tests: ["pm.expect(pm.response.text()).to.include(pm.variables.get('hookTag'));"],
+  },
+  { op: 'GET /api/feed/{owner}', name: "The owner's RSS feed", query: { format: 'rss' }, status: 200, type: 'application/rss+xml' },
   { op: 'GET /api/feed', name: 'The JSON Feed of every project', query: { format: 'json' }, status: 200, type: 'application/feed+json' },
-  { op: 'POST /api/revalidate', name: 'Regenerate the project\'s page', body: { paths: ['/{{owner}}/{{repo}}'] }, status: 200, type: JSON_TYPE },
+  { op: 'POST /api/revalidate', name: "Regenerate the project's page", body: { paths: ['/{{owner}}/{{repo}}'] }, status: 200, type: JSON_TYPE },
 ];
 
 /** Collection variables the JSON bodies hold as numbers: `"{{name}}"` is sent unquoted. */
@@ -286,7 +351,7 @@ export const ID_VARIABLES: [RegExp, string][] = [
 /** Runs after every other request: deletes what the run made (the project takes its releases along). */
 export const CLEANUP: Step[] = [
   { op: `DELETE ${V2}/releases/{tag}`, name: 'Delete a release', path: { tag: '{{tag2}}' }, status: 204, type: null },
-  { op: `DELETE ${V2}`, name: 'Delete the run\'s project', status: 204, type: null },
+  { op: `DELETE ${V2}`, name: "Delete the run's project", status: 204, type: null },
   { op: `GET ${V2}`, name: 'The project is gone (404)', status: 404, type: PROBLEM },
 ];
 
@@ -296,8 +361,8 @@ export const CLEANUP: Step[] = [
  */
 export const SIGN_WEBHOOKS = [
   "if (pm.request.headers.has('X-GitHub-Event') && pm.request.body && pm.request.body.raw) {",
-  "  const body = pm.variables.replaceIn(pm.request.body.raw);",
-  "  pm.request.body.raw = body;",
+  '  const body = pm.variables.replaceIn(pm.request.body.raw);',
+  '  pm.request.body.raw = body;',
   "  const CryptoJS = require('crypto-js');",
   "  const signature = CryptoJS.HmacSHA256(body, pm.variables.get('webhookSecret')).toString(CryptoJS.enc.Hex);",
   "  pm.request.headers.upsert({ key: 'X-Hub-Signature-256', value: 'sha256=' + signature });",

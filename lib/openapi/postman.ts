@@ -168,9 +168,16 @@ const js = (value: unknown) => JSON.stringify(value);
 function stepTests(step: Step, label: string): string[] {
   const lines = [`pm.test(${js(`${label} answers ${step.status}`)}, () => pm.response.to.have.status(${step.status}));`];
   if (step.type) {
-    lines.push(`pm.test(${js(`Content-Type is ${step.type}`)}, () => pm.expect(pm.response.headers.get('Content-Type') || '').to.match(new RegExp(${js(`^${step.type.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`)})));`);
+    lines.push(
+      `pm.test(${js(`Content-Type is ${step.type}`)}, () => pm.expect(pm.response.headers.get('Content-Type') || '').to.match(new RegExp(${js(`^${step.type.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`)})));`,
+    );
   } else {
-    lines.push("pm.test('No body, so no Content-Type', () => {", "  pm.expect(pm.response.headers.has('Content-Type')).to.equal(false);", "  pm.expect(pm.response.text()).to.equal('');", '});');
+    lines.push(
+      "pm.test('No body, so no Content-Type', () => {",
+      "  pm.expect(pm.response.headers.has('Content-Type')).to.equal(false);",
+      "  pm.expect(pm.response.text()).to.equal('');",
+      '});',
+    );
   }
   if (step.tests?.length) lines.push(`pm.test('The answer says what it should', () => {`, ...step.tests.map((l) => `  ${l}`), '});');
   return lines;
@@ -242,7 +249,7 @@ function contractItem(doc: Doc, generated: Map<string, Json>, path: string, meth
           `const documented = ${js(answers)};`,
           `pm.test(${js(`${method.toUpperCase()} ${path} answers a documented status`)}, () => pm.expect(Object.keys(documented)).to.include(String(pm.response.code)));`,
           "pm.test('Content-Type is documented for that status', () => {",
-          "  const types = documented[String(pm.response.code)] || [];",
+          '  const types = documented[String(pm.response.code)] || [];',
           "  const type = (pm.response.headers.get('Content-Type') || '').split(';')[0].trim();",
           "  if (types.length === 0 || pm.request.method === 'HEAD' && pm.response.code === 304) return;",
           '  pm.expect(types).to.include(type);',
@@ -283,24 +290,29 @@ export async function postmanCollection(): Promise<object> {
     info: raw.info,
     item: [
       { name: 'Scenario (v2): a project of its own, from creation to webhook', item: SCENARIO.map((s) => scenarioItem(generated, s)) },
-      { name: 'Every other read (v1, deprecated, and the rest), with the run\'s data', item: reads },
+      { name: "Every other read (v1, deprecated, and the rest), with the run's data", item: reads },
       { name: 'Clean up', item: CLEANUP.map((s) => scenarioItem(generated, s)) },
     ],
     event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: SIGN_WEBHOOKS } }],
   };
   stabilise(collection);
-  const documentation = `${String((raw.info as Json).description ? ((raw.info as Json).description as Json).content ?? '' : '')}`;
+  const documentation = `${String((raw.info as Json).description ? (((raw.info as Json).description as Json).content ?? '') : '')}`;
   (collection.info as Json).description = {
     content:
-      'Runs end to end (Postman\'s runner or `newman run docs/postman.json --env-var baseUrl=… --env-var bearerToken=…`): set `baseUrl` and `bearerToken` (an admin token); `webhookSecret` is optional (the run\'s project is created with it). ' +
+      "Runs end to end (Postman's runner or `newman run docs/postman.json --env-var baseUrl=… --env-var bearerToken=…`): set `baseUrl` and `bearerToken` (an admin token); `webhookSecret` is optional (the run's project is created with it). " +
       'The run creates a project with a unique name, works on it only, and deletes it at the end.' +
       (documentation ? `\n\n${documentation}` : ''),
     type: 'text/markdown',
   };
   collection.variable = [
     { key: 'baseUrl', value: BASE_URL, type: 'string', description: 'Where Shiplog runs.' },
-    { key: 'bearerToken', value: '', type: 'string', description: 'An admin token (SHIPLOG_ADMIN_TOKEN or one with the `admin` scope): the run creates and revokes a token and reads the delivery log.' },
-    { key: 'webhookSecret', value: '', type: 'string', description: 'Optional: the secret the run\'s project gets and its webhook delivery is signed with (random when empty).' },
+    {
+      key: 'bearerToken',
+      value: '',
+      type: 'string',
+      description: 'An admin token (SHIPLOG_ADMIN_TOKEN or one with the `admin` scope): the run creates and revokes a token and reads the delivery log.',
+    },
+    { key: 'webhookSecret', value: '', type: 'string', description: "Optional: the secret the run's project gets and its webhook delivery is signed with (random when empty)." },
   ];
   const leftover = RANDOM_ID.exec(JSON.stringify(collection));
   if (leftover) throw new Error(`postmanCollection: a random id is left in the collection (${leftover[0]}); extend stabilise().`);

@@ -10,9 +10,7 @@ import { seedDemo } from '../db/seed';
 import { versionedMethodRouter } from '../http/method-router';
 import projectsRoute from '../../pages/api/[version]/projects/index';
 import projectRoute from '../../pages/api/[version]/projects/[owner]/[repo]/index';
-import {
-  bulkPatchReleases, deleteReleaseHandler, getRelease, listAllReleases, listProjectReleases, patchRelease, postRelease, putRelease,
-} from '../releases/handlers';
+import { bulkPatchReleases, deleteReleaseHandler, getRelease, listAllReleases, listProjectReleases, patchRelease, postRelease, putRelease } from '../releases/handlers';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { apiDocument } from '../api/registry';
@@ -74,7 +72,9 @@ async function call(method: string, url: string, headers: Record<string, string>
     body: json,
     headers: { ...(method === 'GET' ? {} : { authorization: `Bearer ${TOKEN}` }), ...(json ? { 'content-type': 'application/json' } : {}), ...headers },
   });
-  const contentType = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const contentType = String(res.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
   const op = (doc.paths?.[docPath] as Record<string, oas31.OperationObject> | undefined)?.[method.toLowerCase()];
   const response = op?.responses?.[String(res.status)] as oas31.ResponseObject | undefined;
   const documented = Object.keys(response?.content ?? {});
@@ -138,16 +138,40 @@ describe.each(['1', '2'])('release views (v%s)', (v) => {
     const created = await call('POST', `${REL(v)}?representation=extended`, {}, { tag: `views-${v}` });
     expect([created.status, created.contentType]).toEqual([201, JSON_TYPE]);
     expect(created.validate(created.body)).toBeNull();
-    const brief = await call('PUT', `${REL(v)}/views-${v}`, { accept: type('release', 'brief') }, {
-      tag: `views-${v}`, name: 'Views', url: null, publishedAt: '2026-01-02T03:04:05.000Z', prerelease: false, draft: false, hidden: false, author: null,
-      ...(v === '1' ? { body: 'Notes' } : { notes: { markdown: 'Notes' } }),
-    });
+    const brief = await call(
+      'PUT',
+      `${REL(v)}/views-${v}`,
+      { accept: type('release', 'brief') },
+      {
+        tag: `views-${v}`,
+        name: 'Views',
+        url: null,
+        publishedAt: '2026-01-02T03:04:05.000Z',
+        prerelease: false,
+        draft: false,
+        hidden: false,
+        author: null,
+        ...(v === '1' ? { body: 'Notes' } : { notes: { markdown: 'Notes' } }),
+      },
+    );
     expect([brief.status, brief.contentType]).toEqual([200, type('release', 'brief')]);
     expect(brief.validate(brief.body)).toBeNull();
-    const extended = await call('PUT', `${REL(v)}/views-${v}`, { accept: type('release', 'extended') }, {
-      tag: `views-${v}`, name: 'Views', url: null, publishedAt: '2026-01-02T03:04:05.000Z', prerelease: false, draft: false, hidden: false, author: null,
-      ...(v === '1' ? { body: 'Notes' } : { notes: { markdown: 'Notes' } }),
-    });
+    const extended = await call(
+      'PUT',
+      `${REL(v)}/views-${v}`,
+      { accept: type('release', 'extended') },
+      {
+        tag: `views-${v}`,
+        name: 'Views',
+        url: null,
+        publishedAt: '2026-01-02T03:04:05.000Z',
+        prerelease: false,
+        draft: false,
+        hidden: false,
+        author: null,
+        ...(v === '1' ? { body: 'Notes' } : { notes: { markdown: 'Notes' } }),
+      },
+    );
     expect([extended.status, extended.contentType]).toEqual([200, JSON_TYPE]);
     expect(extended.validate(extended.body)).toBeNull();
   });

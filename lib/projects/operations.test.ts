@@ -16,7 +16,12 @@ const t = useTestDatabase();
 
 // The route files themselves (pages/api/[version]/projects/**): the mounted operations.
 
-interface Call { body?: unknown; type?: string; headers?: Record<string, string>; token?: string | null }
+interface Call {
+  body?: unknown;
+  type?: string;
+  headers?: Record<string, string>;
+  token?: string | null;
+}
 
 /** `/api/{version}/projects[/{owner}/{repo}]` with Next's req.query; GETs anonymous, writes with the admin token by default. */
 async function api(method: string, url: string, o: Call = {}) {
@@ -38,7 +43,11 @@ const isPublic = (r: ReleaseRow) => !r.draft && !r.hidden && r.publishedAt !== n
 const byNewest = (a: ReleaseRow, b: ReleaseRow) => b.publishedAt!.getTime() - a.publishedAt!.getTime();
 
 async function projectRow(owner: string, repo: string) {
-  const [row] = await t.db().select().from(projects).where(sql`lower(${projects.owner}) = lower(${owner}) and lower(${projects.repo}) = lower(${repo})`);
+  const [row] = await t
+    .db()
+    .select()
+    .from(projects)
+    .where(sql`lower(${projects.owner}) = lower(${owner}) and lower(${projects.repo}) = lower(${repo})`);
   return row;
 }
 /** Public releases of a project, newest first, from the database. */
@@ -52,8 +61,17 @@ beforeAll(async () => {
   resetConfig();
   await seedDemo(t.db());
   // The seed writes every project in one transaction (equal updatedAt): give them distinct ones.
-  for (const [repo, day] of [['rocket', 3], ['ui', 1], ['ledger', 4], ['hello-api', 2]] as const) {
-    await t.db().update(projects).set({ updatedAt: new Date(Date.UTC(2026, 0, day)) }).where(eq(projects.repo, repo));
+  for (const [repo, day] of [
+    ['rocket', 3],
+    ['ui', 1],
+    ['ledger', 4],
+    ['hello-api', 2],
+  ] as const) {
+    await t
+      .db()
+      .update(projects)
+      .set({ updatedAt: new Date(Date.UTC(2026, 0, day)) })
+      .where(eq(projects.repo, repo));
   }
   dispatchCommitted();
 });
@@ -82,20 +100,25 @@ describe('GET /projects', () => {
   });
 
   it('sort_by=latestReleaseAt.desc orders by the newest public non-prerelease release', async () => {
-    const latest = await Promise.all(ALL.map(async (n) => {
-      const [owner = '', repo = ''] = n.split('/');
-      return { n, at: (await publicReleases(owner, repo)).find((r) => !r.prerelease)!.publishedAt!.getTime() };
-    }));
+    const latest = await Promise.all(
+      ALL.map(async (n) => {
+        const [owner = '', repo = ''] = n.split('/');
+        return { n, at: (await publicReleases(owner, repo)).find((r) => !r.prerelease)!.publishedAt!.getTime() };
+      }),
+    );
     expect(new Set(latest.map((l) => l.at)).size).toBe(4);
     expect(await list('sort_by=latestReleaseAt.desc')).toEqual(latest.sort((a, b) => b.at - a.at).map((l) => l.n));
   });
 
-  it.each([['colour=red', 'colour'], ['sort_by=stars', 'sort_by'], ['fields=webhookSecret', 'fields'], ['owner=', 'owner']])(
-    '?%s → 400 naming the parameter', async (query, parameter) => {
-      const r = await api('GET', `${P}?${query}`);
-      expect([r.status, r.json<Json>().errors[0].parameter]).toEqual([400, parameter]);
-    },
-  );
+  it.each([
+    ['colour=red', 'colour'],
+    ['sort_by=stars', 'sort_by'],
+    ['fields=webhookSecret', 'fields'],
+    ['owner=', 'owner'],
+  ])('?%s → 400 naming the parameter', async (query, parameter) => {
+    const r = await api('GET', `${P}?${query}`);
+    expect([r.status, r.json<Json>().errors[0].parameter]).toEqual([400, parameter]);
+  });
 
   it('names every bad parameter at once: an unknown one does not hide a bad sort_by, limit or offset', async () => {
     for (const v of ['1', '2']) {
@@ -121,11 +144,20 @@ describe('GET /projects/{owner}/{repo}', () => {
     const r = (await api('GET', `${P}/acme/rocket`)).json<Json>();
     expect(r).toMatchObject({ id: expect.any(Number), owner: 'acme', repo: 'rocket', fullName: 'acme/rocket', name: 'Rocket', releaseCount: 41 });
     expect(r.latestRelease).toEqual({
-      id: newest.id, project: 'acme/rocket', tag: newest.tag, name: newest.name, publishedAt: newest.publishedAt!.toISOString(), prerelease: false, url: newest.htmlUrl,
+      id: newest.id,
+      project: 'acme/rocket',
+      tag: newest.tag,
+      name: newest.name,
+      publishedAt: newest.publishedAt!.toISOString(),
+      prerelease: false,
+      url: newest.htmlUrl,
     });
     expect((await api('GET', `${P}/ACME/Rocket`, { token: TOKEN })).json<Json>().releaseCount).toBe(42);
     const listed = (await api('GET', `${P}?owner=acme`)).json<Json[]>();
-    expect(listed.map((p) => [p.fullName, p.releaseCount])).toEqual([['acme/rocket', 41], ['acme/ui', (await publicReleases('acme', 'ui')).length]]);
+    expect(listed.map((p) => [p.fullName, p.releaseCount])).toEqual([
+      ['acme/rocket', 41],
+      ['acme/ui', (await publicReleases('acme', 'ui')).length],
+    ]);
   });
 
   it('the latest release moves when the newest one is hidden (and the cached response is retired)', async () => {
@@ -159,7 +191,16 @@ describe('POST /projects', () => {
   it('creates (201): name defaults to the repo, Location and ETag, no releases yet', async () => {
     const r = await api('POST', P, { body: { owner: 'newco', repo: 'widget' } });
     expect([r.status, r.headers.location, r.headers.etag]).toEqual([201, `${P}/newco/widget`, expect.stringMatching(/^"prj\d+\.v1-/)]);
-    expect(r.json<Json>()).toMatchObject({ owner: 'newco', repo: 'widget', fullName: 'newco/widget', name: 'widget', description: null, homepage: null, releaseCount: 0, latestRelease: null });
+    expect(r.json<Json>()).toMatchObject({
+      owner: 'newco',
+      repo: 'widget',
+      fullName: 'newco/widget',
+      name: 'widget',
+      description: null,
+      homepage: null,
+      releaseCount: 0,
+      latestRelease: null,
+    });
     expect((await api('GET', String(r.headers.location))).json<Json>()).toEqual(r.json<Json>());
   });
 
@@ -268,7 +309,11 @@ describe('PUT, PATCH, DELETE /projects/{owner}/{repo}', () => {
 
   it('DELETE removes the project with its releases and their reactions (204, then 404)', async () => {
     const p = await projectRow('moveco', 'new');
-    const made = await t.db().insert(releases).values([1, 2, 3].map((i) => ({ projectId: p!.id, tag: `v${i}`, publishedAt: new Date() }))).returning();
+    const made = await t
+      .db()
+      .insert(releases)
+      .values([1, 2, 3].map((i) => ({ projectId: p!.id, tag: `v${i}`, publishedAt: new Date() })))
+      .returning();
     await t.db().insert(releaseReactions).values({ releaseId: made[0]!.id, content: 'heart', count: 2 });
     dispatchCommitted();
     expect(await t.db().select().from(releases).where(eq(releases.projectId, p!.id))).toHaveLength(3);

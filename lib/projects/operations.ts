@@ -61,7 +61,15 @@ async function listPage(req: NextApiRequest, principal: Principal | undefined): 
     const db = await getDb();
     const page = await listProjects(db, { filters: q.filters, seeAll: ctx.seeAll, sort: q.sort, offset: q.offset, limit: q.limit, cursor: q.cursor, count });
     const items = page.items.map((p) => pickFields(represent(p, ctx.rep.representation), q.fields));
-    const { body, headers } = pageResponse(req, ctx.version, { ...page, items, offset: q.offset, limit: q.limit, base: q.base, cursorUsed: !!q.cursor, countRequested: count && ctx.version === '2' });
+    const { body, headers } = pageResponse(req, ctx.version, {
+      ...page,
+      items,
+      offset: q.offset,
+      limit: q.limit,
+      base: q.base,
+      cursorUsed: !!q.cursor,
+      countRequested: count && ctx.version === '2',
+    });
     const json = JSON.stringify(body);
     // Lists have no extended items: an extended list is a full one, and says so.
     const contentType = q.fields ? sparseType('project') : withoutExtended(req, 'project', ctx.rep).contentType;
@@ -83,7 +91,12 @@ function sortKeysPattern(keys: readonly string[]): RegExp {
 }
 
 function fieldsQuery(id: string, names: readonly string[]) {
-  return ownQuery(id, z.string(), `Sparse fieldset: top-level members to keep, comma separated (unknown names → 400). Known: ${names.map((n) => `\`${n}\``).join(', ')}.`, names.slice(0, 3).join(','));
+  return ownQuery(
+    id,
+    z.string(),
+    `Sparse fieldset: top-level members to keep, comma separated (unknown names → 400). Known: ${names.map((n) => `\`${n}\``).join(', ')}.`,
+    names.slice(0, 3).join(','),
+  );
 }
 
 // The list's own parser (parseCollectionQuery) reads the query (validateQuery: false): every bad parameter is named at once.
@@ -157,14 +170,29 @@ export const getProject = defineOperation({
     const project = await requireProject(db, params.owner, params.repo, { seeAll: ctx.seeAll });
     let body: Record<string, unknown>;
     if (ctx.rep.representation === 'extended') {
-      const recent = await listReleases(db, { projectId: project.id, filters: {}, seeAll: ctx.seeAll, sort: [{ key: 'publishedAt', dir: 'desc' }], offset: 0, limit: 10, count: false });
+      const recent = await listReleases(db, {
+        projectId: project.id,
+        filters: {},
+        seeAll: ctx.seeAll,
+        sort: [{ key: 'publishedAt', dir: 'desc' }],
+        offset: 0,
+        limit: 10,
+        count: false,
+      });
       body = projectExtended(project, recent.items);
     } else {
       body = represent(project, ctx.rep.representation);
     }
     const json = JSON.stringify(pickFields(body, fields));
     const contentType = fields ? sparseType('project') : ctx.rep.contentType;
-    return { status: 200, json, etag: resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json), contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    return {
+      status: 200,
+      json,
+      etag: resourceEtag({ kind: 'prj', id: project.id, version: project.version }, json),
+      contentType,
+      cacheControl: ctx.cacheControl,
+      headers: { Vary: 'Accept, Authorization' },
+    };
   });
   return { status: 200, prepared };
 });
@@ -246,7 +274,8 @@ export const replaceProject = defineOperation({
   versions: ['1', '2'],
   area: 'projects',
   summary: 'Replace a project',
-  description: 'Replaces every writable field (`webhookSecret`, write-only, stays as it is when left out). Changing `owner` or `repo` moves the project (`Content-Location`). Honours `If-Match`.',
+  description:
+    'Replaces every writable field (`webhookSecret`, write-only, stays as it is when left out). Changing `owner` or `repo` moves the project (`Content-Location`). Honours `If-Match`.',
   scope: 'write',
   params: item,
   query: z.object({ representation }),

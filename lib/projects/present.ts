@@ -16,7 +16,15 @@ export function projectFull(p: ProjectRecord): Record<string, unknown> {
     updatedAt: p.updatedAt.toISOString(),
     releaseCount: p.releaseCount,
     latestRelease: p.latest
-      ? { id: p.latest.id, project: `${p.owner}/${p.repo}`, tag: p.latest.tag, name: p.latest.name, publishedAt: p.latest.publishedAt.toISOString(), prerelease: p.latest.prerelease, url: p.latest.htmlUrl }
+      ? {
+          id: p.latest.id,
+          project: `${p.owner}/${p.repo}`,
+          tag: p.latest.tag,
+          name: p.latest.name,
+          publishedAt: p.latest.publishedAt.toISOString(),
+          prerelease: p.latest.prerelease,
+          url: p.latest.htmlUrl,
+        }
       : null,
   };
 }

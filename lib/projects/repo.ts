@@ -9,7 +9,6 @@ import { sortString, type Cursor, type SortTerm } from '../db/keyset';
 import { ConflictError, MovedError, NotFoundError, StaleError } from '../domain/errors';
 import { cleanText, webUrlOrNull } from '../domain/values';
 
-
 export const PROJECT_SORT_KEYS = ['fullName', 'updatedAt', 'latestReleaseAt'] as const;
 export type ProjectSortKey = (typeof PROJECT_SORT_KEYS)[number];
 
@@ -53,14 +52,15 @@ function releaseCount(seeAll: boolean): SQL<number> {
     : sql<number>`(select count(*)::int from ${releases} r where r.project_id = ${PROJECT_ID} and ${publicReleaseSql(releasesR)})`;
 }
 
-const latestJson = sql<Record<string, unknown> | null>`(select jsonb_build_object('id', r.id, 'tag', r.tag, 'name', r.name, 'publishedAt', r.published_at, 'prerelease', r.prerelease, 'htmlUrl', r.html_url)
+const latestJson = sql<Record<
+  string,
+  unknown
+> | null>`(select jsonb_build_object('id', r.id, 'tag', r.tag, 'name', r.name, 'publishedAt', r.published_at, 'prerelease', r.prerelease, 'htmlUrl', r.html_url)
   from ${releases} r where r.project_id = ${PROJECT_ID} and ${LATEST_CANDIDATE}
   order by r.published_at desc, r.id desc limit 1)`;
 
 function selectProjects(db: Executor, seeAll: boolean, terms: KeysetTerm[] = []) {
-  return db
-    .select({ project: projects, releaseCount: releaseCount(seeAll), latest: latestJson, ...keysetColumns(terms) })
-    .from(projects);
+  return db.select({ project: projects, releaseCount: releaseCount(seeAll), latest: latestJson, ...keysetColumns(terms) }).from(projects);
 }
 
 type Selected = { project: ProjectRow; releaseCount: number; latest: Record<string, unknown> | null } & Record<string, unknown>;
@@ -107,10 +107,7 @@ export interface ProjectListOptions {
 
 export async function listProjects(db: Executor, o: ProjectListOptions) {
   const where = conditions(o.filters);
-  const terms: KeysetTerm[] = [
-    ...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })),
-    { expr: sql`${projects.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'asc' },
-  ];
+  const terms: KeysetTerm[] = [...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })), { expr: sql`${projects.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'asc' }];
   const plan = keysetPlan(terms, o);
   let query = selectProjects(db, o.seeAll, terms)
     .where(and(...where, ...(plan.condition ? [plan.condition] : [])))
@@ -121,7 +118,10 @@ export async function listProjects(db: Executor, o: ProjectListOptions) {
   const page = keysetResult((await query) as Selected[], terms, o, sortString(o.sort));
   let total: number | undefined;
   if (o.count) {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(projects).where(and(...where));
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(projects)
+      .where(and(...where));
     total = Number(row?.n ?? 0);
   }
   return { items: page.rows.map(toRecord), total, hasNext: page.hasNext, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
@@ -239,7 +239,9 @@ export async function updateProject(tx: Tx, current: ProjectRecord, input: Proje
         description: w.description,
         homepage: w.homepage,
         // The secret it replaces stays accepted (only it) while GitHub's hook is being updated.
-        ...(w.webhookSecret !== undefined ? { webhookSecret: w.webhookSecret, ...(w.webhookSecret !== current.webhookSecret ? { webhookSecretPrevious: current.webhookSecret } : {}) } : {}),
+        ...(w.webhookSecret !== undefined
+          ? { webhookSecret: w.webhookSecret, ...(w.webhookSecret !== current.webhookSecret ? { webhookSecretPrevious: current.webhookSecret } : {}) }
+          : {}),
         version: sql`${projects.version} + 1`,
         updatedAt: new Date(),
       })
@@ -258,8 +260,10 @@ export async function updateProject(tx: Tx, current: ProjectRecord, input: Proje
 }
 
 export async function deleteProject(tx: Tx, current: ProjectRecord): Promise<void> {
-  const gone = await tx.delete(projects).where(and(eq(projects.id, current.id), eq(projects.version, current.version))).returning({ id: projects.id });
+  const gone = await tx
+    .delete(projects)
+    .where(and(eq(projects.id, current.id), eq(projects.version, current.version)))
+    .returning({ id: projects.id });
   if (!gone.length) throw new StaleError('The project changed while this request ran; GET it again and retry.');
   await emit(tx, { type: 'project.deleted', projectId: current.id, payload: { project: `${current.owner}/${current.repo}` } });
 }
-

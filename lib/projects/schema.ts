@@ -67,7 +67,13 @@ const writable = {
  */
 export const ProjectPut = z.strictObject({ ...writable, webhookSecret: webhookSecret.optional() }).meta({ id: 'ProjectPut' });
 export const ProjectCreate = z
-  .strictObject({ ...writable, name: writable.name.optional(), description: writable.description.optional(), homepage: writable.homepage.optional(), webhookSecret: webhookSecret.optional() })
+  .strictObject({
+    ...writable,
+    name: writable.name.optional(),
+    description: writable.description.optional(),
+    homepage: writable.homepage.optional(),
+    webhookSecret: webhookSecret.optional(),
+  })
   .meta({ id: 'ProjectCreate', example: { owner: 'acme', repo: 'rocket', name: 'Rocket', description: 'Deploys in one command.' } });
 
 export const ProjectMergePatch = ProjectPut.partial().meta({

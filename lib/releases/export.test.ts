@@ -36,7 +36,10 @@ beforeAll(async () => {
     { tag: 'hidden', name: 'Hidden', body: 'secret-ish', publishedAt: at(5), hidden: true },
     { tag: 'old', name: 'Year 5', body: 'ancient', publishedAt: new Date(Date.UTC(5, 0, 2, 3, 4, 5, 500)) },
   ];
-  await t.db().insert(releases).values(awkward.map((r) => ({ projectId, bodyHtml: `<p>${r.body}</p>`, source: 'manual' as const, ...r })));
+  await t
+    .db()
+    .insert(releases)
+    .values(awkward.map((r) => ({ projectId, bodyHtml: `<p>${r.body}</p>`, source: 'manual' as const, ...r })));
   // Sub-millisecond timestamps (toISOString truncates to milliseconds; so must the SQL) and a batch
   // boundary (500) crossed inside runs of equal timestamps, so the keyset must break ties by id.
   const bulk = Array.from({ length: 1_234 }, (_, i) => ({
@@ -48,12 +51,23 @@ beforeAll(async () => {
     publishedAt: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 7) * 60_000),
   }));
   await t.db().insert(releases).values(bulk);
-  await t.db().execute(sql`update releases set published_at = published_at + interval '123.456 microseconds', created_at = created_at + interval '999 microseconds' where tag like 'bulk-1%'`);
-  const [quotes] = await t.db().select({ id: releases.id }).from(releases).where(sql`${releases.tag} = 'quotes'`);
-  await t.db().insert(releaseReactions).values([
-    { releaseId: quotes!.id, content: '+1', count: 3 },
-    { releaseId: quotes!.id, content: 'rocket', count: 2 },
-  ]);
+  await t
+    .db()
+    .execute(
+      sql`update releases set published_at = published_at + interval '123.456 microseconds', created_at = created_at + interval '999 microseconds' where tag like 'bulk-1%'`,
+    );
+  const [quotes] = await t
+    .db()
+    .select({ id: releases.id })
+    .from(releases)
+    .where(sql`${releases.tag} = 'quotes'`);
+  await t
+    .db()
+    .insert(releaseReactions)
+    .values([
+      { releaseId: quotes!.id, content: '+1', count: 3 },
+      { releaseId: quotes!.id, content: 'rocket', count: 2 },
+    ]);
   dispatchCommitted();
 });
 
@@ -110,7 +124,11 @@ it('changes its ETag when a reaction is added (reactions are in every NDJSON lin
   const first = await call();
   const etag = String(first.headers.etag);
   expect((await call({ 'if-none-match': etag })).status).toBe(304);
-  const [v1] = await t.db().select({ id: releases.id }).from(releases).where(sql`${releases.tag} = 'v1.0.0'`);
+  const [v1] = await t
+    .db()
+    .select({ id: releases.id })
+    .from(releases)
+    .where(sql`${releases.tag} = 'v1.0.0'`);
   await t.db().insert(releaseReactions).values({ releaseId: v1!.id, content: 'heart', count: 1 });
   const after = await call({ 'if-none-match': etag });
   expect(after.status).toBe(200);
@@ -120,7 +138,10 @@ it('changes its ETag when a reaction is added (reactions are in every NDJSON lin
 it('keeps a repository name stored before names were validated out of the Content-Disposition header', async () => {
   const [p] = await t.db().insert(projects).values({ owner: 'evil', repo: 'x"; filename=evil.html; a="', name: 'Evil' }).returning();
   const repo = p!.repo;
-  const res = await invoke(route, { url: `/api/v2/projects/evil/${encodeURIComponent(repo)}/changelog?format=ndjson`, query: { version: 'v2', owner: 'evil', repo, format: 'ndjson' } });
+  const res = await invoke(route, {
+    url: `/api/v2/projects/evil/${encodeURIComponent(repo)}/changelog?format=ndjson`,
+    query: { version: 'v2', owner: 'evil', repo, format: 'ndjson' },
+  });
   expect(res.status).toBe(200);
   expect(res.headers['content-disposition']).toBe('inline; filename="x___filename_evil.html__a__-releases.ndjson"');
 });

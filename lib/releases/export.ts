@@ -91,7 +91,10 @@ interface LineRow {
  * One batch of lines, newest first (the order of `sort_by=publishedAt.desc`: publication time, or
  * creation time for drafts, then id), after the keyset position `after`.
  */
-async function lineBatch(db: Executor, o: { projectId: number; project: string; seeAll: boolean; format: Format; version: ApiVersion; after?: { k: string; id: number } }): Promise<LineRow[]> {
+async function lineBatch(
+  db: Executor,
+  o: { projectId: number; project: string; seeAll: boolean; format: Format; version: ApiVersion; after?: { k: string; id: number } },
+): Promise<LineRow[]> {
   const line = o.format === 'markdown' ? markdownLine() : ndjsonLine(o.version, o.project);
   const visible = o.seeAll ? sql`` : sql`and ${publicReleaseSql(releasesR)}`;
   const after = o.after ? sql`and (coalesce(r.published_at, r.created_at), r.id) < (${o.after.k}::timestamptz, ${o.after.id})` : sql``;

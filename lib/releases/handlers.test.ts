@@ -7,8 +7,17 @@ import { versionedMethodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import {
-  bulkPatchReleases, deleteReleaseHandler, getLatestRelease, getReactions, getRelease, listAllReleases,
-  listProjectReleases, patchRelease, postReaction, postRelease, putRelease,
+  bulkPatchReleases,
+  deleteReleaseHandler,
+  getLatestRelease,
+  getReactions,
+  getRelease,
+  listAllReleases,
+  listProjectReleases,
+  patchRelease,
+  postReaction,
+  postRelease,
+  putRelease,
 } from './handlers';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
@@ -23,7 +32,12 @@ const reactions = versionedMethodRouter({ GET: getReactions, POST: postReaction 
 const latest = versionedMethodRouter({ GET: getLatestRelease });
 const all = versionedMethodRouter({ GET: listAllReleases });
 
-interface Call { body?: unknown; type?: string; headers?: Record<string, string>; token?: string | null }
+interface Call {
+  body?: unknown;
+  type?: string;
+  headers?: Record<string, string>;
+  token?: string | null;
+}
 
 /**
  * Calls the route a path maps to, with `req.query` built the way Next builds it: the query string plus
@@ -59,12 +73,19 @@ const byNewest = (a: ReleaseRow, b: ReleaseRow) => b.publishedAt!.getTime() - a.
 
 /** The project's releases straight from the database: the oracle the API is compared with. */
 async function stored(owner: string, repo: string): Promise<ReleaseRow[]> {
-  const rows = await t.db().select({ r: releases }).from(releases).innerJoin(projects, eq(projects.id, releases.projectId))
+  const rows = await t
+    .db()
+    .select({ r: releases })
+    .from(releases)
+    .innerJoin(projects, eq(projects.id, releases.projectId))
     .where(and(eq(projects.owner, owner), eq(projects.repo, repo)));
   return rows.map((x) => x.r);
 }
 const publicTags = async (owner: string, repo: string, keep: (r: ReleaseRow) => boolean = () => true) =>
-  (await stored(owner, repo)).filter((r) => isPublic(r) && keep(r)).sort(byNewest).map((r) => r.tag);
+  (await stored(owner, repo))
+    .filter((r) => isPublic(r) && keep(r))
+    .sort(byNewest)
+    .map((r) => r.tag);
 
 beforeAll(async () => {
   process.env.SHIPLOG_ADMIN_TOKEN = TOKEN;
@@ -73,11 +94,18 @@ beforeAll(async () => {
   // Ties on purpose, to check secondary sort keys and cursors across equal values.
   const [p] = await t.db().insert(projects).values({ owner: 'sortco', repo: 'multi', name: 'Multi' }).returning();
   const day = (d: number) => new Date(Date.UTC(2026, 0, d));
-  await t.db().insert(releases).values([
-    { tag: 'b', name: 'Zeta', publishedAt: day(2) }, { tag: 'a', name: 'alpha', publishedAt: day(2) },
-    { tag: 'd', name: null, publishedAt: day(1) }, { tag: 'c', name: 'Beta', publishedAt: day(1) },
-    { tag: 'e', name: 'gamma', publishedAt: day(3) },
-  ].map((r) => ({ ...r, projectId: p!.id })));
+  await t
+    .db()
+    .insert(releases)
+    .values(
+      [
+        { tag: 'b', name: 'Zeta', publishedAt: day(2) },
+        { tag: 'a', name: 'alpha', publishedAt: day(2) },
+        { tag: 'd', name: null, publishedAt: day(1) },
+        { tag: 'c', name: 'Beta', publishedAt: day(1) },
+        { tag: 'e', name: 'gamma', publishedAt: day(3) },
+      ].map((r) => ({ ...r, projectId: p!.id })),
+    );
   await t.db().insert(projects).values({ owner: 'empty', repo: 'none', name: 'None' });
   dispatchCommitted();
 });
@@ -89,7 +117,9 @@ describe('GET …/releases (list)', () => {
     expect(tags(r.json<Json[]>())).toEqual((await publicTags('acme', 'rocket')).slice(0, 20));
     expect(String(r.headers.link).split(', ')).toEqual([
       '</api/v2/projects/acme/rocket/releases>; rel="successor-version"',
-      `<${ROCKET}?offset=0>; rel="first"`, `<${ROCKET}?offset=20>; rel="next"`, `<${ROCKET}?offset=40>; rel="last"`,
+      `<${ROCKET}?offset=0>; rel="first"`,
+      `<${ROCKET}?offset=20>; rel="next"`,
+      `<${ROCKET}?offset=40>; rel="last"`,
     ]);
     expect(r.headers.deprecation).toMatch(/^@\d+$/);
   });
@@ -150,7 +180,10 @@ describe('GET …/releases (list)', () => {
     expect(p3.links.next).toBeNull();
     const back2 = await get(p3.links.prev);
     const back1 = await get(back2.links.prev);
-    expect([back2, back1].map((p) => tags(p.data))).toEqual([['b', 'c'], ['e', 'a']]);
+    expect([back2, back1].map((p) => tags(p.data))).toEqual([
+      ['b', 'c'],
+      ['e', 'a'],
+    ]);
     expect(back1.links.prev).toBeNull();
   });
 
@@ -175,9 +208,17 @@ describe('GET …/releases (list)', () => {
   });
 
   it.each([
-    ['colour=red', 'colour'], ['limit=0', 'limit'], ['limit=101', 'limit'], ['offset=-1', 'offset'],
-    ['sort_by=stars', 'sort_by'], ['fields=tag,secret', 'fields'], ['prerelease=yes', 'prerelease'],
-    ['since=yesterday', 'since'], ['source=gitlab', 'source'], ['q=a&q=b', 'q'], ['cursor=abc', 'cursor'],
+    ['colour=red', 'colour'],
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['offset=-1', 'offset'],
+    ['sort_by=stars', 'sort_by'],
+    ['fields=tag,secret', 'fields'],
+    ['prerelease=yes', 'prerelease'],
+    ['since=yesterday', 'since'],
+    ['source=gitlab', 'source'],
+    ['q=a&q=b', 'q'],
+    ['cursor=abc', 'cursor'],
   ])('answers ?%s with 400 naming the parameter', async (query, parameter) => {
     const r = await api('GET', `${ROCKET}?${query}`);
     expect(r.json<Json>()).toMatchObject({ status: 400, errors: expect.arrayContaining([expect.objectContaining({ parameter })]) });
@@ -232,7 +273,10 @@ describe('GET …/releases/{tag}', () => {
   it('extended view adds the project, bodyHtml (v1) and the public neighbours by publication time', async () => {
     const order = (await publicTags('acme', 'rocket')).reverse();
     const at = order.indexOf('v2.0.0');
-    for (const [headers, query] of [[{ accept: 'application/vnd.shiplog.release.extended+json' }, ''], [{}, '?representation=extended']] as const) {
+    for (const [headers, query] of [
+      [{ accept: 'application/vnd.shiplog.release.extended+json' }, ''],
+      [{}, '?representation=extended'],
+    ] as const) {
       const r = (await api('GET', `${ROCKET}/v2.0.0${query}`, { headers })).json<Json>();
       expect(r.previous.tag).toBe(order[at - 1]);
       expect(r.next.tag).toBe(order[at + 1]);
@@ -337,7 +381,12 @@ describe('POST …/releases', () => {
   ])('answers %s with 422 and JSON pointers', async (_, body, pointers) => {
     const r = await api('POST', HELLO, { body });
     expect(r.status).toBe(422);
-    expect(r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer).sort()).toEqual(pointers.sort());
+    expect(
+      r
+        .json<{ errors: { pointer: string }[] }>()
+        .errors.map((e) => e.pointer)
+        .sort(),
+    ).toEqual(pointers.sort());
   });
 
   it('answers 415 for text/plain, 400 for broken JSON, 413 past the 1mb limit, 401 without a token, 404 for no project', async () => {
@@ -366,8 +415,16 @@ describe('POST …/releases', () => {
 
 describe('PUT, PATCH, DELETE …/releases/{tag}', () => {
   const doc = (o: Json = {}): Json => ({
-    tag: '1.0.1', name: 'Put', url: 'https://example.com/r', publishedAt: '2025-05-05T05:05:05.000Z', prerelease: false,
-    draft: false, hidden: false, author: null, body: 'put body', ...o,
+    tag: '1.0.1',
+    name: 'Put',
+    url: 'https://example.com/r',
+    publishedAt: '2025-05-05T05:05:05.000Z',
+    prerelease: false,
+    draft: false,
+    hidden: false,
+    author: null,
+    body: 'put body',
+    ...o,
   });
 
   it.each(Object.keys(doc()))('PUT without %s → 422 pointing at it', async (field) => {
@@ -438,11 +495,20 @@ describe('PUT, PATCH, DELETE …/releases/{tag}', () => {
 
   it('PATCH JSON Patch applies ops; a failing test → 409, an invalid op or result → 422, JSON → 415', async () => {
     const jp = (ops: unknown) => api('PATCH', `${HELLO}/1.2.0`, { body: ops, type: 'application/json-patch+json' });
-    const ok = await jp([{ op: 'test', path: '/prerelease', value: false }, { op: 'replace', path: '/name', value: 'Patched' }]);
+    const ok = await jp([
+      { op: 'test', path: '/prerelease', value: false },
+      { op: 'replace', path: '/name', value: 'Patched' },
+    ]);
     expect([ok.status, ok.json<Json>().name]).toEqual([200, 'Patched']);
-    const failed = await jp([{ op: 'test', path: '/name', value: 'Other' }, { op: 'replace', path: '/name', value: 'Never' }]);
+    const failed = await jp([
+      { op: 'test', path: '/name', value: 'Other' },
+      { op: 'replace', path: '/name', value: 'Never' },
+    ]);
     expect([failed.status, failed.json<Json>().type, failed.json<Json>().errors]).toEqual([409, '/problems/patch-test-failed', [{ pointer: '/0', detail: 'test failed' }]]);
-    const badOp = await jp([{ op: 'replace', path: '/name', value: 'x' }, { op: 'frobnicate', path: '/name' }]);
+    const badOp = await jp([
+      { op: 'replace', path: '/name', value: 'x' },
+      { op: 'frobnicate', path: '/name' },
+    ]);
     expect([badOp.status, badOp.json<Json>().errors[0].pointer]).toEqual([422, '/1']);
     const badResult = await jp([{ op: 'replace', path: '/prerelease', value: 'maybe' }]);
     expect([badResult.status, badResult.json<Json>().errors[0].pointer]).toEqual([422, '/prerelease']);
@@ -515,13 +581,14 @@ describe('one validation and one normalisation for API writes', () => {
     expect(r.json<Json>().errors.map((e: Json) => e.pointer)).toContain('/tag');
   });
 
-  it.each([['url', { url: 'javascript:alert(1)' }], ['author.avatarUrl', { author: { login: 'x', avatarUrl: 'data:text/html,x', url: null } }], ['author.url', { author: { login: 'x', avatarUrl: null, url: 'javascript:alert(1)' } }]])(
-    'refuses a non-http(s) %s with 422',
-    async (_field, extra) => {
-      const r = await api('POST', ROCKET, { body: { tag: `v-url-${Math.random().toString(36).slice(2)}`, ...extra } });
-      expect(r.status).toBe(422);
-    },
-  );
+  it.each([
+    ['url', { url: 'javascript:alert(1)' }],
+    ['author.avatarUrl', { author: { login: 'x', avatarUrl: 'data:text/html,x', url: null } }],
+    ['author.url', { author: { login: 'x', avatarUrl: null, url: 'javascript:alert(1)' } }],
+  ])('refuses a non-http(s) %s with 422', async (_field, extra) => {
+    const r = await api('POST', ROCKET, { body: { tag: `v-url-${Math.random().toString(36).slice(2)}`, ...extra } });
+    expect(r.status).toBe(422);
+  });
 
   it('refuses notes over 125,000 characters, as webhooks do', async () => {
     const r = await api('POST', ROCKET, { body: { tag: 'v-long', body: 'x'.repeat(125_001) } });

@@ -6,7 +6,17 @@ import { releaseSources } from '../db/schema';
 import { write } from '../db/write';
 import { cachedCount, cachedResponse, wantsFresh } from '../http/cache';
 import { boolParam, dateParam, parseCollectionQuery, parseSingleQuery, pickFields, untilParam, type CollectionSpec } from '../http/collection';
-import { checkIfMatchFirst, collectionEtag, expectedVersion, resourceEtag, sendPrepared, sendRepresentation, PRIVATE_CACHE, PUBLIC_CACHE, type Prepared } from '../http/conditional';
+import {
+  checkIfMatchFirst,
+  collectionEtag,
+  expectedVersion,
+  resourceEtag,
+  sendPrepared,
+  sendRepresentation,
+  PRIVATE_CACHE,
+  PUBLIC_CACHE,
+  type Prepared,
+} from '../http/conditional';
 import { ApiError } from '../http/errors';
 import { idempotentWrite } from '../http/idempotency';
 import { pageResponse, prefersExactCount } from '../http/list-page';
@@ -19,45 +29,28 @@ import type { ApiVersion } from '../http/api-versions';
 import { negotiate, sparseType, withoutExtended, type Negotiated, type Representation } from '../http/negotiate';
 import { findProject, requireProject } from '../projects/repo';
 import { projectBrief } from '../projects/present';
-import {
-  addReaction,
-  findRelease,
-  listReleases,
-  neighboursOf,
-  RELEASE_SORT_KEYS,
-  type ReleaseFilters,
-  type ReleaseRecord,
-  type ReleaseSortKey,
-} from './repo';
+import { addReaction, findRelease, listReleases, neighboursOf, RELEASE_SORT_KEYS, type ReleaseFilters, type ReleaseRecord, type ReleaseSortKey } from './repo';
 import { reactionsOf, releaseBrief, releaseExtended, releaseFull, releasePath, toReleaseWrite, writableDocument } from './present';
 import * as service from './service';
 import type { ReleaseTarget, WriteOptions } from './service';
 import type { Principal } from '../auth/principal';
-import {
-  ReactionInput,
-  ReleaseBulkChange,
-  ReleaseCreateV1,
-  ReleaseCreateV2,
-  RELEASE_V2_UNKNOWN_HINTS,
-  ReleasePutV1,
-  ReleasePutV2,
-  releaseFieldsFor,
-} from './schema';
+import { ReactionInput, ReleaseBulkChange, ReleaseCreateV1, ReleaseCreateV2, RELEASE_V2_UNKNOWN_HINTS, ReleasePutV1, ReleasePutV2, releaseFieldsFor } from './schema';
 
 // --- query ---------------------------------------------------------------------------------------
 
-const projectList = z
-  .string()
-  .transform((v, ctx) => {
-    const out: { owner: string; repo: string }[] = [];
-    for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(part);
-      if (!m) ctx.addIssue({ code: 'custom', message: `"${part}" is not owner/repo` });
-      else out.push({ owner: m[1]!, repo: m[2]! });
-    }
-    if (!out.length) ctx.addIssue({ code: 'custom', message: 'names no project' });
-    return out;
-  });
+const projectList = z.string().transform((v, ctx) => {
+  const out: { owner: string; repo: string }[] = [];
+  for (const part of v
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(part);
+    if (!m) ctx.addIssue({ code: 'custom', message: `"${part}" is not owner/repo` });
+    else out.push({ owner: m[1]!, repo: m[2]! });
+  }
+  if (!out.length) ctx.addIssue({ code: 'custom', message: 'names no project' });
+  return out;
+});
 
 function filterSchema({ acrossProjects }: { acrossProjects: boolean }) {
   return z.object({
@@ -167,7 +160,14 @@ export async function getRelease(req: NextApiRequest, res: NextApiResponse): Pro
     const [item] = await represent(db, [release], ctx, fields);
     const json = JSON.stringify(item);
     const contentType = fields ? sparseType('release') : ctx.rep.contentType;
-    return { status: 200, json, etag: resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json), contentType, cacheControl: ctx.cacheControl, headers: { Vary: 'Accept, Authorization' } };
+    return {
+      status: 200,
+      json,
+      etag: resourceEtag({ kind: 'rel', id: release.id, version: release.version }, json),
+      contentType,
+      cacheControl: ctx.cacheControl,
+      headers: { Vary: 'Accept, Authorization' },
+    };
   });
   sendPrepared(req, res, prepared);
 }
@@ -208,9 +208,16 @@ async function previewPatchedNotes(req: NextApiRequest, version: ApiVersion, pat
   }
 }
 
-
 /** Answers a write; `rep` was negotiated before the write, so a 406 or 400 never follows a committed change. */
-function writeResponse(req: NextApiRequest, res: NextApiResponse, rep: Negotiated, release: ReleaseRecord, version: ApiVersion, status: number, headers: Record<string, string> = {}) {
+function writeResponse(
+  req: NextApiRequest,
+  res: NextApiResponse,
+  rep: Negotiated,
+  release: ReleaseRecord,
+  version: ApiVersion,
+  status: number,
+  headers: Record<string, string> = {},
+) {
   const body = rep.representation === 'brief' ? releaseBrief(release) : releaseFull(release, version);
   sendRepresentation(req, res, {
     status,

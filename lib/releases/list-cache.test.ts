@@ -21,7 +21,10 @@ beforeAll(async () => {
   resetConfig();
   const [p] = await t.db().insert(projects).values({ owner: 'cache', repo: 'co', name: 'Cache Co' }).returning();
   projectId = p!.id;
-  await t.db().insert(releases).values(Array.from({ length: 30 }, (_, i) => ({ projectId, tag: `v${i}`, publishedAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+  await t
+    .db()
+    .insert(releases)
+    .values(Array.from({ length: 30 }, (_, i) => ({ projectId, tag: `v${i}`, publishedAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
   dispatchCommitted();
 });
 
@@ -32,7 +35,11 @@ const list = async (query: string, headers: Record<string, string> = {}) => {
 };
 
 /** A row written behind Shiplog's back (no outbox event): only a fresh read can see it. */
-const sneak = (tag: string, minute: number) => t.db().insert(releases).values({ projectId, tag, publishedAt: new Date(Date.UTC(2030, 0, 2, 0, minute)) });
+const sneak = (tag: string, minute: number) =>
+  t
+    .db()
+    .insert(releases)
+    .values({ projectId, tag, publishedAt: new Date(Date.UTC(2030, 0, 2, 0, minute)) });
 
 describe('release list caches', () => {
   it('shares one total across the pages of a listing, and a write retires it', async () => {

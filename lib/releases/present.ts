@@ -67,11 +67,7 @@ export function releaseFull(r: ReleaseRecord, version: ApiVersion): Record<strin
 }
 
 /** Everything a page needs in one request: the release, its HTML, its neighbours and its project. */
-export function releaseExtended(
-  r: ReleaseRecord,
-  version: ApiVersion,
-  extra: { project: ProjectBrief; previous?: ReleaseRecord; next?: ReleaseRecord },
-): Record<string, unknown> {
+export function releaseExtended(r: ReleaseRecord, version: ApiVersion, extra: { project: ProjectBrief; previous?: ReleaseRecord; next?: ReleaseRecord }): Record<string, unknown> {
   return {
     ...releaseFull(r, version),
     project: extra.project,

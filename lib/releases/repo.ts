@@ -39,7 +39,6 @@ export interface ReleaseRecord extends ReleaseRow {
   reactions: Record<string, number>;
 }
 
-
 // Sort expressions are total (no NULLs) and collate the same on PGlite and PostgreSQL.
 const SORT_EXPR: Record<ReleaseSortKey, Omit<KeysetTerm, 'dir'>> = {
   publishedAt: { expr: sql`coalesce(${releases.publishedAt}, ${releases.createdAt})`, type: 'timestamptz' },
@@ -49,7 +48,10 @@ const SORT_EXPR: Record<ReleaseSortKey, Omit<KeysetTerm, 'dir'>> = {
   updatedAt: { expr: sql`${releases.updatedAt}`, type: 'timestamptz' },
 };
 
-const reactionsJson = sql<Record<string, number> | null>`(select jsonb_object_agg(rr.content, rr.count) from ${releaseReactions} rr where rr.release_id = ${sql.raw('"releases"."id"')})`;
+const reactionsJson = sql<Record<
+  string,
+  number
+> | null>`(select jsonb_object_agg(rr.content, rr.count) from ${releaseReactions} rr where rr.release_id = ${sql.raw('"releases"."id"')})`;
 
 const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -74,10 +76,12 @@ export function releaseConditions(filters: ReleaseFilters, seeAll: boolean, bind
   if (filters.source) c.push(eq(releases.source, bind('source', filters.source)));
   if (filters.owner) c.push(sql`lower(${projects.owner}) = lower(${bind('owner', filters.owner)})`);
   if (filters.project?.length) {
-    c.push(sql`(lower(${projects.owner}), lower(${projects.repo})) in (${sql.join(
-      filters.project.map((p, i) => sql`(lower(${bind(`project${i}.owner`, p.owner)}), lower(${bind(`project${i}.repo`, p.repo)}))`),
-      sql`, `,
-    )})`);
+    c.push(
+      sql`(lower(${projects.owner}), lower(${projects.repo})) in (${sql.join(
+        filters.project.map((p, i) => sql`(lower(${bind(`project${i}.owner`, p.owner)}), lower(${bind(`project${i}.repo`, p.repo)}))`),
+        sql`, `,
+      )})`,
+    );
   }
   return c;
 }
@@ -183,10 +187,7 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
   };
   const conditions = releaseConditions(o.filters, o.seeAll, bind);
   if (o.projectId !== undefined) conditions.push(eq(releases.projectId, bind('projectId', o.projectId)));
-  const terms: KeysetTerm[] = [
-    ...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })),
-    { expr: sql`${releases.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'desc' },
-  ];
+  const terms: KeysetTerm[] = [...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })), { expr: sql`${releases.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'desc' }];
   const plan = keysetPlan(terms, o, bind);
   values.limit = plan.limit;
   values.offset = plan.offset ?? 0;
@@ -196,16 +197,25 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
   // Every release has its project (a non-null foreign key): the total joins projects only to filter on them.
   const counted = o.filters.owner || o.filters.project?.length ? sql`${releases} inner join ${projects} on ${eq(projects.id, releases.projectId)}` : sql`${releases}`;
   const page = (withTotal: boolean) =>
-    listQuery(db, `${shape}|${withTotal ? 'page+total' : 'page'}`, () =>
-      selectReleases(db, terms, withTotal ? { total: sql<number>`(select count(*)::int from ${counted} where ${filtered})` } : {})
-        .where(and(filtered, ...(plan.condition ? [plan.condition] : [])))
-        .orderBy(...plan.order)
-        .limit(sql.placeholder('limit'))
-        .offset(sql.placeholder('offset'))
-        .prepare(''), // unnamed: a named statement would not survive a transaction pooler (PgBouncer)
+    listQuery(
+      db,
+      `${shape}|${withTotal ? 'page+total' : 'page'}`,
+      () =>
+        selectReleases(db, terms, withTotal ? { total: sql<number>`(select count(*)::int from ${counted} where ${filtered})` } : {})
+          .where(and(filtered, ...(plan.condition ? [plan.condition] : [])))
+          .orderBy(...plan.order)
+          .limit(sql.placeholder('limit'))
+          .offset(sql.placeholder('offset'))
+          .prepare(''), // unnamed: a named statement would not survive a transaction pooler (PgBouncer)
     ).execute(values) as Promise<Selected[]>;
   const count = async () => {
-    const query = listQuery(db, `${shape}|total`, () => db.select({ n: sql<number>`count(*)::int` }).from(counted).where(filtered).prepare(''));
+    const query = listQuery(db, `${shape}|total`, () =>
+      db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(counted)
+        .where(filtered)
+        .prepare(''),
+    );
     const [row] = (await query.execute(values)) as { n: number }[];
     return Number(row?.n ?? 0);
   };
@@ -217,7 +227,10 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
       return selected.length ? Number(selected[0]!.total) : count();
     };
     // Outside a transaction, a stored total may stand for the count (then the page comes alone).
-    total = db instanceof PgTransaction || !o.countCache ? await pageAndTotal() : await o.countCache(`releases|${o.projectId ?? '*'}|${o.seeAll}|${JSON.stringify(o.filters)}`, pageAndTotal);
+    total =
+      db instanceof PgTransaction || !o.countCache
+        ? await pageAndTotal()
+        : await o.countCache(`releases|${o.projectId ?? '*'}|${o.seeAll}|${JSON.stringify(o.filters)}`, pageAndTotal);
   }
   selected ??= await page(false);
   const result = keysetResult(selected, terms, o, sortString(o.sort));
@@ -259,9 +272,15 @@ export async function neighboursOf(
                  lag(r.id) over w as prev_id,
                  lead(r.id) over w as next_id
           from ${releases} r
-          where r.project_id in (${sql.join(projectIds.map((id) => sql`${id}::int`), sql`, `)}) and ${visible}
+          where r.project_id in (${sql.join(
+            projectIds.map((id) => sql`${id}::int`),
+            sql`, `,
+          )}) and ${visible}
           window w as (partition by r.project_id order by coalesce(r.published_at, r.created_at), r.id)
-        ) n where id in (${sql.join(ids.map((id) => sql`${id}::int`), sql`, `)})`,
+        ) n where id in (${sql.join(
+          ids.map((id) => sql`${id}::int`),
+          sql`, `,
+        )})`,
   );
   const wanted = [...new Set(links.flatMap((l) => [l.prev_id, l.next_id]).filter((id): id is number => id !== null))];
   const found = wanted.length ? ((await selectReleases(db).where(inArray(releases.id, wanted))) as Selected[]).map(toRecord) : [];
@@ -376,7 +395,10 @@ const eventPayload = (p: ProjectRef, r: Pick<ReleaseRow, 'id' | 'tag'> & Partial
 export async function createRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite, source: 'github' | 'manual', githubId: number | null = null): Promise<ReleaseRecord> {
   let row: ReleaseRow | undefined;
   try {
-    [row] = await tx.insert(releases).values({ ...(await columns(project, w)), projectId: project.id, source, githubId }).returning();
+    [row] = await tx
+      .insert(releases)
+      .values({ ...(await columns(project, w)), projectId: project.id, source, githubId })
+      .returning();
   } catch (err) {
     if (isUniqueViolation(err)) throw tagTaken(w.tag);
     throw err;
@@ -398,7 +420,12 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
   try {
     [row] = await tx
       .update(releases)
-      .set({ ...(await columns(project, w, current)), publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()), version: sql`${releases.version} + 1`, updatedAt: new Date() })
+      .set({
+        ...(await columns(project, w, current)),
+        publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()),
+        version: sql`${releases.version} + 1`,
+        updatedAt: new Date(),
+      })
       .where(and(eq(releases.id, current.id), eq(releases.version, current.version)))
       .returning();
   } catch (err) {
@@ -419,7 +446,10 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
 }
 
 export async function deleteRelease(tx: Tx, project: ProjectRef, current: ReleaseRecord): Promise<void> {
-  const gone = await tx.delete(releases).where(and(eq(releases.id, current.id), eq(releases.version, current.version))).returning({ id: releases.id });
+  const gone = await tx
+    .delete(releases)
+    .where(and(eq(releases.id, current.id), eq(releases.version, current.version)))
+    .returning({ id: releases.id });
   if (!gone.length) throw new StaleError('The release changed while this request ran; GET it again and retry.');
   await emit(tx, {
     type: 'release.deleted',

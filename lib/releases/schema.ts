@@ -36,21 +36,19 @@ export const Author = z
   .meta({ id: 'Author' });
 
 export const Reactions = z
-  .object(Object.fromEntries([...reactionContents.map((c) => [c, z.number().int()]), ['total', z.number().int()]]) as Record<(typeof reactionContents)[number] | 'total', z.ZodNumber>)
+  .object(
+    Object.fromEntries([...reactionContents.map((c) => [c, z.number().int()]), ['total', z.number().int()]]) as Record<(typeof reactionContents)[number] | 'total', z.ZodNumber>,
+  )
   .meta({ id: 'Reactions', description: 'Reaction counts.' });
 
-export const ReactionInput = z
-  .strictObject({ content: z.enum(reactionContents) })
-  .meta({ id: 'ReactionInput', example: { content: 'rocket' } });
+export const ReactionInput = z.strictObject({ content: z.enum(reactionContents) }).meta({ id: 'ReactionInput', example: { content: 'rocket' } });
 
 const id = z.number().int().meta({ example: 42 });
 const projectName = z.string().meta({ description: '`owner/repo`', example: 'acme/rocket' });
 const name = z.string().nullable().meta({ example: 'v2.3.0 — Faster cold starts' });
 const url = z.url().nullable().meta({ description: 'The release on GitHub.', example: 'https://github.com/acme/rocket/releases/tag/v2.3.0' });
 
-export const ReleaseBrief = z
-  .object({ id, project: projectName, tag: Tag, name, publishedAt: Timestamp.nullable(), prerelease: z.boolean(), url })
-  .meta({ id: 'ReleaseBrief' });
+export const ReleaseBrief = z.object({ id, project: projectName, tag: Tag, name, publishedAt: Timestamp.nullable(), prerelease: z.boolean(), url }).meta({ id: 'ReleaseBrief' });
 
 const releaseCommon = {
   id,
@@ -69,9 +67,7 @@ const releaseCommon = {
   reactions: Reactions,
 };
 
-export const Notes = z
-  .object({ markdown: z.string(), html: z.string().meta({ description: 'Sanitized HTML rendered from the markdown.' }) })
-  .meta({ id: 'Notes' });
+export const Notes = z.object({ markdown: z.string(), html: z.string().meta({ description: 'Sanitized HTML rendered from the markdown.' }) }).meta({ id: 'Notes' });
 
 export const ReleaseV1 = z.object({ ...releaseCommon, body: z.string().meta({ description: 'Markdown notes.' }) }).meta({ id: 'ReleaseV1' });
 export const ReleaseV2 = z.object({ ...releaseCommon, notes: Notes }).meta({ id: 'ReleaseV2' });

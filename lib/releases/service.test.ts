@@ -30,14 +30,16 @@ const release = (tag: string, over: Partial<ReleaseWrite> = {}): ReleaseWrite =>
 
 const row = async (tag: string) => (await t.db().select().from(releases).where(eq(releases.tag, tag)))[0];
 const eventTypes = async (releaseId: number) =>
-  (await t.db().select({ type: events.type, payload: events.payload }).from(events)).filter((e) => (e.payload as { releaseId?: number }).releaseId === releaseId).map((e) => e.type);
+  (await t.db().select({ type: events.type, payload: events.payload }).from(events))
+    .filter((e) => (e.payload as { releaseId?: number }).releaseId === releaseId)
+    .map((e) => e.type);
 
 beforeAll(async () => {
   await write((tx) => createProject(tx, { owner: 'acme', repo: 'svc', name: 'Service', description: null, homepage: null }));
 });
 
 describe('the release service', () => {
-  it('creates a person\'s release as manual, with its notes rendered and a published event', async () => {
+  it("creates a person's release as manual, with its notes rendered and a published event", async () => {
     const created = await write((tx) => service.createRelease(tx, { owner: 'acme', repo: 'svc' }, release('v1', { body: '**bold**' }), person));
     expect(created).toMatchObject({ tag: 'v1', source: 'manual', githubId: null, owner: 'acme', repo: 'svc' });
     expect((await row('v1'))?.bodyHtml).toContain('<strong>bold</strong>');
@@ -53,7 +55,9 @@ describe('the release service', () => {
 
   it("refuses a person's notes the renderer cannot take (at the caller's path), where GitHub's are stored unformatted", async () => {
     const huge = 'x'.repeat(MARKDOWN_MAX_CHARS + 1);
-    const thrown = await write((tx) => service.createRelease(tx, { owner: 'acme', repo: 'svc' }, release('v-huge', { body: huge }), { ...person, notesPath: '/body' })).catch((e: unknown) => e);
+    const thrown = await write((tx) => service.createRelease(tx, { owner: 'acme', repo: 'svc' }, release('v-huge', { body: huge }), { ...person, notesPath: '/body' })).catch(
+      (e: unknown) => e,
+    );
     expect(thrown).toBeInstanceOf(TooLargeError);
     expect((thrown as TooLargeError).issues?.[0]?.path).toBe('/body');
     expect(await row('v-huge')).toBeUndefined();
@@ -89,7 +93,7 @@ describe('the release service', () => {
     expect(after.version).toBe(before.version + 1);
   });
 
-  it('says a missing release is missing, in the caller\'s words when it has them, and deletes with an event', async () => {
+  it("says a missing release is missing, in the caller's words when it has them, and deletes with an event", async () => {
     const missing = await write((tx) => service.deleteRelease(tx, target('nope'), person)).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as Error).message).toBe('Project acme/svc has no release tagged "nope".');

@@ -166,7 +166,10 @@ export async function changeReleases(
 export type GitHubOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'already-deleted' | 'tombstoned';
 
 async function byGithubId(tx: Tx, project: ProjectRef, githubId: number): Promise<ReleaseRecord | undefined> {
-  const [row] = await tx.select({ tag: releases.tag }).from(releases).where(and(eq(releases.projectId, project.id), eq(releases.githubId, githubId)));
+  const [row] = await tx
+    .select({ tag: releases.tag })
+    .from(releases)
+    .where(and(eq(releases.projectId, project.id), eq(releases.githubId, githubId)));
   return row ? repo.findRelease(tx, project.id, row.tag, { seeAll: true, forUpdate: true }) : undefined;
 }
 
@@ -192,7 +195,10 @@ function same(r: ReleaseRecord, w: ReleaseWrite): boolean {
  */
 export async function syncGitHubRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite, actor: Extract<Actor, { kind: 'github' }>): Promise<GitHubOutcome> {
   const githubId = actor.releaseId;
-  const [tomb] = await tx.select().from(releaseTombstones).where(and(eq(releaseTombstones.projectId, project.id), eq(releaseTombstones.githubId, githubId)));
+  const [tomb] = await tx
+    .select()
+    .from(releaseTombstones)
+    .where(and(eq(releaseTombstones.projectId, project.id), eq(releaseTombstones.githubId, githubId)));
   if (tomb) return 'tombstoned';
   let current = await byGithubId(tx, project, githubId);
   if (!current) {

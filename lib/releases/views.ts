@@ -27,8 +27,12 @@ const SPARSE =
   'A sparse fieldset (`fields=`): only the members named, in the view asked for (any of them may be left out; no others appear). `project` is `owner/repo`, or the project object in the extended view.';
 const sparseProject = z.union([z.string().meta({ description: '`owner/repo`', example: 'acme/rocket' }), ProjectBrief]).optional();
 
-export const ReleaseSparseV1 = ReleaseExtendedV1.partial().extend({ project: sparseProject }).meta({ id: 'ReleaseSparseV1', description: SPARSE, example: { tag: 'v2.3.0', name: 'v2.3.0 — Faster cold starts' } });
-export const ReleaseSparseV2 = ReleaseExtendedV2.partial().extend({ project: sparseProject }).meta({ id: 'ReleaseSparseV2', description: SPARSE, example: { tag: 'v2.3.0', name: 'v2.3.0 — Faster cold starts' } });
+export const ReleaseSparseV1 = ReleaseExtendedV1.partial()
+  .extend({ project: sparseProject })
+  .meta({ id: 'ReleaseSparseV1', description: SPARSE, example: { tag: 'v2.3.0', name: 'v2.3.0 — Faster cold starts' } });
+export const ReleaseSparseV2 = ReleaseExtendedV2.partial()
+  .extend({ project: sparseProject })
+  .meta({ id: 'ReleaseSparseV2', description: SPARSE, example: { tag: 'v2.3.0', name: 'v2.3.0 — Faster cold starts' } });
 
 export interface Views {
   full: z.ZodType;

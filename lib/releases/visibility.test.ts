@@ -12,9 +12,7 @@ const t = useTestDatabase();
  * with a publication time, a published release without one): stored as rows, then asked of the
  * database through the SQL condition and of the rows in memory through the predicate.
  */
-const CASES = [false, true].flatMap((draft) =>
-  [false, true].flatMap((hidden) => [null, new Date('2026-03-01T10:00:00Z')].map((publishedAt) => ({ draft, hidden, publishedAt }))),
-);
+const CASES = [false, true].flatMap((draft) => [false, true].flatMap((hidden) => [null, new Date('2026-03-01T10:00:00Z')].map((publishedAt) => ({ draft, hidden, publishedAt }))));
 
 const tagOf = (c: (typeof CASES)[number]) => `d${+c.draft}-h${+c.hidden}-p${c.publishedAt ? 1 : 0}`;
 
@@ -23,7 +21,10 @@ let projectId: number;
 beforeAll(async () => {
   const [p] = await t.db().insert(projects).values({ owner: 'acme', repo: 'visible', name: 'Visible' }).returning();
   projectId = p!.id;
-  await t.db().insert(releases).values(CASES.map((c) => ({ projectId, tag: tagOf(c), ...c })));
+  await t
+    .db()
+    .insert(releases)
+    .values(CASES.map((c) => ({ projectId, tag: tagOf(c), ...c })));
 });
 
 const stored = () => t.db().select().from(releases).where(eq(releases.projectId, projectId));
@@ -43,13 +44,22 @@ describe('the public-visibility rule', () => {
     const expected = Object.fromEntries(all.map((row) => [row.tag, isPublicRelease(row)]));
     expect(Object.fromEntries(bySql.map((row) => [row.tag, row.visible]))).toEqual(expected);
     // Exactly one combination is public: published, not a draft, not hidden.
-    expect(Object.entries(expected).filter(([, v]) => v).map(([tag]) => tag)).toEqual(['d0-h0-p1']);
+    expect(
+      Object.entries(expected)
+        .filter(([, v]) => v)
+        .map(([tag]) => tag),
+    ).toEqual(['d0-h0-p1']);
   });
 
   it('the same condition on the alias `r` (hand-written SQL) agrees too', async () => {
     const all = await stored();
     const found = await rows<{ tag: string }>(t.db(), sql`select r.tag from ${releases} r where r.project_id = ${projectId} and ${publicReleaseSql(releasesR)} order by r.tag`);
-    expect(found.map((row) => row.tag)).toEqual(all.filter(isPublicRelease).map((row) => row.tag).sort());
+    expect(found.map((row) => row.tag)).toEqual(
+      all
+        .filter(isPublicRelease)
+        .map((row) => row.tag)
+        .sort(),
+    );
   });
 
   it("a project's public count and latest release follow it", async () => {

@@ -49,7 +49,14 @@ export async function loadProjectPage(owner: string, repo: string, page: number)
   if (page > 1 && page <= pages + NEAR_PAGES) markRendered(projectPagePath(project.owner, project.repo, page));
   if (page > pages) return undefined;
   return {
-    project: { owner: project.owner, repo: project.repo, fullName: `${project.owner}/${project.repo}`, name: project.name, description: project.description, homepage: project.homepage },
+    project: {
+      owner: project.owner,
+      repo: project.repo,
+      fullName: `${project.owner}/${project.repo}`,
+      name: project.name,
+      description: project.description,
+      homepage: project.homepage,
+    },
     releases: result.items.map(toPageRelease),
     page,
     pages,
@@ -72,7 +79,14 @@ export async function loadReleasePage(owner: string, repo: string, tag: string):
   if (!release) return undefined;
   const around = (await neighboursOf(db, [release], { seeAll: false })).get(release.id);
   return {
-    project: { owner: project.owner, repo: project.repo, fullName: `${project.owner}/${project.repo}`, name: project.name, description: project.description, homepage: project.homepage },
+    project: {
+      owner: project.owner,
+      repo: project.repo,
+      fullName: `${project.owner}/${project.repo}`,
+      name: project.name,
+      description: project.description,
+      homepage: project.homepage,
+    },
     release: toPageRelease(release),
     previous: around?.previous ? toPageRelease(around.previous) : null,
     next: around?.next ? toPageRelease(around.next) : null,

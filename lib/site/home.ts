@@ -15,7 +15,6 @@ export interface HomeProject {
   latest: { tag: string; name: string | null; publishedAt: string; prerelease: boolean } | null;
 }
 
-
 export interface HomeData {
   projects: HomeProject[];
   recent: PageRelease[];
@@ -70,10 +69,7 @@ export async function loadHome(): Promise<HomeData> {
       name: p.name,
       description: p.description,
       releaseCount: Number(p.release_count),
-      latest:
-        p.tag && p.published_at
-          ? { tag: p.tag, name: p.release_name, publishedAt: iso(p.published_at), prerelease: !!p.prerelease }
-          : null,
+      latest: p.tag && p.published_at ? { tag: p.tag, name: p.release_name, publishedAt: iso(p.published_at), prerelease: !!p.prerelease } : null,
     })),
     recent: recent.items.map(toPageRelease),
   };

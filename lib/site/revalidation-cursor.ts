@@ -135,7 +135,11 @@ const isNotAPage = (err: unknown) => /Invalid response (?:30[1278]|404|410)\b/.t
  * `res.revalidate` throws) has nothing to regenerate and counts as done (unless `notAPageFails`: an
  * operator who named it is told); other errors are reported.
  */
-export async function revalidatePaths(fn: RevalidateFn, paths: readonly string[], options: { notAPageFails?: boolean } = {}): Promise<{ revalidated: string[]; failed: PathFailure[] }> {
+export async function revalidatePaths(
+  fn: RevalidateFn,
+  paths: readonly string[],
+  options: { notAPageFails?: boolean } = {},
+): Promise<{ revalidated: string[]; failed: PathFailure[] }> {
   const out = { revalidated: [] as string[], failed: [] as PathFailure[] };
   for (const path of [...new Set(paths)]) {
     await yieldToLoop();
@@ -156,10 +160,16 @@ async function projectInfo(db: Db, memo: ProjectMemo, owner: string, repo: strin
   const key = `${owner}/${repo}`.toLowerCase();
   const known = memo.get(key);
   if (known) return known;
-  const [p] = await db.select({ id: projects.id }).from(projects).where(and(sql`lower(${projects.owner}) = lower(${owner})`, sql`lower(${projects.repo}) = lower(${repo})`));
+  const [p] = await db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(sql`lower(${projects.owner}) = lower(${owner})`, sql`lower(${projects.repo}) = lower(${repo})`));
   const pages = [projectPagePath(owner, repo)];
   if (p) {
-    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(releases).where(and(eq(releases.projectId, p.id), publicRelease));
+    const [count] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(releases)
+      .where(and(eq(releases.projectId, p.id), publicRelease));
     const last = Math.ceil(Number(count?.n ?? 0) / PAGE_SIZE) + 1; // +1: the page a removal just emptied
     for (let n = 2; n <= last; n++) {
       const page = projectPagePath(owner, repo, n);
@@ -175,8 +185,18 @@ async function neighbourPaths(db: Db, projectId: number | undefined, owner: stri
   if (!at || projectId === undefined) return [];
   const stamp = sql`${at}::timestamptz`;
   const base = and(eq(releases.projectId, projectId), publicRelease);
-  const [older] = await db.select({ tag: releases.tag }).from(releases).where(and(base, lt(releases.publishedAt, stamp))).orderBy(desc(releases.publishedAt)).limit(1);
-  const [newer] = await db.select({ tag: releases.tag }).from(releases).where(and(base, gt(releases.publishedAt, stamp))).orderBy(asc(releases.publishedAt)).limit(1);
+  const [older] = await db
+    .select({ tag: releases.tag })
+    .from(releases)
+    .where(and(base, lt(releases.publishedAt, stamp)))
+    .orderBy(desc(releases.publishedAt))
+    .limit(1);
+  const [newer] = await db
+    .select({ tag: releases.tag })
+    .from(releases)
+    .where(and(base, gt(releases.publishedAt, stamp)))
+    .orderBy(asc(releases.publishedAt))
+    .limit(1);
   return [older, newer].filter((r): r is { tag: string } => !!r).map((r) => releasePagePath(owner, repo, r.tag));
 }
 
@@ -213,19 +233,25 @@ const leaseInterval = (ms: number) => sql`now() + ${ms} * interval '1 millisecon
 
 /** Claims the cursor unless another invocation holds an unexpired lease on it; answers where it stands. */
 async function claim(db: Db, token: string): Promise<number | undefined> {
-  const [row] = await rows<{ last_id: number | string }>(db, sql`
+  const [row] = await rows<{ last_id: number | string }>(
+    db,
+    sql`
     update revalidation_cursor set lease_token = ${token}, lease_until = ${leaseInterval(LEASE_MS)}
     where id = (select id from revalidation_cursor where id = 1 and (lease_until is null or lease_until < now()) for update skip locked)
-    returning last_id`);
+    returning last_id`,
+  );
   return row ? Number(row.last_id) : undefined;
 }
 
 /** Moves the cursor from `from` to `to` while this holder's lease stands (never skips, never goes twice). */
 async function advance(db: Db, token: string, from: number, to: number): Promise<boolean> {
-  const moved = await rows<{ id: number }>(db, sql`
+  const moved = await rows<{ id: number }>(
+    db,
+    sql`
     update revalidation_cursor set last_id = ${to}, lease_until = ${leaseInterval(LEASE_MS)}, updated_at = now()
     where id = 1 and lease_token = ${token} and last_id = ${from}
-    returning id`);
+    returning id`,
+  );
   return moved.length > 0;
 }
 

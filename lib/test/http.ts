@@ -61,7 +61,7 @@ export async function invoke(handler: NextApiHandler, options: InvokeOptions = {
     status: mock._getStatusCode(),
     headers: mock._getHeaders(),
     text,
-    json: <T,>() => JSON.parse(text) as T,
+    json: <T>() => JSON.parse(text) as T,
     redirect: mock._getRedirectUrl() || undefined,
   };
 }

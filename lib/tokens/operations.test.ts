@@ -26,7 +26,10 @@ function call(method: string, url: string, bearer: string | null, body?: unknown
   const handler = resource === 'projects' ? projects : id ? token : tokens;
   const json = body === undefined ? undefined : JSON.stringify(body);
   return invoke(handler, {
-    method, url, body: json, query: { version, ...(id ? { id } : {}) },
+    method,
+    url,
+    body: json,
+    query: { version, ...(id ? { id } : {}) },
     headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}), ...headers },
   });
 }
@@ -60,8 +63,13 @@ describe('POST /tokens', () => {
     const created = r.json<Json>();
     expect([r.status, r.headers.location, r.headers['cache-control']]).toEqual([201, `/api/v1/tokens/${created.id}`, 'no-store']);
     expect(created).toEqual({
-      id: expect.any(Number), name: 'CI publisher', scopes: ['write'], prefix: created.token.slice(0, 8),
-      createdAt: expect.any(String), lastUsedAt: null, token: expect.stringMatching(/^shp_[A-Za-z0-9_-]{43}$/),
+      id: expect.any(Number),
+      name: 'CI publisher',
+      scopes: ['write'],
+      prefix: created.token.slice(0, 8),
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      token: expect.stringMatching(/^shp_[A-Za-z0-9_-]{43}$/),
     });
     const [row] = await t.db().select().from(apiTokens).where(eq(apiTokens.id, created.id));
     expect(row!.tokenHash).toBe(createHash('sha256').update(created.token).digest('hex'));

@@ -17,7 +17,8 @@ export const TokenCreated = z
   .object({
     ...Token.shape,
     token: z.string().nullable().meta({
-      description: 'The secret. Shown once: store it now. `null` in the replay of an earlier request with the same `Idempotency-Key` (the secret is stored nowhere; `detail` says so).',
+      description:
+        'The secret. Shown once: store it now. `null` in the replay of an earlier request with the same `Idempotency-Key` (the secret is stored nowhere; `detail` says so).',
     }),
     detail: z.string().optional().meta({ description: 'Only in a replay: why `token` is null.' }),
   })
@@ -26,7 +27,10 @@ export const TokenCreated = z
 export const TokenCreate = z
   .strictObject({
     name: z.string().min(1).max(100),
-    scopes: z.array(z.enum(tokenScopes)).min(1).refine((s) => new Set(s).size === s.length, { error: 'must not repeat a scope' }),
+    scopes: z
+      .array(z.enum(tokenScopes))
+      .min(1)
+      .refine((s) => new Set(s).size === s.length, { error: 'must not repeat a scope' }),
   })
   .meta({ id: 'TokenCreate', example: { name: 'CI publisher', scopes: ['write'] } });
 

@@ -35,8 +35,7 @@ describe('GET /widget.js', () => {
 
   it('runs as one standalone expression and stops with a warning without a valid data-project', () => {
     const warnings: string[] = [];
-    const run = (currentScript: unknown) =>
-      vm.runInNewContext(widgetScript().body, { document: { currentScript }, console: { warn: (m: string) => warnings.push(m) } });
+    const run = (currentScript: unknown) => vm.runInNewContext(widgetScript().body, { document: { currentScript }, console: { warn: (m: string) => warnings.push(m) } });
     run(null);
     run({ getAttribute: () => null, src: 'https://shiplog.example/widget.js' });
     run({ getAttribute: () => 'not a project', src: 'https://shiplog.example/widget.js' });
@@ -48,7 +47,7 @@ describe('GET /widget.js', () => {
 describe('compact', () => {
   it('drops indentation, blank lines and comments but keeps code and strings', () => {
     const source = ['function f() {', '  // a comment', '', "  const url = 'https://x.test/a'; // trailing", '  return url;', '}'].join('\n');
-    expect(compact(source)).toBe(["function f() {", "const url = 'https://x.test/a';", 'return url;', '}'].join('\n'));
+    expect(compact(source)).toBe(['function f() {', "const url = 'https://x.test/a';", 'return url;', '}'].join('\n'));
     expect(compact(compact(source))).toBe(compact(source));
   });
 });

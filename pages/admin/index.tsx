@@ -33,7 +33,15 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, flash
       <Flash flash={flash} />
       <DataTable
         label="Projects"
-        columns={['Project', { label: 'Releases', num: true }, { label: 'Public', num: true }, { label: 'Drafts', num: true }, { label: 'Hidden', num: true }, 'Last delivery', 'Webhook secret']}
+        columns={[
+          'Project',
+          { label: 'Releases', num: true },
+          { label: 'Public', num: true },
+          { label: 'Drafts', num: true },
+          { label: 'Hidden', num: true },
+          'Last delivery',
+          'Webhook secret',
+        ]}
         rows={projects}
         empty="No projects yet. Add the first one below."
         row={(p) => (
@@ -42,7 +50,9 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, flash
               <Link href={projectAdminPath(p)}>{p.name}</Link>
               <div className="muted mono">{p.fullName}</div>
             </td>
-            <td className="num" data-count="releases">{p.releases}</td>
+            <td className="num" data-count="releases">
+              {p.releases}
+            </td>
             <td className="num">{p.published}</td>
             <td className="num">{p.drafts}</td>
             <td className="num">{p.hidden}</td>
@@ -50,11 +60,7 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, flash
               {p.lastDelivery ? (
                 <>
                   <StatusBadge status={p.lastDelivery.status} />{' '}
-                  {session.admin ? (
-                    <Link href={deliveryAdminPath(p.lastDelivery.id)}>{formatDateTime(p.lastDelivery.receivedAt)}</Link>
-                  ) : (
-                    formatDateTime(p.lastDelivery.receivedAt)
-                  )}
+                  {session.admin ? <Link href={deliveryAdminPath(p.lastDelivery.id)}>{formatDateTime(p.lastDelivery.receivedAt)}</Link> : formatDateTime(p.lastDelivery.receivedAt)}
                   <div className="muted">
                     {p.lastDelivery.event}
                     {p.lastDelivery.action ? `.${p.lastDelivery.action}` : ''}
@@ -77,7 +83,16 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, flash
           <div className="grid-2">
             <div className="form-row">
               <label htmlFor="repository">GitHub repository</label>
-              <input id="repository" name="repository" required placeholder="owner/repo" defaultValue={value('repository')} spellCheck={false} aria-invalid={invalid('repository')} aria-describedby="repository-error repository-hint" />
+              <input
+                id="repository"
+                name="repository"
+                required
+                placeholder="owner/repo"
+                defaultValue={value('repository')}
+                spellCheck={false}
+                aria-invalid={invalid('repository')}
+                aria-describedby="repository-error repository-hint"
+              />
               <p className="hint" id="repository-hint">
                 As <code>owner/repo</code> (a GitHub URL works too).
               </p>
@@ -85,15 +100,32 @@ export default function Dashboard({ projects, failedDeliveries, newSecret, flash
             </div>
             <div className="form-row">
               <label htmlFor="name">Display name</label>
-              <input id="name" name="name" placeholder="defaults to the repository name" defaultValue={value('name')} aria-invalid={invalid('name')} aria-describedby="name-error" />
+              <input
+                id="name"
+                name="name"
+                placeholder="defaults to the repository name"
+                defaultValue={value('name')}
+                aria-invalid={invalid('name')}
+                aria-describedby="name-error"
+              />
               <FieldError id="name-error" errors={flash?.errors} field="name" />
             </div>
           </div>
           <div className="form-row">
             <label htmlFor="webhookSecret">Webhook secret</label>
-            <input id="webhookSecret" name="webhookSecret" className="mono" defaultValue={value('webhookSecret', newSecret)} spellCheck={false} autoComplete="off" aria-invalid={invalid('webhookSecret')} aria-describedby="secret-hint webhookSecret-error" />
+            <input
+              id="webhookSecret"
+              name="webhookSecret"
+              className="mono"
+              defaultValue={value('webhookSecret', newSecret)}
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={invalid('webhookSecret')}
+              aria-describedby="secret-hint webhookSecret-error"
+            />
             <p className="hint" id="secret-hint">
-              Generated for you. GitHub signs each delivery with it; after adding the project you get everything to paste into GitHub (payload URL <code>{webhook.payloadUrl}</code>). {payloadUrlHint(webhook)}
+              Generated for you. GitHub signs each delivery with it; after adding the project you get everything to paste into GitHub (payload URL <code>{webhook.payloadUrl}</code>
+              ). {payloadUrlHint(webhook)}
             </p>
             <FieldError id="webhookSecret-error" errors={flash?.errors} field="webhookSecret" />
           </div>

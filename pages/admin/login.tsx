@@ -29,7 +29,15 @@ export const getServerSideProps: GetServerSideProps<Props> = async (ctx) => {
   const code = queryParam(ctx, 'link');
   const state = await signInPageState(code);
   return {
-    props: { next, flash, hours: sessionHours(), noAdmin: state.noAdmin, linkMinutes: SIGN_IN_LINK_MINUTES, link: state.link === 'valid' ? code! : null, staleLink: state.link === 'invalid' },
+    props: {
+      next,
+      flash,
+      hours: sessionHours(),
+      noAdmin: state.noAdmin,
+      linkMinutes: SIGN_IN_LINK_MINUTES,
+      link: state.link === 'valid' ? code! : null,
+      staleLink: state.link === 'invalid',
+    },
   };
 };
 
@@ -41,8 +49,8 @@ function NoTokenYet({ noAdmin, linkMinutes }: { noAdmin: boolean; linkMinutes: n
         {noAdmin ? <strong>This server has no admin token yet. </strong> : 'No token? '}
         {noAdmin ? (
           <>
-            Open the one-time sign-in link that <code>npm start</code> printed (it works once, for {linkMinutes} minutes; restart{' '}
-            <code>npm start</code> for a new one), or create a token on the server:
+            Open the one-time sign-in link that <code>npm start</code> printed (it works once, for {linkMinutes} minutes; restart <code>npm start</code> for a new one), or create a
+            token on the server:
           </>
         ) : (
           <>Ask whoever runs this server, or create one on the server:</>
@@ -105,7 +113,8 @@ export default function Login({ next, flash, hours, noAdmin, linkMinutes, link, 
             aria-describedby="token-hint"
           />
           <p className="hint" id="token-hint">
-            A Shiplog API token with the <code>write</code> or <code>admin</code> scope, or <code>SHIPLOG_ADMIN_TOKEN</code>. The session lasts {hours} hours; revoking the token ends it sooner.
+            A Shiplog API token with the <code>write</code> or <code>admin</code> scope, or <code>SHIPLOG_ADMIN_TOKEN</code>. The session lasts {hours} hours; revoking the token
+            ends it sooner.
           </p>
         </div>
         <div className="actions">

@@ -16,7 +16,11 @@ export function newWebhookSecret(): string {
 
 /** `owner/repo`, also as a GitHub URL (`https://github.com/owner/repo(.git)`). */
 export function parseRepository(value: string): { owner: string; repo: string } {
-  const cleaned = value.trim().replace(/^https?:\/\/github\.com\//i, '').replace(/\.git$/i, '').replace(/\/+$/, '');
+  const cleaned = value
+    .trim()
+    .replace(/^https?:\/\/github\.com\//i, '')
+    .replace(/\.git$/i, '')
+    .replace(/\/+$/, '');
   const parts = cleaned.split('/');
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
     throw ApiError.validation('The repository must be written owner/repo, e.g. acme/rocket.', [{ pointer: '/repository', detail: 'must be owner/repo' }]);
@@ -64,12 +68,19 @@ export const rotateSecretForm = formHandler({
     if (!p) throw ApiError.notFound(`There is no project ${field(form, 'project')}.`);
     const updated = await write(async (tx) => {
       const current = await requireProject(tx, p.owner, p.repo, { seeAll: true, forUpdate: true });
-      return updateProject(tx, current, { ...(writableProject(current) as { owner: string; repo: string; name: string; description: string | null; homepage: string | null }), webhookSecret: newWebhookSecret() });
+      return updateProject(tx, current, {
+        ...(writableProject(current) as { owner: string; repo: string; name: string; description: string | null; homepage: string | null }),
+        webhookSecret: newWebhookSecret(),
+      });
     });
     const name = `${updated.owner}/${updated.repo}`;
     return {
       to: projectAdminPath(updated),
-      flash: { kind: 'success', message: `New webhook secret for ${name}. Paste it into GitHub's webhook settings now: deliveries signed with the old one are refused from here on.`, data: { setup: name } },
+      flash: {
+        kind: 'success',
+        message: `New webhook secret for ${name}. Paste it into GitHub's webhook settings now: deliveries signed with the old one are refused from here on.`,
+        data: { setup: name },
+      },
     };
   },
 });

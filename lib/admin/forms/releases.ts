@@ -51,7 +51,12 @@ function editing(form: FormValues, principal: Principal): { target: service.Rele
   const expected: ExpectedVersion = { held: held === 'any' ? [] : held.filter((h) => h.kind === 'rel').map(({ id, version }) => ({ id, version })), stale: CONFLICT_MESSAGE };
   return {
     target: { owner: p.owner, repo: p.repo, tag },
-    options: { actor: { kind: 'person', principal }, expected, notesPath: '/notes/markdown', missing: `Release "${tag}" of ${p.owner}/${p.repo} no longer exists (someone deleted it).` },
+    options: {
+      actor: { kind: 'person', principal },
+      expected,
+      notesPath: '/notes/markdown',
+      missing: `Release "${tag}" of ${p.owner}/${p.repo} no longer exists (someone deleted it).`,
+    },
   };
 }
 

@@ -28,7 +28,16 @@ export function CopyField({ id, label, value, hint }: { id: string; label: strin
     <div className="copy-field">
       <label htmlFor={id}>{label}</label>
       <div className="copy-row">
-        <input id={id} ref={input} className="mono" readOnly value={value} spellCheck={false} onFocus={(e) => e.currentTarget.select()} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <input
+          id={id}
+          ref={input}
+          className="mono"
+          readOnly
+          value={value}
+          spellCheck={false}
+          onFocus={(e) => e.currentTarget.select()}
+          aria-describedby={hint ? `${id}-hint` : undefined}
+        />
         {ready ? (
           <button type="button" className="button secondary" data-copy={id} onClick={async () => setState((await copy(value, input.current)) ? 'copied' : 'failed')}>
             {state === 'copied' ? 'Copied' : 'Copy'}

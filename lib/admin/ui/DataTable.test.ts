@@ -3,7 +3,16 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { DataTable } from './DataTable';
 
 const render = (rows: string[], actions?: boolean) =>
-  renderToStaticMarkup(h(DataTable<string>, { label: 'Things', columns: ['Name', { label: 'Count', num: true }], actions, rows, row: (r) => h('tr', { key: r, 'data-thing': r }, h('td', null, r)), empty: 'Nothing yet.' }));
+  renderToStaticMarkup(
+    h(DataTable<string>, {
+      label: 'Things',
+      columns: ['Name', { label: 'Count', num: true }],
+      actions,
+      rows,
+      row: (r) => h('tr', { key: r, 'data-thing': r }, h('td', null, r)),
+      empty: 'Nothing yet.',
+    }),
+  );
 
 describe('DataTable', () => {
   it('draws a labelled table: column headings (numbers right-aligned), an optional hidden Actions heading, the caller’s rows', () => {

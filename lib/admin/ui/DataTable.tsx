@@ -8,7 +8,21 @@ export type Column = string | { label: string; num?: boolean };
  * visually hidden "Actions" column with `actions`), one row per item, drawn by the caller (a `<tr>`
  * with its key and data-* attributes). With no items, the note `empty` stands in its place.
  */
-export function DataTable<T>({ label, columns, actions = false, rows, row, empty }: { label: string; columns: Column[]; actions?: boolean; rows: readonly T[]; row: (item: T) => ReactNode; empty: ReactNode }) {
+export function DataTable<T>({
+  label,
+  columns,
+  actions = false,
+  rows,
+  row,
+  empty,
+}: {
+  label: string;
+  columns: Column[];
+  actions?: boolean;
+  rows: readonly T[];
+  row: (item: T) => ReactNode;
+  empty: ReactNode;
+}) {
   if (rows.length === 0) return <p className="empty-note">{empty}</p>;
   return (
     <div className="table-wrap">

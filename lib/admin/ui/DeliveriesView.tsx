@@ -27,7 +27,17 @@ interface ReplayAnswer {
 }
 
 /** The replay button of one delivery: a form (303 back) that, with scripts, calls the REST API instead. */
-export function ReplayButton({ id, returnTo, onDone, enhanced }: { id: number; returnTo?: 'list'; onDone: (flash: Pick<FlashMessage, 'kind' | 'message'>) => void; enhanced: boolean }) {
+export function ReplayButton({
+  id,
+  returnTo,
+  onDone,
+  enhanced,
+}: {
+  id: number;
+  returnTo?: 'list';
+  onDone: (flash: Pick<FlashMessage, 'kind' | 'message'>) => void;
+  enhanced: boolean;
+}) {
   const [busy, setBusy] = useState(false);
   async function replay(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -204,8 +214,9 @@ function RefusedDeliveries({ refusals }: { refusals: DeliveriesData['refusals'] 
     <section className="panel" aria-labelledby="refused-heading" data-refusals={refusals.length}>
       <h2 id="refused-heading">Refused deliveries</h2>
       <p className="hint">
-        Requests to the webhook URL that were answered 401 without being stored: a missing or wrong <code>X-Hub-Signature-256</code>, or no secret for the repository.
-        Many of these from GitHub&apos;s addresses usually mean the secret in GitHub differs from the project&apos;s (or GITHUB_WEBHOOK_SECRET). The last 100 are kept, at most 30 a minute; payloads never.
+        Requests to the webhook URL that were answered 401 without being stored: a missing or wrong <code>X-Hub-Signature-256</code>, or no secret for the repository. Many of these
+        from GitHub&apos;s addresses usually mean the secret in GitHub differs from the project&apos;s (or GITHUB_WEBHOOK_SECRET). The last 100 are kept, at most 30 a minute;
+        payloads never.
       </p>
       <DataTable
         label="Refused deliveries"

@@ -4,8 +4,19 @@ import type { ImportView } from '../data';
 import { ImportProgress, progressText } from './ImportsPanel';
 
 const run = (over: Partial<ImportView>): ImportView => ({
-  id: 7, project: 'vercel/next.js', state: 'running', pagesDone: 0, pagesTotal: null, created: 0, updated: 0, skipped: 0,
-  errors: [], message: null, createdAt: '2026-12-06T20:00:00.000Z', finishedAt: null, ...over,
+  id: 7,
+  project: 'vercel/next.js',
+  state: 'running',
+  pagesDone: 0,
+  pagesTotal: null,
+  created: 0,
+  updated: 0,
+  skipped: 0,
+  errors: [],
+  message: null,
+  createdAt: '2026-12-06T20:00:00.000Z',
+  finishedAt: null,
+  ...over,
 });
 
 const html = (r: ImportView) => renderToStaticMarkup(createElement(ImportProgress, { run: r }));

@@ -140,7 +140,8 @@ export function ImportsPanel({ data, flash: initialFlash }: { data: ImportsData;
       <section className="panel" aria-labelledby="start-heading">
         <h2 id="start-heading">Import releases from GitHub</h2>
         <p className="hint">
-          Reads every release of the repository from {data.githubApi} (with GITHUB_TOKEN when set) and adds or updates them here. Running it again only fetches what changed; an interrupted import resumes where it stopped.
+          Reads every release of the repository from {data.githubApi} (with GITHUB_TOKEN when set) and adds or updates them here. Running it again only fetches what changed; an
+          interrupted import resumes where it stopped.
         </p>
         {data.projects.length === 0 ? (
           <p>
@@ -170,7 +171,15 @@ export function ImportsPanel({ data, flash: initialFlash }: { data: ImportsData;
       <h2>Recent imports</h2>
       <DataTable
         label="Recent imports"
-        columns={['Started', 'Project', 'State', { label: 'Pages', num: true }, { label: 'Created', num: true }, { label: 'Updated', num: true }, { label: 'Unchanged', num: true }]}
+        columns={[
+          'Started',
+          'Project',
+          'State',
+          { label: 'Pages', num: true },
+          { label: 'Created', num: true },
+          { label: 'Updated', num: true },
+          { label: 'Unchanged', num: true },
+        ]}
         rows={recent}
         empty="None yet."
         row={(i) => {

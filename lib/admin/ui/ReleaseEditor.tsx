@@ -31,7 +31,16 @@ interface ApiRelease extends StoredRelease {
 }
 
 function valuesOf(r: ApiRelease): EditorValues {
-  return { tag: r.tag, name: r.name ?? '', url: r.url ?? '', publishedAt: localFromIso(r.publishedAt), prerelease: r.prerelease, draft: r.draft, hidden: r.hidden, body: r.notes.markdown };
+  return {
+    tag: r.tag,
+    name: r.name ?? '',
+    url: r.url ?? '',
+    publishedAt: localFromIso(r.publishedAt),
+    prerelease: r.prerelease,
+    draft: r.draft,
+    hidden: r.hidden,
+    body: r.notes.markdown,
+  };
 }
 
 /**
@@ -47,7 +56,17 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
   const [originalTag, setOriginalTag] = useState(data.originalTag);
   const [etag, setEtag] = useState(data.etag ?? '');
   const [stored, setStored] = useState<StoredRelease | null>(
-    data.release ? { tag: data.release.tag, draft: data.release.draft, hidden: data.release.hidden, publishedAt: data.release.publishedAt, source: data.release.source, updatedAt: data.release.updatedAt, author: data.release.authorDetail } : null,
+    data.release
+      ? {
+          tag: data.release.tag,
+          draft: data.release.draft,
+          hidden: data.release.hidden,
+          publishedAt: data.release.publishedAt,
+          source: data.release.source,
+          updatedAt: data.release.updatedAt,
+          author: data.release.authorDetail,
+        }
+      : null,
   );
   const [flash, setFlash] = useState<Pick<FlashMessage, 'kind' | 'message' | 'errors'> | null>(initialFlash);
   const [conflict, setConflict] = useState(initialFlash?.kind === 'conflict');
@@ -93,10 +112,13 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
   };
 
   // Live preview (scripts only): the same renderer and sanitizer as the site, through /api/admin/preview.
-  const renderPreview = useCallback(async (markdown: string) => {
-    const r = await callApi<{ html: string }>('/api/admin/preview', { method: 'POST', json: { markdown, repository: project.fullName } });
-    if (r.ok && r.body) setPreviewHtml(r.body.html);
-  }, [project.fullName]);
+  const renderPreview = useCallback(
+    async (markdown: string) => {
+      const r = await callApi<{ html: string }>('/api/admin/preview', { method: 'POST', json: { markdown, repository: project.fullName } });
+      if (r.ok && r.body) setPreviewHtml(r.body.html);
+    },
+    [project.fullName],
+  );
   const first = useRef(true);
   useEffect(() => {
     if (first.current) {
@@ -151,7 +173,12 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
     setBusy(true);
     try {
       const hide = !stored.hidden;
-      const r = await callApi<ApiRelease>(apiReleasePath(project, originalTag), { method: 'PATCH', json: { hidden: hide }, contentType: 'application/merge-patch+json', headers: { 'If-Match': etag } });
+      const r = await callApi<ApiRelease>(apiReleasePath(project, originalTag), {
+        method: 'PATCH',
+        json: { hidden: hide },
+        contentType: 'application/merge-patch+json',
+        headers: { 'If-Match': etag },
+      });
       if (!r.ok || !r.body) return failed(r);
       const body = r.body;
       setEtag(r.headers.get('etag') ?? '');
@@ -200,7 +227,8 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
           <h1>{editing ? `Edit ${originalTag}` : 'New release'}</h1>
           {stored ? (
             <p className="muted">
-              {stored.draft ? 'Draft' : stored.hidden ? 'Hidden from readers' : 'Public'} · from {stored.source === 'github' ? 'GitHub' : 'the console or API'} · last changed {formatDateTime(stored.updatedAt)}
+              {stored.draft ? 'Draft' : stored.hidden ? 'Hidden from readers' : 'Public'} · from {stored.source === 'github' ? 'GitHub' : 'the console or API'} · last changed{' '}
+              {formatDateTime(stored.updatedAt)}
               {data.release?.readerPath && !stored.draft && !stored.hidden ? (
                 <>
                   {' · '}
@@ -242,16 +270,24 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
         {data.missing && !conflict ? <Flash flash={{ kind: 'error', message: `There is no release "${data.originalTag}" in ${project.fullName} (any more).` }} /> : null}
       </div>
 
-      {stored?.source === 'github' ? (
-        <p className="hint">This release came from GitHub: editing it there later replaces what you change here.</p>
-      ) : null}
+      {stored?.source === 'github' ? <p className="hint">This release came from GitHub: editing it there later replaces what you change here.</p> : null}
 
       <form method="post" action="/api/admin/releases" className="form" onSubmit={enhanced ? onSave : undefined} aria-label="Release" data-editor={enhanced ? 'js' : 'html'}>
         {hiddenFields}
         <div className="grid-2">
           <div className="form-row">
             <label htmlFor="tag">Tag</label>
-            <input id="tag" name="tag" required value={values.tag} onChange={(e) => set('tag', e.target.value)} className="mono" spellCheck={false} aria-invalid={invalid('tag')} aria-describedby="tag-error" />
+            <input
+              id="tag"
+              name="tag"
+              required
+              value={values.tag}
+              onChange={(e) => set('tag', e.target.value)}
+              className="mono"
+              spellCheck={false}
+              aria-invalid={invalid('tag')}
+              aria-describedby="tag-error"
+            />
             <FieldError id="tag-error" errors={errors} field="tag" />
           </div>
           <div className="form-row">
@@ -264,7 +300,14 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
         <div className="editor">
           <div className="form-row">
             <label htmlFor="body">Notes (Markdown)</label>
-            <textarea id="body" name="body" value={values.body} onChange={(e) => set('body', e.target.value)} aria-invalid={invalid('body')} aria-describedby="body-error body-hint" />
+            <textarea
+              id="body"
+              name="body"
+              value={values.body}
+              onChange={(e) => set('body', e.target.value)}
+              aria-invalid={invalid('body')}
+              aria-describedby="body-error body-hint"
+            />
             <p className="hint" id="body-hint">
               GitHub-flavoured Markdown: tables, task lists, footnotes. Scripts and unsafe HTML are removed, exactly as on the site.
             </p>
@@ -282,7 +325,17 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
         <div className="grid-2">
           <div className="form-row">
             <label htmlFor="publishedAt">Published at (UTC)</label>
-            <input id="publishedAt" name="publishedAt" type="datetime-local" step={1} value={values.publishedAt} onChange={(e) => set('publishedAt', e.target.value)} disabled={enhanced && values.draft} aria-invalid={invalid('publishedAt')} aria-describedby="publishedAt-hint publishedAt-error" />
+            <input
+              id="publishedAt"
+              name="publishedAt"
+              type="datetime-local"
+              step={1}
+              value={values.publishedAt}
+              onChange={(e) => set('publishedAt', e.target.value)}
+              disabled={enhanced && values.draft}
+              aria-invalid={invalid('publishedAt')}
+              aria-describedby="publishedAt-hint publishedAt-error"
+            />
             <p className="hint" id="publishedAt-hint">
               Empty: now (or, when editing, unchanged). Drafts have none.
             </p>
@@ -290,7 +343,16 @@ export function ReleaseEditor({ data, flash: initialFlash }: { data: EditorData;
           </div>
           <div className="form-row">
             <label htmlFor="url">Link (e.g. the release on GitHub)</label>
-            <input id="url" name="url" type="url" value={values.url} onChange={(e) => set('url', e.target.value)} placeholder="https://" aria-invalid={invalid('url')} aria-describedby="url-error" />
+            <input
+              id="url"
+              name="url"
+              type="url"
+              value={values.url}
+              onChange={(e) => set('url', e.target.value)}
+              placeholder="https://"
+              aria-invalid={invalid('url')}
+              aria-describedby="url-error"
+            />
             <FieldError id="url-error" errors={errors} field="url" />
           </div>
         </div>

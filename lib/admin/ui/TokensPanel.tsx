@@ -75,7 +75,12 @@ export function TokensPanel({ tokens: initial, flash: initialFlash, sessionToken
       {created ? (
         <section className="panel secret-once" aria-labelledby="secret-heading" data-new-token={created.id}>
           <h2 id="secret-heading">Secret of “{created.name}”</h2>
-          <CopyField id="new-token-secret" label="Token secret" value={created.secret} hint="Store it now (a password manager or your CI's secrets). Shiplog keeps only a hash and cannot show it again." />
+          <CopyField
+            id="new-token-secret"
+            label="Token secret"
+            value={created.secret}
+            hint="Store it now (a password manager or your CI's secrets). Shiplog keeps only a hash and cannot show it again."
+          />
         </section>
       ) : null}
 
@@ -85,7 +90,16 @@ export function TokensPanel({ tokens: initial, flash: initialFlash, sessionToken
           <input type="hidden" name="intent" value="create" />
           <div className="form-row">
             <label htmlFor="token-name">Name</label>
-            <input id="token-name" name="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. CI publisher" aria-describedby="name-error" />
+            <input
+              id="token-name"
+              name="name"
+              required
+              maxLength={100}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="e.g. CI publisher"
+              aria-describedby="name-error"
+            />
             <FieldError id="name-error" errors={errors} field="name" />
           </div>
           <fieldset className="checks">

@@ -10,7 +10,7 @@ export function payloadUrlHint(p: PayloadUrl): string {
   }
   return p.payloadUrlLocal
     ? "Built from the address you opened this console at, a local one GitHub cannot reach. Set SHIPLOG_PUBLIC_URL to this server's public address (e.g. https://changelog.example.com) and restart; the URL here follows it."
-    : "Built from the address you opened this console at. If GitHub reaches this server at another address, set SHIPLOG_PUBLIC_URL to it.";
+    : 'Built from the address you opened this console at. If GitHub reaches this server at another address, set SHIPLOG_PUBLIC_URL to it.';
 }
 
 /** Exactly what to enter in GitHub's "Add webhook" form for this repository. */
@@ -19,7 +19,11 @@ export function WebhookSetupPanel({ fullName, setup }: { fullName: string; setup
     <section className={`panel${setup.secret ? ' setup' : ''}`} aria-labelledby="webhook-heading" data-webhook-setup>
       <h2 id="webhook-heading">Connect GitHub</h2>
       <p>
-        In <a href={setup.settingsUrl} rel="noopener noreferrer" target="_blank">{fullName} → Settings → Webhooks → Add webhook</a>, enter:
+        In{' '}
+        <a href={setup.settingsUrl} rel="noopener noreferrer" target="_blank">
+          {fullName} → Settings → Webhooks → Add webhook
+        </a>
+        , enter:
       </p>
       <div className="form">
         <CopyField id="payload-url" label="Payload URL" value={setup.payloadUrl} hint={payloadUrlHint(setup)} />
@@ -43,7 +47,8 @@ export function WebhookSetupPanel({ fullName, setup }: { fullName: string; setup
         <div className="form-row">
           <strong>Which events?</strong>
           <p className="hint">
-            Choose “Let me select individual events”, tick <strong>Releases</strong> (and untick Pushes), keep <strong>Active</strong> ticked, then Add webhook. GitHub sends a ping first: it shows up in the deliveries log.
+            Choose “Let me select individual events”, tick <strong>Releases</strong> (and untick Pushes), keep <strong>Active</strong> ticked, then Add webhook. GitHub sends a ping
+            first: it shows up in the deliveries log.
           </p>
         </div>
       </div>

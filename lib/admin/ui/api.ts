@@ -31,7 +31,13 @@ export async function callApi<T = unknown>(url: string, o: CallOptions = {}): Pr
   try {
     res = await fetch(url, { method: o.method ?? 'GET', headers, body: o.json === undefined ? undefined : JSON.stringify(o.json), credentials: 'same-origin', cache: 'no-store' });
   } catch (err) {
-    return { ok: false, status: 0, body: null, problem: { type: '/problems/network', title: 'Network error', status: 0, detail: `The server could not be reached (${(err as Error).message}).` }, headers: new Headers() };
+    return {
+      ok: false,
+      status: 0,
+      body: null,
+      problem: { type: '/problems/network', title: 'Network error', status: 0, detail: `The server could not be reached (${(err as Error).message}).` },
+      headers: new Headers(),
+    };
   }
   const text = await res.text();
   let parsed: unknown = null;
@@ -45,7 +51,11 @@ export async function callApi<T = unknown>(url: string, o: CallOptions = {}): Pr
     ok: res.ok,
     status: res.status,
     body: res.ok ? (parsed as T) : null,
-    problem: res.ok ? null : isProblem && parsed ? (parsed as Problem) : { type: '/problems/error', title: res.statusText || 'Error', status: res.status, detail: text.slice(0, 300) },
+    problem: res.ok
+      ? null
+      : isProblem && parsed
+        ? (parsed as Problem)
+        : { type: '/problems/error', title: res.statusText || 'Error', status: res.status, detail: text.slice(0, 300) },
     headers: res.headers,
   };
 }

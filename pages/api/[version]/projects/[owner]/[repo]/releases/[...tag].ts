@@ -1,13 +1,6 @@
 import { versionedMethodRouter } from '@/lib/http/method-router';
 import { splitTrailingSegment } from '@/lib/http/resource';
-import {
-  deleteReleaseHandler,
-  getReactions,
-  getRelease,
-  patchRelease,
-  postReaction,
-  putRelease,
-} from '@/lib/releases/handlers';
+import { deleteReleaseHandler, getReactions, getRelease, patchRelease, postReaction, putRelease } from '@/lib/releases/handlers';
 
 export const config = { api: { bodyParser: false } };
 

@@ -82,8 +82,8 @@ export function fieldsParam(id: string, names: readonly string[]) {
     id,
     'fields',
     z.string(),
-    `Sparse fieldset: top-level members to keep, comma separated (unknown names → 400). Known: ${names.map((n) => `\`${n}\``).join(', ')}.`,
-    { example: names.slice(0, 3).join(',') },
+    // No example: API consoles (RapiDoc) fill a parameter with its example, and "Try" would send a sparse fieldset.
+    `Sparse fieldset: top-level members to keep, comma separated (unknown names → 400), e.g. \`${names.slice(0, 3).join(',')}\`. Known: ${names.map((n) => `\`${n}\``).join(', ')}.`,
   );
 }
 

@@ -25,10 +25,39 @@ jest.setTimeout(120_000); // property runs and database writes on a loaded machi
 const RUNS = Number(process.env.SHIPLOG_FEED_RUNS ?? 0);
 
 const NASTY = [
-  ']]>', '<![CDATA[', ']]]]><![CDATA[>', ']]>]]></title><link href="https://evil.example/phish"/></entry><entry><title>x',
-  '</description></item><item><title>injected</title>', '&amp;', '&lt;', '&#0;', '&#x1;', '&nbsp;', '&bogus;',
-  '<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>', '<script>alert(1)</script>', '<?xml version="1.0"?>',
-  '\u0000', '\u0001', '\f', '\u000b', '\u001b', '\u0085', '\uD800', '\uDC00', '\uDBFF\uDFFF', '\uFFFE', '\uFFFF', '😀', '\r\n', '\r', '"', "'", '<', '>', '&',
+  ']]>',
+  '<![CDATA[',
+  ']]]]><![CDATA[>',
+  ']]>]]></title><link href="https://evil.example/phish"/></entry><entry><title>x',
+  '</description></item><item><title>injected</title>',
+  '&amp;',
+  '&lt;',
+  '&#0;',
+  '&#x1;',
+  '&nbsp;',
+  '&bogus;',
+  '<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>',
+  '<script>alert(1)</script>',
+  '<?xml version="1.0"?>',
+  '\u0000',
+  '\u0001',
+  '\f',
+  '\u000b',
+  '\u001b',
+  '\u0085',
+  '\uD800',
+  '\uDC00',
+  '\uDBFF\uDFFF',
+  '\uFFFE',
+  '\uFFFF',
+  '😀',
+  '\r\n',
+  '\r',
+  '"',
+  "'",
+  '<',
+  '>',
+  '&',
 ];
 const piece = fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', maxLength: 6 }), fc.string({ maxLength: 8 }));
 const nasty = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(''));
@@ -51,7 +80,14 @@ const specs = fc.uniqueArray(
     visibility: fc.constantFrom('public', 'public', 'draft', 'hidden'),
     prerelease: fc.boolean(),
   }) as fc.Arbitrary<Spec>,
-  { minLength: 1, maxLength: 4, selector: (s) => cleanText(s.tag).replace(/[\u0000-\u001f\u007f]/g, '').toLowerCase() },
+  {
+    minLength: 1,
+    maxLength: 4,
+    selector: (s) =>
+      cleanText(s.tag)
+        .replace(/[\u0000-\u001f\u007f]/g, '')
+        .toLowerCase(),
+  },
 );
 
 /** What parsers give back for a text node, compared loosely: XML line ends and white space runs. */
@@ -89,13 +125,22 @@ async function expectFeed(format: FeedFormat, body: string, expected: string[]):
   const same = (seen: string[], want: string[]) => expect(seen.map(loose).sort()).toEqual(want.map(loose).sort());
   if (format === 'json') {
     const feed = JSON.parse(body) as { items: { title: string }[] };
-    same(feed.items.map((i) => i.title), expected);
+    same(
+      feed.items.map((i) => i.title),
+      expected,
+    );
     return;
   }
   const count = strictXml(body);
   expect(count).toBe(expected.length);
-  same(parseFeed(body).items.map((i) => i.title ?? ''), expected.map((s) => decodeHtmlEntities(s)));
-  same((await rssParser.parseString(body)).items.map((i) => i.title ?? ''), expected);
+  same(
+    parseFeed(body).items.map((i) => i.title ?? ''),
+    expected.map((s) => decodeHtmlEntities(s)),
+  );
+  same(
+    (await rssParser.parseString(body)).items.map((i) => i.title ?? ''),
+    expected,
+  );
 }
 
 const label = (r: { tag: string; name: string | null }) => (r.name && r.name !== r.tag ? `${r.tag}: ${r.name}` : r.tag);
@@ -108,15 +153,43 @@ describe('feeds with hostile strings in every field', () => {
         const records = list.map(
           (s, i) =>
             ({
-              id: i + 1, projectId: 1, tag: s.tag, name: s.name, body: s.body, bodyHtml: s.body, htmlUrl: null, githubId: null,
-              publishedAt: new Date(now - i * 60_000), createdAt: new Date(now - i * 60_000), updatedAt: new Date(now), prerelease: s.prerelease,
-              draft: false, hidden: false, authorLogin: s.author, authorAvatarUrl: null, authorUrl: s.author ? `https://example.com/${encodeURIComponent(xmlText(s.author))}` : null,
-              owner: 'acme', repo: 'rocket', projectName: title, reactions: {}, version: 1, source: 'manual',
+              id: i + 1,
+              projectId: 1,
+              tag: s.tag,
+              name: s.name,
+              body: s.body,
+              bodyHtml: s.body,
+              htmlUrl: null,
+              githubId: null,
+              publishedAt: new Date(now - i * 60_000),
+              createdAt: new Date(now - i * 60_000),
+              updatedAt: new Date(now),
+              prerelease: s.prerelease,
+              draft: false,
+              hidden: false,
+              authorLogin: s.author,
+              authorAvatarUrl: null,
+              authorUrl: s.author ? `https://example.com/${encodeURIComponent(xmlText(s.author))}` : null,
+              owner: 'acme',
+              repo: 'rocket',
+              projectName: title,
+              reactions: {},
+              version: 1,
+              source: 'manual',
             }) as unknown as ReleaseRecord,
         );
         for (const format of ['atom', 'rss', 'json'] as const) {
           for (const pagePath of ['/', '/acme/rocket']) {
-            const body = renderFeed(format, { origin: 'http://example.test', pagePath, feedPath: `${pagePath === '/' ? '' : pagePath}/feed`, title, description, author: title, releases: records, updated: new Date(now) });
+            const body = renderFeed(format, {
+              origin: 'http://example.test',
+              pagePath,
+              feedPath: `${pagePath === '/' ? '' : pagePath}/feed`,
+              title,
+              description,
+              author: title,
+              releases: records,
+              updated: new Date(now),
+            });
             const prefix = pagePath === '/' ? 'acme/rocket ' : '';
             const expected = list.map((s) => `${prefix}${label(s)}`).map((s) => (format === 'json' ? s : xmlText(s)));
             await expectFeed(format, body, expected);
@@ -147,20 +220,37 @@ describe('feeds with hostile strings in every field', () => {
               tx,
               project,
               {
-                tag: storedTag(s.tag), name: s.name === null ? null : stored(s.name), body: stored(s.body), url: null, publishedAt: new Date(base - i * 60_000),
-                prerelease: s.prerelease, draft: s.visibility === 'draft', hidden: s.visibility === 'hidden', author: s.author ? { login: stored(s.author), avatarUrl: null, url: null } : null,
+                tag: storedTag(s.tag),
+                name: s.name === null ? null : stored(s.name),
+                body: stored(s.body),
+                url: null,
+                publishedAt: new Date(base - i * 60_000),
+                prerelease: s.prerelease,
+                draft: s.visibility === 'draft',
+                hidden: s.visibility === 'hidden',
+                author: s.author ? { login: stored(s.author), avatarUrl: null, url: null } : null,
               },
               'manual',
             ),
           );
         }
-        // Notes HTML as it might be stored by anything (not only our renderer): raw, hostile.
-        const [first] = list;
-        if (first) await t.db().update(releases).set({ bodyHtml: stored(first.body) }).where(eq(releases.projectId, project.id));
         try {
+          // Notes HTML as it might be stored by anything (not only our renderer): raw, hostile. Only
+          // well-formed: a database cannot hold a lone surrogate (the update would fail, not the feed).
+          const [first] = list;
+          if (first)
+            await t
+              .db()
+              .update(releases)
+              .set({ bodyHtml: stored(first.body).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD') })
+              .where(eq(releases.projectId, project.id));
           const rows = await t.db().select().from(releases).where(eq(releases.projectId, project.id));
           const shown = rows.filter((r) => !r.draft && !r.hidden && !r.prerelease);
-          for (const [scope, prefix] of [[[owner, repo], ''], [[owner], `${owner}/${repo} `], [[], `${owner}/${repo} `]] as const) {
+          for (const [scope, prefix] of [
+            [[owner, repo], ''],
+            [[owner], `${owner}/${repo} `],
+            [[], `${owner}/${repo} `],
+          ] as const) {
             for (const format of ['atom', 'rss', 'json'] as const) {
               const path = `/api/feed${scope.map((s) => `/${s}`).join('')}?format=${format}&limit=100`;
               const res = await invoke(app, { url: path, query: { scope: [...scope], format, limit: '100' }, headers: { host: 'feeds.example' } });

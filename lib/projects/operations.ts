@@ -94,8 +94,8 @@ function fieldsQuery(id: string, names: readonly string[]) {
   return ownQuery(
     id,
     z.string(),
-    `Sparse fieldset: top-level members to keep, comma separated (unknown names → 400). Known: ${names.map((n) => `\`${n}\``).join(', ')}.`,
-    names.slice(0, 3).join(','),
+    // No example: API consoles (RapiDoc) fill a parameter with its example, and "Try" would send a sparse fieldset.
+    `Sparse fieldset: top-level members to keep, comma separated (unknown names → 400), e.g. \`${names.slice(0, 3).join(',')}\`. Known: ${names.map((n) => `\`${n}\``).join(', ')}.`,
   );
 }
 

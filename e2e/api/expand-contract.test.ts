@@ -44,11 +44,13 @@ function codeBefore(tag: string): string | undefined {
     if (!commit) throw new Error(`drizzle/${tag}.sql is not in the git history: commit it first`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shiplog-previous-'));
     execFileSync('bash', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, '_', root, commit, dir]);
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    // Built with webpack (`--webpack`), which follows the node_modules link to this checkout.
+    // This checkout's packages, as a real folder inside the old tree (hard links: quick, no extra space;
+    // a copy where links cannot be made), so the old code is built the way it was, with Turbopack. (Webpack
+    // cannot build every commit: it compiles instrumentation.ts's server-only import for the edge too.)
+    execFileSync('bash', ['-c', 'cp -al "$1" "$2" 2>/dev/null || cp -a "$1" "$2"', '_', path.join(root, 'node_modules'), path.join(dir, 'node_modules')]);
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
     delete env.DATABASE_URL;
-    const built = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build', '--webpack'], { cwd: dir, env, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, [path.join(dir, 'node_modules/next/dist/bin/next'), 'build'], { cwd: dir, env, encoding: 'utf8' });
     if (built.status !== 0) throw new Error(`building ${commit} failed:\n${built.stdout}\n${built.stderr}`);
     // The database gets every migration of this checkout (the newest schema), then the old code runs on it.
     storage = await newStorage('postgres', 'expand_contract');

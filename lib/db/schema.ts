@@ -60,9 +60,9 @@ export const releases = pgTable(
     /**
      * The version of the renderer that made body_html (lib/markdown, MARKDOWN_RENDERER_VERSION): rows made
      * by an older one are rendered again (lib/markdown/refresh.ts). Rows from before this column say 1; the
-     * default is the version current when it was added, for rows written with their own HTML.
+     * default is the current version (raised with it by a migration), for rows written with their own HTML.
      */
-    bodyHtmlRenderer: smallint('body_html_renderer').notNull().default(2),
+    bodyHtmlRenderer: smallint('body_html_renderer').notNull().default(3),
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
     prerelease: boolean('prerelease').notNull().default(false),
     draft: boolean('draft').notNull().default(false),

@@ -86,7 +86,8 @@ describe('renderMarkdown()', () => {
       acme,
     );
     expect(gfm).toContain('<table>');
-    expect(gfm).toMatch(/<input type="checkbox" checked disabled>/);
+    expect(gfm).toMatch(/<input type="checkbox" checked disabled aria-label="Done: done">/);
+    expect(gfm).toMatch(/<input type="checkbox" disabled aria-label="To do: todo">/);
     expect(gfm).toContain('<a href="https://example.com">https://example.com</a>');
     expect(gfm).toContain('<del>old</del>');
     expect(gfm).toContain('id="user-content-fn-1"');
@@ -144,7 +145,7 @@ describe('renderMarkdown()', () => {
   });
 
   it('highlights code in several languages with class names only (themes come from the stylesheet)', () => {
-    const ts = html.match(/<pre><code class="language-ts">([\s\S]*?)<\/code><\/pre>/)?.[1] ?? '';
+    const ts = html.match(/<pre tabindex="0"><code class="language-ts">([\s\S]*?)<\/code><\/pre>/)?.[1] ?? '';
     expect(ts).toContain('<span class="pl-k">export</span> <span class="pl-k">function</span> <span class="pl-en">launch</span>');
     expect(ts).toContain('<span class="pl-c">// countdown</span>');
     expect(html).toMatch(/<code class="language-python"><span class="pl-k">def<\/span> <span class="pl-en">launch<\/span>/);
@@ -155,9 +156,19 @@ describe('renderMarkdown()', () => {
   it('turns emoji shortcodes into emoji, keeps tables, task lists, <details> and images', () => {
     expect(html).toContain('<td align="center">✅</td>');
     expect(html).toContain('<td align="center">❌</td>');
-    expect(html).toMatch(/<ul class="contains-task-list">\s*<li class="task-list-item"><input type="checkbox" checked disabled> Docs updated<\/li>/);
+    expect(html).toMatch(
+      /<ul class="contains-task-list">\s*<li class="task-list-item"><input type="checkbox" checked disabled aria-label="Done: Docs updated"> Docs updated<\/li>/,
+    );
     expect(html).toContain('<details>\n<summary>Full benchmark</summary>');
     expect(html).toContain('<img src="https://user-images.githubusercontent.com/1/chart.png" alt="chart">');
+  });
+
+  it('shifts headings so the highest is an h2 (the page has the h1) and none skips a level; code blocks are focusable', async () => {
+    const shifted = await renderMarkdown(['# Big', '', '### Skipped a level', '', '###### Deep', '', '## Back', '', '```', 'x', '```'].join('\n'), acme);
+    expect([...shifted.matchAll(/<(h[1-6])[ >]/g)].map((m) => m[1])).toEqual(['h2', 'h3', 'h4', 'h3']);
+    expect(shifted).toContain('<pre tabindex="0"><code>x');
+    const deeper = await renderMarkdown(['### Only h3', '', '#### Then h4'].join('\n'), acme);
+    expect([...deeper.matchAll(/<(h[1-6])[ >]/g)].map((m) => m[1])).toEqual(['h2', 'h3']);
   });
 
   it('keeps harmless inline HTML such as <details>', async () => {

@@ -36,6 +36,15 @@ describe('the migration that adds body_html_renderer', () => {
       { tag: 'v0.9.0', renderer: 1 },
       { tag: 'v0.9.1', renderer: 2 },
     ]);
+    // The next renderer's migration raises the default: a row written after it is current.
+    await db.delete(releases).where(and(eq(releases.projectId, projectId), eq(releases.tag, 'v0.9.1')));
+    await db.execute(sql.raw(fs.readFileSync(path.join(process.cwd(), 'drizzle', '0012_notes_renderer_3.sql'), 'utf8')));
+    const [written] = await db
+      .insert(releases)
+      .values({ projectId, tag: 'v0.9.1', body: 'New.', bodyHtml: '<p>New.</p>', publishedAt: new Date('2026-01-02T00:00:00Z') })
+      .returning();
+    expect(written!.bodyHtmlRenderer).toBe(3);
+    expect(MARKDOWN_RENDERER_VERSION).toBe(3);
   });
 });
 

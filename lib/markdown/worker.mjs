@@ -27,11 +27,13 @@ import { unified } from 'unified';
  * The renderer's version, stored with the HTML it made (releases.body_html_renderer): raise it whenever
  * a change here changes the HTML of some body, and stored notes are rendered again (lib/markdown/refresh.ts).
  * 1: GitHub-flavoured markdown and GitHub's sanitizer. 2: alerts, footnote links that work, autolinked
- * references, highlighted code, heading anchors, emoji shortcodes.
+ * references, highlighted code, heading anchors, emoji shortcodes. 3: headings start at h2 and never skip
+a level (the page's h1 is the release title), task-list checkboxes are labelled, code blocks are
+reachable by keyboard (they scroll).
  * Raising it also takes a migration that sets the default of releases.body_html_renderer to the new
  * version (the default marks rows written with their own HTML, e.g. by SQL, as current).
  */
-export const RENDERER_VERSION = 2;
+export const RENDERER_VERSION = 3;
 
 /** The prefix the sanitizer puts before every `id` and `name` from the notes (GitHub's), so that notes cannot clobber the page's own ids. */
 const CLOBBER_PREFIX = defaultSchema.clobberPrefix ?? 'user-content-';
@@ -84,6 +86,45 @@ function rehypeClobberedFragments() {
   };
 }
 
+/** The highest heading level notes keep: the page around them has the h1 (the release or project title). */
+const TOP_HEADING = 2;
+
+const HEADING = /^h[1-6]$/;
+
+/**
+ * The notes fitted into the page they are shown on, and made accessible (fixed markup after the
+ * sanitizer): headings shifted so the notes' highest is an h2 and none skips a level (a release title
+ * is the page's only h1, and screen readers' heading lists stay in order); task-list checkboxes named by
+ * their item's text; code blocks focusable, so a block wider than the column scrolls by keyboard.
+ */
+function rehypeReaderStructure() {
+  return function (tree) {
+    const headings = [];
+    const checkboxes = [];
+    const walk = (node, item) => {
+      if (node.type === 'element') {
+        if (HEADING.test(node.tagName)) headings.push(node);
+        else if (node.tagName === 'pre') node.properties.tabIndex = 0;
+        else if (node.tagName === 'input' && node.properties.type === 'checkbox' && item) checkboxes.push([node, item]);
+        if (node.tagName === 'li') item = node;
+      }
+      if ('children' in node) for (const child of node.children) walk(child, item);
+    };
+    walk(tree, undefined);
+    const highest = Math.min(...headings.map((h) => Number(h.tagName[1])));
+    let previous = TOP_HEADING - 1;
+    for (const heading of headings) {
+      const level = Math.min(6, Number(heading.tagName[1]) - highest + TOP_HEADING, previous + 1);
+      heading.tagName = `h${level}`;
+      previous = level;
+    }
+    for (const [box, item] of checkboxes) {
+      const text = textOf(item).trim().replace(/\s+/g, ' ');
+      box.properties.ariaLabel = `${box.properties.checked ? 'Done' : 'To do'}: ${text.length > 120 ? `${text.slice(0, 119)}…` : text || 'task'}`;
+    }
+  };
+}
+
 /**
  * GitHub-flavoured markdown as GitHub renders it, sanitized with GitHub's own allow-list
  * (rehype-sanitize's default schema): scripts, event handlers, style and `javascript:` URLs come out
@@ -103,6 +144,7 @@ const build = () =>
     .use(rehypeSlug) // GitHub's heading slugs, prefixed by the sanitizer like any id
     .use(rehypeSanitize)
     .use(rehypeGithubAlert)
+    .use(rehypeReaderStructure)
     .use(rehypeStarryNight, {
       grammars: [...common, sourceDockerfile, sourceElixir, sourcePowershell, sourceToml, sourceTsx, textShellSession],
       allowMissingScopes: true,

@@ -23,6 +23,7 @@ export async function startServer(db: Db, engine: Engine): Promise<void> {
     import('./site/revalidation-accelerator').then((m) => m.startRevalidator()).catch((err: Error) => log().error({ err: err.message }, 'could not start the page revalidator'));
     import('./github/import-runner').then((m) => m.resumeImports()).catch((err: Error) => log().error({ err: err.message }, 'could not resume imports'));
     import('./markdown/refresh').then((m) => m.startRefreshingNotes()).catch((err: Error) => log().error({ err: err.message }, 'could not render stored notes again'));
+    import('./releases/derive').then((m) => m.startDerivingReleases()).catch((err: Error) => log().error({ err: err.message }, 'could not derive package versions'));
   }, 0).unref();
 }
 

@@ -5,6 +5,7 @@ process.env.SHIPLOG_ROLE = 'cli';
 import { config } from '../lib/config';
 import { closeDb, currentEngine, getDb } from '../lib/db';
 import { seedDemo } from '../lib/db/seed';
+import { refreshUnderived } from '../lib/releases/derive';
 
 async function main(): Promise<number> {
   const [command, ...flags] = process.argv.slice(2);
@@ -19,6 +20,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const result = await seedDemo(db, { ifEmpty: flags.includes('--if-empty') });
+  // Package, version and level of the seeded releases (lib/packages), as a write would have stored them.
+  while ((await refreshUnderived({ maxProjects: 50 })).more);
   console.log(result.skipped ? `the database already has projects; nothing seeded (${where})` : `seeded ${result.projects} projects and ${result.releases} releases into ${where}`);
   if (!result.skipped) {
     console.log('a running server shows them after its pages refresh (POST /api/revalidate, or restart it)');

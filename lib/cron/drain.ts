@@ -7,6 +7,7 @@ import { drainImports } from '../github/import-runner';
 import { ApiError } from '../http/errors';
 import { defineOperation } from '../http/operation';
 import { refreshStaleNotes } from '../markdown/refresh';
+import { refreshUnderived } from '../releases/derive';
 import { catchUp, revalidatorOf } from '../site/revalidation-cursor';
 
 /** Work per call: the pages of at most this many events, and at most this long on imports. */
@@ -69,6 +70,8 @@ export const cronDrain = defineOperation({
   const started = Date.now();
   const imported = await drainImports(Date.now() + IMPORTS_MS);
   const notes = await refreshStaleNotes({ maxRows: NOTES_ROWS, deadline: Date.now() + NOTES_MS });
+  // Package, version and level of releases stored before they existed (reads that need them derive them anyway).
+  await refreshUnderived({ maxProjects: 20, deadline: Date.now() + NOTES_MS });
   const pages = await catchUp(fn, { maxEvents: MAX_EVENTS, ms: REVALIDATE_MS });
   const names = new Map<number, { owner: string; repo: string }>();
   if (imported.length) {

@@ -21,6 +21,11 @@ export const projects = pgTable(
     webhookSecretPrevious: text('webhook_secret_previous'),
     /** GitHub's `repository.id`: follows renames and transfers (null until a delivery or import names it). */
     githubRepositoryId: bigint('github_repository_id', { mode: 'number' }),
+    /**
+     * The project's own tag patterns (lib/packages/tags.ts): regular expressions with named groups
+     * `version` and optionally `package`, tried before the defaults. Null: the defaults only.
+     */
+    tagPatterns: jsonb('tag_patterns').$type<string[]>(),
     /** Row version, bumped on every change; drives ETags and If-Match. */
     version: integer('version').notNull().default(1),
     ...timestamps,
@@ -78,6 +83,21 @@ export const releases = pgTable(
      * release `published_at`/`created_at`): a payload with older evidence never overwrites it.
      */
     githubEvidenceAt: timestamp('github_evidence_at', { withTimezone: true, mode: 'date' }),
+    /** The package the tag names (lib/packages): null for a single-package tag (`v1.2.3`) or one that names no version. */
+    package: text('package'),
+    /** The version the tag names, without a leading `v` (`2.0.0-rc.1`); null when it names none. */
+    packageVersion: text('package_version'),
+    /** A key that sorts in semver order under `collate "C"` (lib/packages/versions.ts); null when the version is not semver. */
+    versionKey: text('version_key'),
+    /** major, minor, patch, prerelease or other: relative to the package's previous stable release in semver order. */
+    level: text('level'),
+    /** From `!` in a conventional title, BREAKING CHANGE, or a "Breaking changes" section. */
+    breaking: boolean('breaking').notNull().default(false),
+    /**
+     * Which derivation rules made package … breaking (lib/packages, DERIVATION_VERSION); 0: not derived
+     * yet (rows from before these columns, or written by an older release): lib/packages/derive.ts does.
+     */
+    derived: smallint('derived').notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -91,6 +111,10 @@ export const releases = pgTable(
     // The order every release list, page, feed and export reads in (publishedAt, falling back to createdAt for drafts).
     index('releases_project_order').on(t.projectId, sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),
     index('releases_order').on(sql`coalesce(${t.publishedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`),
+    // One package's history in semver order (sort_by=version, compare, levels).
+    index('releases_project_package_version').on(t.projectId, t.package, sql`${t.versionKey} collate "C"`, t.id),
+    // Rows still to derive (lib/packages/derive.ts), per project.
+    index('releases_derived').on(t.derived, t.projectId),
     check('releases_source_check', sql`${t.source} in ('github', 'manual')`),
   ],
 );

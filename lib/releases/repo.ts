@@ -10,6 +10,7 @@ import { sortString, type Cursor, type SortTerm } from '../db/keyset';
 import { ConflictError, StaleError } from '../domain/errors';
 import { cleanText, webUrlOrNull } from '../domain/values';
 import { MARKDOWN_RENDERER_VERSION, renderContextOf, renderStoredMarkdown } from '../markdown';
+import { derivedColumns } from '../packages/store';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
 import { isPublicRelease, publicRelease, publicReleaseSql, releasesR } from './visibility';
@@ -119,6 +120,12 @@ function toRecord(row: Selected): ReleaseRecord {
     source: r.source,
     version: r.version,
     githubEvidenceAt: r.githubEvidenceAt,
+    package: r.package,
+    packageVersion: r.packageVersion,
+    versionKey: r.versionKey,
+    level: r.level,
+    breaking: r.breaking,
+    derived: r.derived,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     owner: row.owner,
@@ -347,9 +354,11 @@ export function cleanReleaseWrite(w: ReleaseWrite): ReleaseWrite {
  * them before its transaction (API and console writes must: a refusal is theirs to report; GitHub
  * writes warm it); otherwise it is rendered here, and a body the renderer refuses is stored unformatted.
  */
-async function columns(project: ProjectRef, input: ReleaseWrite, current?: Pick<ReleaseRecord, 'body' | 'bodyHtml' | 'bodyHtmlRenderer'>) {
+async function columns(tx: Tx, project: ProjectRef, input: ReleaseWrite, current?: Pick<ReleaseRecord, 'id' | 'body' | 'bodyHtml' | 'bodyHtmlRenderer'>) {
   const w = cleanReleaseWrite(input);
   return {
+    // Package, version, level and breaking (lib/packages); the neighbours' levels follow in lib/releases/derive.ts.
+    ...(await derivedColumns(tx, project.id, w, current?.id)),
     tag: w.tag,
     name: w.name,
     body: w.body,
@@ -397,7 +406,7 @@ export async function createRelease(tx: Tx, project: ProjectRef, w: ReleaseWrite
   try {
     [row] = await tx
       .insert(releases)
-      .values({ ...(await columns(project, w)), projectId: project.id, source, githubId })
+      .values({ ...(await columns(tx, project, w)), projectId: project.id, source, githubId })
       .returning();
   } catch (err) {
     if (isUniqueViolation(err)) throw tagTaken(w.tag);
@@ -421,7 +430,7 @@ export async function updateRelease(tx: Tx, project: ProjectRef, current: Releas
     [row] = await tx
       .update(releases)
       .set({
-        ...(await columns(project, w, current)),
+        ...(await columns(tx, project, w, current)),
         publishedAt: w.draft ? null : (w.publishedAt ?? current.publishedAt ?? new Date()),
         version: sql`${releases.version} + 1`,
         updatedAt: new Date(),

@@ -7,6 +7,7 @@ import type { ExpectedVersion } from '../domain/expected-version';
 import { renderContextOf } from '../markdown';
 import { renderSubmittedMarkdown } from '../markdown/submitted';
 import { requireProject } from '../projects/repo';
+import { settle } from './derive';
 import * as repo from './repo';
 import type { ProjectRef, ReleaseFilters, ReleaseRecord } from './repo';
 import type { ReleaseWrite } from './schema';
@@ -113,14 +114,31 @@ function githubIdOf(actor: Actor): number | null {
 export async function createRelease(tx: Tx, project: ProjectRef | { owner: string; repo: string }, w: ReleaseWrite, o: WriteOptions): Promise<ReleaseRecord> {
   const ref = 'id' in project ? project : await requireProject(tx, project.owner, project.repo, { seeAll: true });
   const write = o.actor.kind === 'person' ? await personWrite(ref, w, o) : w;
-  return repo.createRelease(tx, ref, write, o.actor.kind === 'github' ? 'github' : 'manual', githubIdOf(o.actor));
+  return created(tx, ref, await repo.createRelease(tx, ref, write, o.actor.kind === 'github' ? 'github' : 'manual', githubIdOf(o.actor)));
+}
+
+/**
+ * After a release is created or changed: the rest of its project's releases brought in line (levels
+ * of its package, old and new, computed again; rows not derived yet derived), and the release as
+ * stored after that (its own level may follow from a row derived only now).
+ */
+async function settled(tx: Tx, project: ProjectRef, before: ReleaseRecord | undefined, after: ReleaseRecord): Promise<ReleaseRecord> {
+  const changed = await settle(tx, project, before && before.package !== after.package ? [before.package, after.package] : [after.package]);
+  if (!changed) return after;
+  return (await repo.findRelease(tx, project.id, after.tag, { seeAll: true })) ?? after;
+}
+
+const created = (tx: Tx, project: ProjectRef, after: ReleaseRecord) => settled(tx, project, undefined, after);
+
+async function changed(tx: Tx, project: ProjectRef, current: ReleaseRecord, after: ReleaseRecord): Promise<Change> {
+  return { before: current, after: await settled(tx, project, current, after) };
 }
 
 /** Replaces every writable field of the release. */
 export async function replaceRelease(tx: Tx, target: ReleaseTarget, w: ReleaseWrite, o: WriteOptions): Promise<Change> {
   const { project, current } = await locked(tx, target, o);
   const write = await personWrite(project, w, o, current);
-  return { before: current, after: await repo.updateRelease(tx, project, current, write) };
+  return changed(tx, project, current, await repo.updateRelease(tx, project, current, write));
 }
 
 /**
@@ -133,20 +151,21 @@ export async function patchRelease(tx: Tx, target: ReleaseTarget, patch: (curren
   const w = patch(current);
   if (w.body !== current.body && o.actor.kind === 'person') await renderSubmittedMarkdown(w.body, o.notesPath ?? DEFAULT_NOTES_PATH, renderContextOf(project));
   if (w.draft) w.publishedAt = null;
-  return { before: current, after: await repo.updateRelease(tx, project, current, checkReleaseWrite(w)) };
+  return changed(tx, project, current, await repo.updateRelease(tx, project, current, checkReleaseWrite(w)));
 }
 
 /** Hides the release from readers, or shows it again. */
 export async function setReleaseHidden(tx: Tx, target: ReleaseTarget, hidden: boolean, o: WriteOptions): Promise<Change> {
   const { project, current } = await locked(tx, target, o);
   const w = checkReleaseWrite({ ...recordAsWrite(current), hidden });
-  return { before: current, after: await repo.updateRelease(tx, project, current, w) };
+  return changed(tx, project, current, await repo.updateRelease(tx, project, current, w));
 }
 
 /** Deletes the release; returns it as it was. */
 export async function deleteRelease(tx: Tx, target: ReleaseTarget, o: WriteOptions): Promise<ReleaseRecord> {
   const { project, current } = await locked(tx, target, o);
   await repo.deleteRelease(tx, project, current);
+  await settle(tx, project, [current.package]);
   return current;
 }
 
@@ -206,7 +225,7 @@ export async function syncGitHubRelease(tx: Tx, project: ProjectRef, w: ReleaseW
     if (byTag && (byTag.githubId === null || byTag.githubId !== githubId)) current = byTag;
   }
   if (!current) {
-    await repo.createRelease(tx, project, w, 'github', githubId);
+    await created(tx, project, await repo.createRelease(tx, project, w, 'github', githubId));
     return 'created';
   }
   const write = repo.cleanReleaseWrite({ ...w, hidden: current.hidden });
@@ -214,7 +233,7 @@ export async function syncGitHubRelease(tx: Tx, project: ProjectRef, w: ReleaseW
   if (current.githubId !== githubId) {
     await tx.update(releases).set({ githubId, source: 'github' }).where(eq(releases.id, current.id));
   }
-  await repo.updateRelease(tx, project, current, write);
+  await changed(tx, project, current, await repo.updateRelease(tx, project, current, write));
   return 'updated';
 }
 
@@ -224,5 +243,6 @@ export async function removeGitHubRelease(tx: Tx, project: ProjectRef, tag: stri
   await tx.insert(releaseTombstones).values({ githubId: actor.releaseId, projectId: project.id, tag }).onConflictDoNothing();
   if (!current) return 'already-deleted';
   await repo.deleteRelease(tx, project, current);
+  await settle(tx, project, [current.package]);
   return 'deleted';
 }

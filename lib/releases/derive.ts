@@ -1,0 +1,148 @@
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { getDb, type Executor, type Tx } from '../db';
+import { emit } from '../db/outbox';
+import { projects, releases, type ReleaseRow } from '../db/schema';
+import { write } from '../db/write';
+import { log } from '../log';
+import { DERIVATION_VERSION, deriveRelease, packageLevels } from '../packages';
+import { samePackage, tagPatternsOf } from '../packages/store';
+import { publicStreamEvent, type ProjectRef, type ReleaseRecord } from './repo';
+import { isPublicRelease } from './visibility';
+
+/**
+ * Keeps every release's package, version, level and breaking flag right (lib/packages): a write
+ * stores its own (repo.ts), and then `settle` brings the rest of the project in line: rows not
+ * derived yet (from before these columns, or written by an older release during a rolling deploy)
+ * are derived, and the levels of the packages the write touched are computed again (a release
+ * inserted out of order, deleted or re-tagged changes its neighbours' levels). A row whose stored
+ * values change gets a new version (ETag) and a `release.updated` event, like any other change.
+ *
+ * Correctness does not wait for a background loop: every write settles its project, and reads that
+ * filter or sort on these columns call `ensureDerived` first. `refreshUnderived` (cron drain, and a
+ * server after it starts) back-fills the rest ahead of time.
+ */
+
+type Pkg = string | null;
+
+async function emitChanged(tx: Tx, project: ProjectRef, before: ReleaseRow, after: ReleaseRow, reason: string): Promise<void> {
+  const fullName = `${project.owner}/${project.repo}`;
+  const record = (r: ReleaseRow): ReleaseRecord => ({ ...r, owner: project.owner, repo: project.repo, projectName: project.name, reactions: {} });
+  await emit(tx, {
+    type: 'release.updated',
+    projectId: project.id,
+    payload: { project: fullName, tag: after.tag, releaseId: after.id, public: isPublicRelease(after), reason },
+    publicEvent: publicStreamEvent(fullName, record(before), record(after)),
+  });
+}
+
+/**
+ * Derives the project's rows that are not derived yet, then levels again every package in `touched`
+ * (and every package a derived row was in): in the caller's write transaction. Returns how many rows changed.
+ */
+export async function settle(tx: Tx, project: ProjectRef, touched: Iterable<Pkg> = []): Promise<number> {
+  const packages = new Set<Pkg>(touched);
+  let changed = 0;
+  const underived = await tx
+    .select()
+    .from(releases)
+    .where(and(eq(releases.projectId, project.id), lt(releases.derived, DERIVATION_VERSION)))
+    .for('update');
+  if (underived.length) {
+    const patterns = await tagPatternsOf(tx, project.id);
+    for (const row of underived) {
+      const d = deriveRelease(row, patterns);
+      packages.add(row.package);
+      packages.add(d.package);
+      const [after] = await tx
+        .update(releases)
+        .set({ ...d, derived: DERIVATION_VERSION, version: sql`${releases.version} + 1` })
+        .where(eq(releases.id, row.id))
+        .returning();
+      if (after) {
+        changed++;
+        await emitChanged(tx, project, row, after, 'version-derived');
+      }
+    }
+  }
+  for (const pkg of packages) changed += await levelPackage(tx, project, pkg);
+  return changed;
+}
+
+/** Computes the levels of one package's releases again; stores those that changed. */
+async function levelPackage(tx: Tx, project: ProjectRef, pkg: Pkg): Promise<number> {
+  const rows = await tx
+    .select({ id: releases.id, version: releases.packageVersion, level: releases.level })
+    .from(releases)
+    .where(and(eq(releases.projectId, project.id), samePackage(pkg)));
+  const levels = packageLevels(rows);
+  let changed = 0;
+  for (const r of rows) {
+    const level = levels.get(r.id) ?? 'other';
+    if (r.level === level) continue;
+    const [before] = await tx.select().from(releases).where(eq(releases.id, r.id)).for('update');
+    const [after] = await tx
+      .update(releases)
+      .set({ level, version: sql`${releases.version} + 1` })
+      .where(eq(releases.id, r.id))
+      .returning();
+    if (before && after) {
+      changed++;
+      await emitChanged(tx, project, before, after, 'level');
+    }
+  }
+  return changed;
+}
+
+async function underivedProject(db: Executor, projectId?: number): Promise<ProjectRef | undefined> {
+  const [row] = await db
+    .select({ id: projects.id, owner: projects.owner, repo: projects.repo, name: projects.name })
+    .from(releases)
+    .innerJoin(projects, eq(projects.id, releases.projectId))
+    .where(and(lt(releases.derived, DERIVATION_VERSION), ...(projectId !== undefined ? [eq(releases.projectId, projectId)] : [])))
+    .orderBy(asc(releases.derived), asc(releases.projectId))
+    .limit(1);
+  return row;
+}
+
+/** Before a read that filters or sorts on package, version, level or breaking: derives the project's rows first if any are not. */
+export async function ensureDerived(projectId: number): Promise<void> {
+  const db = await getDb();
+  const project = await underivedProject(db, projectId);
+  if (project) await write((tx) => settle(tx, project));
+}
+
+/** Back-fills projects with rows not derived yet, one project per transaction; whether any remain. */
+export async function refreshUnderived(options: { maxProjects?: number; deadline?: number } = {}): Promise<{ projects: number; more: boolean }> {
+  const maxProjects = options.maxProjects ?? 20;
+  const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+  const db = await getDb();
+  let done = 0;
+  while (done < maxProjects && Date.now() < deadline) {
+    const project = await underivedProject(db);
+    if (!project) return { projects: done, more: false };
+    await write((tx) => settle(tx, project));
+    done++;
+  }
+  return { projects: done, more: true };
+}
+
+const g = globalThis as typeof globalThis & { __shiplogDeriveRefresh?: boolean };
+
+/** In a long-lived server, after it starts: back-fills package, version and level ahead of reads (an accelerator only). */
+export function startDerivingReleases(pauseMs = 1_000): void {
+  if (g.__shiplogDeriveRefresh) return;
+  g.__shiplogDeriveRefresh = true;
+  const step = async () => {
+    try {
+      const { more } = await refreshUnderived({ maxProjects: 5 });
+      if (more) {
+        setTimeout(() => void step(), pauseMs).unref();
+        return;
+      }
+    } catch (err) {
+      log().warn({ err: (err as Error).message }, 'could not derive package versions of stored releases; writes and filtered reads will');
+    }
+    g.__shiplogDeriveRefresh = false;
+  };
+  void step();
+}

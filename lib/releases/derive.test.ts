@@ -127,5 +127,5 @@ describe('the demo data', () => {
     const [calver] = await t.db().select().from(releases).where(eq(releases.tag, 'release/2026-01'));
     expect(calver).toMatchObject({ package: null, packageVersion: null, level: 'other' });
     expect(await t.db().select().from(releases).where(eq(releases.derived, 0))).toEqual([]);
-  });
+  }, 120_000);
 });

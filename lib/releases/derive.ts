@@ -37,57 +37,54 @@ async function emitChanged(tx: Tx, project: ProjectRef, before: ReleaseRow, afte
 
 /**
  * Derives the project's rows that are not derived yet, then levels again every package in `touched`
- * (and every package a derived row was in): in the caller's write transaction. Returns how many rows changed.
+ * (and every package a derived row was in or is now in): in the caller's write transaction. Each row
+ * that changes is written once. Returns how many rows changed.
  */
 export async function settle(tx: Tx, project: ProjectRef, touched: Iterable<Pkg> = []): Promise<number> {
   const packages = new Set<Pkg>(touched);
-  let changed = 0;
   const underived = await tx
     .select()
     .from(releases)
     .where(and(eq(releases.projectId, project.id), lt(releases.derived, DERIVATION_VERSION)))
     .for('update');
+  const derived = new Map<number, ReturnType<typeof deriveRelease>>();
   if (underived.length) {
     const patterns = await tagPatternsOf(tx, project.id);
     for (const row of underived) {
       const d = deriveRelease(row, patterns);
+      derived.set(row.id, d);
       packages.add(row.package);
       packages.add(d.package);
+    }
+  }
+  const byId = new Map(underived.map((r) => [r.id, r]));
+  let changed = 0;
+  const done = new Set<number>();
+  for (const pkg of packages) {
+    // The package's rows as stored, and the rows derived just now that are in it.
+    const stored = (
+      await tx
+        .select()
+        .from(releases)
+        .where(and(eq(releases.projectId, project.id), samePackage(pkg)))
+        .for('update')
+    ).filter((r) => !derived.has(r.id));
+    const members = [...stored, ...underived.filter((r) => derived.get(r.id)!.package === pkg)];
+    const levels = packageLevels(members.map((r) => ({ id: r.id, version: derived.get(r.id)?.packageVersion ?? r.packageVersion })));
+    for (const row of members) {
+      const level = levels.get(row.id) ?? 'other';
+      const d = derived.get(row.id);
+      if (done.has(row.id) || (!d && row.level === level)) continue;
+      done.add(row.id);
       const [after] = await tx
         .update(releases)
-        .set({ ...d, derived: DERIVATION_VERSION, version: sql`${releases.version} + 1` })
+        .set({ ...(d ? { ...d, derived: DERIVATION_VERSION } : {}), level, version: sql`${releases.version} + 1` })
         .where(eq(releases.id, row.id))
         .returning();
       if (after) {
         changed++;
-        await emitChanged(tx, project, row, after, 'version-derived');
+        await emitChanged(tx, project, byId.get(row.id) ?? row, after, d ? 'version-derived' : 'level');
       }
-    }
-  }
-  for (const pkg of packages) changed += await levelPackage(tx, project, pkg);
-  return changed;
-}
-
-/** Computes the levels of one package's releases again; stores those that changed. */
-async function levelPackage(tx: Tx, project: ProjectRef, pkg: Pkg): Promise<number> {
-  const rows = await tx
-    .select({ id: releases.id, version: releases.packageVersion, level: releases.level })
-    .from(releases)
-    .where(and(eq(releases.projectId, project.id), samePackage(pkg)));
-  const levels = packageLevels(rows);
-  let changed = 0;
-  for (const r of rows) {
-    const level = levels.get(r.id) ?? 'other';
-    if (r.level === level) continue;
-    const [before] = await tx.select().from(releases).where(eq(releases.id, r.id)).for('update');
-    const [after] = await tx
-      .update(releases)
-      .set({ level, version: sql`${releases.version} + 1` })
-      .where(eq(releases.id, r.id))
-      .returning();
-    if (before && after) {
-      changed++;
-      await emitChanged(tx, project, before, after, 'level');
     }
   }
   return changed;

@@ -140,6 +140,10 @@ module.exports = (phase) => ({
       { source: '/:owner/:repo/feed.:format(atom|rss|json)', destination: '/api/feed/:owner/:repo?format=:format' },
       // The embeddable widget: <script src="https://shiplog.example/widget.js" data-project="owner/repo" async>
       { source: '/widget.js', destination: '/api/widget' },
+      // For crawlers: /robots.txt and /sitemap.xml (an index of /sitemap-{n}.xml past 10,000 URLs).
+      { source: '/robots.txt', destination: '/api/robots' },
+      { source: '/sitemap.xml', destination: '/api/sitemap' },
+      { source: '/sitemap-:page(\\d+).xml', destination: '/api/sitemap/:page' },
     ];
   },
 });

@@ -57,6 +57,27 @@ describe('settings (lib/config)', () => {
     }
   });
 
+  it("siteUrl: SHIPLOG_PUBLIC_URL (without a trailing slash), else Vercel's production domain, else localhost on PORT", () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.VERCEL;
+      delete process.env.VERCEL_PROJECT_PRODUCTION_URL;
+      process.env.SHIPLOG_PUBLIC_URL = 'https://changelog.example.com/';
+      expect(config().siteUrl).toBe('https://changelog.example.com');
+      delete process.env.SHIPLOG_PUBLIC_URL;
+      process.env.PORT = '4123';
+      expect(config().siteUrl).toBe('http://localhost:4123');
+      process.env.VERCEL_PROJECT_PRODUCTION_URL = 'shiplog-demo.vercel.app';
+      expect(config().siteUrl).toBe('http://localhost:4123'); // only on Vercel
+      process.env.VERCEL = '1';
+      expect(config().siteUrl).toBe('https://shiplog-demo.vercel.app');
+      process.env.VERCEL_PROJECT_PRODUCTION_URL = 'bad host/"x';
+      expect(config().siteUrl).toBe('http://localhost:4123');
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('refuses bad values of the other kinds: hours, a Redis URL, a log level, a thread count, a build folder outside the project', () => {
     const problems = configProblems({
       SHIPLOG_SESSION_HOURS: '0',

@@ -139,7 +139,17 @@ export type Env = z.infer<typeof EnvSchema>;
 export const SETTINGS = Object.keys(EnvSchema.shape) as (keyof Env)[];
 /** Set by Shiplog's own launchers, tests and benchmarks, never by operators. */
 export const INTERNAL_SETTINGS: readonly (keyof Env)[] = ['SHIPLOG_ROLE', 'SHIPLOG_LAUNCH_KEY', 'SHIPLOG_BENCH', 'SHIPLOG_BENCH_BODY'];
-export type Config = Env & { dataDir: string; engine: 'pglite' | 'postgres'; serverless: boolean };
+export type Config = Env & {
+  dataDir: string;
+  engine: 'pglite' | 'postgres';
+  serverless: boolean;
+  /**
+   * The site's public origin for canonical URLs, sitemaps and card images, where no request says it
+   * (pages rendered ahead of requests): SHIPLOG_PUBLIC_URL, else on Vercel the project's production
+   * domain (VERCEL_PROJECT_PRODUCTION_URL, a platform variable), else http://localhost:PORT.
+   */
+  siteUrl: string;
+};
 
 /** One bad setting: the variable, the rule it breaks and an example of a good value. */
 export interface ConfigProblem {
@@ -201,8 +211,16 @@ export function config(): Config {
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.SHIPLOG_DATA_DIR),
     engine: env.DATABASE_URL ? 'postgres' : 'pglite',
     serverless: env.SHIPLOG_SERVERLESS || process.env.VERCEL === '1',
+    siteUrl: siteUrlOf(env),
   };
   return cached;
+}
+
+function siteUrlOf(env: Env): string {
+  if (env.SHIPLOG_PUBLIC_URL) return env.SHIPLOG_PUBLIC_URL.replace(/\/+$/, '');
+  const vercel = process.env.VERCEL_PROJECT_PRODUCTION_URL;
+  if (process.env.VERCEL === '1' && vercel && /^[A-Za-z0-9.-]+(:\d+)?$/.test(vercel)) return `https://${vercel}`;
+  return `http://localhost:${env.PORT}`;
 }
 
 /** Serverless mode (SHIPLOG_SERVERLESS=1 or VERCEL=1): nothing may run outside a request's lifetime. */

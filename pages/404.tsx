@@ -1,5 +1,9 @@
 import Head from 'next/head';
 import Link from 'next/link';
+import { notFoundMeta } from '@/lib/site/meta';
+
+// Rendered once, by `next build`: pages/_app.tsx renders the meta (not indexed, no canonical).
+export const getStaticProps = () => ({ props: { meta: notFoundMeta() } });
 
 export default function NotFound() {
   return (

@@ -3,6 +3,8 @@ import Head from 'next/head';
 import Link from 'next/link';
 import type { AdminPageProps } from '@/lib/admin/page';
 import { AdminLayout } from '@/lib/admin/ui/AdminLayout';
+import type { PageMeta } from '@/lib/site/meta';
+import { PageHead } from '@/lib/site/ui/PageHead';
 import '@/lib/site/styles.css';
 import '@wooorm/starry-night/style/both'; // its package exports style/*.css without the extension
 import '@/lib/markdown/notes.css';
@@ -41,6 +43,8 @@ export default function ShiplogApp({ Component, pageProps, router }: AppProps) {
       <main id="content">
         <Component {...pageProps} />
       </main>
+      {/* After the page, so its title and description win over the page's own (next/head keeps the last). */}
+      {(pageProps as { meta?: PageMeta }).meta ? <PageHead meta={(pageProps as { meta: PageMeta }).meta} /> : null}
       <footer className="site-footer">Release notes that publish themselves.</footer>
     </>
   );

@@ -2,13 +2,14 @@ import type { GetStaticProps, InferGetStaticPropsType } from 'next';
 import Head from 'next/head';
 import Link from 'next/link';
 import { loadHome, type HomeData } from '@/lib/site/home';
-import { READER_REVALIDATE_SECONDS } from '@/lib/site/static';
+import { homeMeta } from '@/lib/site/meta';
+import { READER_REVALIDATE_SECONDS, withMeta } from '@/lib/site/static';
 import { FeedHead } from '@/lib/site/ui/FeedLinks';
 import { formatDate } from '@/lib/site/ui/format';
 import { useLiveReleases } from '@/lib/site/ui/live';
 
 export const getStaticProps: GetStaticProps<HomeData> = async () => {
-  const data = await loadHome();
+  const data = withMeta(await loadHome(), homeMeta)!;
   // A placeholder (rendered inside `next build` without data) is refreshed at start; 30 s is the fallback.
   return { props: data, revalidate: data.placeholder ? 30 : READER_REVALIDATE_SECONDS };
 };

@@ -359,6 +359,13 @@ const SCENARIOS: Record<string, Scenario> = {
   'GET /api/feed/{owner}': { ok: () => ({ status: 200, token: null }) },
   'GET /api/feed/{owner}/{repo}': { ok: () => ({ status: 200, token: null }) },
 
+  // --- pages' card images
+  'GET /api/og/{owner}/{repo}': { ok: () => ({ status: 200, token: null }) },
+  'GET /api/og/{owner}/{repo}/{tag}': { ok: () => ({ status: 200, token: null }) },
+  'GET /api/sitemap': { ok: () => ({ status: 200, token: null }) },
+  'GET /api/sitemap/{page}': { ok: () => ({ status: 200, token: null, params: { page: '1' } }) },
+  'GET /api/robots': { ok: () => ({ status: 200, token: null }) },
+
   // --- service
   'GET /api/health': { ok: () => ({ status: 200, token: null }) },
   'GET /api/cron/drain': { dedicated: true, ok: () => ({ status: 200, token: CRON_SECRET }) },

@@ -10,7 +10,9 @@ import { cronDrain } from '../cron/drain';
 import { streamEvents } from '../events/stream-operation';
 import { FEED_OPERATIONS } from '../feed/feed-operations';
 import { getHealth } from '../health';
+import { OG_OPERATIONS } from '../site/og-operations';
 import { revalidatePages } from '../site/revalidate-operation';
+import { SITEMAP_OPERATIONS } from '../site/sitemap-operations';
 import { PROJECT_OPERATIONS } from '../projects/operations';
 import { TOKEN_OPERATIONS } from '../tokens/operations';
 
@@ -27,6 +29,8 @@ const AREAS: readonly (readonly Operation[])[] = [
   [streamEvents],
   [receiveGitHubWebhook],
   FEED_OPERATIONS,
+  OG_OPERATIONS,
+  SITEMAP_OPERATIONS,
   [getHealth, revalidatePages, cronDrain],
 ];
 

@@ -1,0 +1,6 @@
+import { getReleaseCard } from '@/lib/site/og-operations';
+import { mount } from '@/lib/http/mount';
+
+export const config = { api: { bodyParser: false } };
+
+export default mount(getReleaseCard);

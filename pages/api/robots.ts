@@ -1,0 +1,7 @@
+import { getRobots } from '@/lib/site/sitemap-operations';
+import { mount } from '@/lib/http/mount';
+
+export const config = { api: { bodyParser: false } };
+
+// Also /robots.txt (a rewrite in next.config.js).
+export default mount(getRobots);

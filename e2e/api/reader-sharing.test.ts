@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { SaxesParser } from 'saxes';
 import { freePort, startServer, type RunningServer } from '../harness/server';
+import { newStorage, postgresAdminUrl, type Storage } from '../harness/storage';
 
+let storage: Storage;
 let server: RunningServer;
 const owner = 'sharing';
 const repo = `unfurl-${randomBytes(3).toString('hex')}`;
@@ -76,7 +78,9 @@ function parseSitemap(xml: string): { root: string; urls: { loc: string; lastmod
 
 beforeAll(async () => {
   const port = await freePort();
-  server = await startServer({ port, env: { SHIPLOG_PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  // PostgreSQL when the run has one (TEST_DATABASE_URL), else PGlite.
+  storage = await newStorage(postgresAdminUrl() ? 'postgres' : 'pglite', 'sharing');
+  server = await startServer({ port, dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, env: { SHIPLOG_PUBLIC_URL: `http://127.0.0.1:${port}` } });
   await post('/api/v1/projects', { owner, repo, name: 'Unfurl', description: 'A project whose links unfurl.' });
   await post(`/api/v1/projects/${owner}/${repo}/releases`, {
     tag: 'v1.0.0',
@@ -89,6 +93,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  await storage?.dispose();
 });
 
 describe('a shared release link unfurls with its image', () => {

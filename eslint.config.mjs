@@ -23,7 +23,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['**/*.tsx', 'lib/site/ui/**', 'lib/admin/ui/**', 'lib/widget/**'],
+    files: ['**/*.tsx', 'lib/site/ui/**', 'lib/admin/ui/**', 'lib/widget/widget.ts'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },

@@ -366,6 +366,9 @@ const SCENARIOS: Record<string, Scenario> = {
   'GET /api/sitemap/{page}': { ok: () => ({ status: 200, token: null, params: { page: '1' } }) },
   'GET /api/robots': { ok: () => ({ status: 200, token: null }) },
 
+  // --- widget
+  'GET /api/widget/{owner}/{repo}': { ok: () => ({ status: 200, token: null, query: { limit: '3' } }) },
+
   // --- service
   'GET /api/health': { ok: () => ({ status: 200, token: null }) },
   'GET /api/cron/drain': { dedicated: true, ok: () => ({ status: 200, token: CRON_SECRET }) },

@@ -1,13 +1,14 @@
 // The embeddable widget (/widget.js) on a page served from ANOTHER origin, in Chromium: the button
 // lives in a shadow root, the unread badge counts releases newer than the last one seen (kept in the
-// host origin's localStorage), the panel lists the latest releases with their notes, live releases
-// raise the badge, and a hostile host stylesheet does not get in.
+// host origin's localStorage), the panel lists the latest releases with a summary of their notes (links
+// absolute to Shiplog, no images) and "Read more", live releases raise the badge, theme and position
+// options apply, and a hostile host stylesheet does not get in.
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openContext, screenshot, type WatchedPage } from '../harness/browser';
-import { createProject, publishViaWebhook } from '../harness/releases';
+import { createProject, createRelease, publishViaWebhook } from '../harness/releases';
 
 const base = () => process.env.SHIPLOG_TEST_URL!;
 const engine = process.env.SHIPLOG_TEST_ENGINE ?? 'pglite';
@@ -19,11 +20,12 @@ let browser: Browser;
 let hostServer: http.Server;
 let hostUrl: string;
 
-/** A page of some other site embedding the widget: /?project=owner/repo&limit=n. */
+/** A page of some other site embedding the widget: /?project=owner/repo&limit=n&theme=…&position=…. */
 function hostPage(url: URL): string {
-  const project = url.searchParams.get('project');
-  const limit = url.searchParams.get('limit');
-  const attrs = `${project ? ` data-project="${project}"` : ''}${limit ? ` data-limit="${limit}"` : ''}`;
+  const attrs = ['project', 'limit', 'theme', 'position']
+    .map((name) => [name, url.searchParams.get(name)])
+    .map(([name, value]) => (value ? ` data-${name}="${value}"` : ''))
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Somebody's site</title><style>${HOSTILE_CSS}</style></head>
 <body><h1 id="host-title">A site that embeds Shiplog</h1><p>Its own content.</p>
 <script src="${base()}/widget.js"${attrs} async></script></body></html>`;
@@ -111,7 +113,7 @@ describe('the widget on another origin', () => {
     expect(styles.fontSize).toBe('14px');
   });
 
-  it('opens a panel with the latest 5 releases and their notes, and marks them seen', async () => {
+  it('opens a panel with the latest 5 releases, a summary of each and "Read more", and marks them seen', async () => {
     const expected = await latest('acme/rocket', 5);
     await w.page.locator('shiplog-widget button').click();
     const dialog = w.page.locator('shiplog-widget [role="dialog"]');
@@ -119,9 +121,16 @@ describe('the widget on another origin', () => {
     expect(await dialog.getAttribute('aria-label')).toBe("What's new in acme/rocket");
     expect(await w.page.locator('shiplog-widget button').getAttribute('aria-expanded')).toBe('true');
     expect(await itemTags(w.page)).toEqual(expected.map((r) => r.tag));
-    for (const notes of await items(w.page).locator('.n').all()) expect(await notes.locator('p, ul, pre, h3').count()).toBeGreaterThan(0);
-    const first = items(w.page).first().locator('a.t');
-    expect(await first.getAttribute('href')).toBe(`${base()}/acme/rocket/releases/${expected[0]!.tag}`);
+    for (const notes of await items(w.page).locator('.n').all()) {
+      expect(await notes.locator('p, ul, ol').count()).toBeGreaterThan(0);
+      expect(await notes.locator('h1, h2, h3, h4, h5, h6, img, pre, table, section').count()).toBe(0); // a summary, not the whole notes
+    }
+    const first = items(w.page).first();
+    const page = `${base()}/acme/rocket/releases/${expected[0]!.tag}`;
+    expect(await first.locator('a.t').getAttribute('href')).toBe(page);
+    expect(await first.locator('a.a').textContent()).toBe('Read more');
+    expect(await first.locator('a.a').getAttribute('href')).toBe(page);
+    expect(await first.locator('a.a').getAttribute('target')).toBe('_blank');
     expect(await badge(w.page).isVisible()).toBe(false);
     expect(await hostAttr(w.page, 'data-unread')).toBe('0');
     expect(await w.page.evaluate(() => localStorage.getItem('shiplog:last-seen:acme/rocket'))).toBe(expected[0]!.publishedAt);
@@ -179,6 +188,27 @@ describe('the widget on another origin', () => {
   });
 });
 
+describe('summaries', () => {
+  it('make every link of the notes absolute to Shiplog and leave images out', async () => {
+    const project = `summary-${Date.now().toString(36)}`;
+    await createProject(owner, project);
+    const notes = 'See [the guide](docs/guide.md) and [the API](/docs/api).\n\n![screenshot](./shot.png)\n\n## Details\n\nLong text.';
+    await createRelease(owner, project, { tag: 'v1.0.0', body: notes });
+    const c = await openContext(browser);
+    await visit(c.page, `project=${owner}/${project}`);
+    await c.page.locator('shiplog-widget button').click();
+    const summary = items(c.page).first().locator('.n');
+    expect(await summary.locator('a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))).toEqual([
+      `${base()}/${owner}/${project}/releases/docs/guide.md`,
+      `${base()}/docs/api`,
+    ]);
+    expect(await c.page.locator('shiplog-widget img').count()).toBe(0);
+    expect(await items(c.page).first().locator('a.a').getAttribute('href')).toBe(`${base()}/${owner}/${project}/releases/v1.0.0`);
+    expect(c.errors).toEqual([]);
+    await c.context.close();
+  });
+});
+
 describe('widget options', () => {
   it('data-limit chooses how many releases (at most 20)', async () => {
     const c = await openContext(browser);
@@ -197,6 +227,37 @@ describe('widget options', () => {
     await c.page.goto(`${hostUrl}/?project=`, { waitUntil: 'load' });
     expect(await c.page.locator('shiplog-widget').count()).toBe(0);
     expect(c.messages.some((m) => m.startsWith('warning: [shiplog]') && m.includes('data-project'))).toBe(true);
+    await c.context.close();
+  });
+
+  it('data-theme=dark and data-theme=light win over the colour scheme', async () => {
+    const panelBackground = async (colorScheme: 'light' | 'dark', theme: string) => {
+      const c = await openContext(browser, { colorScheme });
+      await visit(c.page, `project=acme/ui&theme=${theme}`);
+      await c.page.locator('shiplog-widget button').click();
+      const background = await c.page.locator('shiplog-widget [role="dialog"]').evaluate((e) => getComputedStyle(e).backgroundColor);
+      await c.context.close();
+      return background;
+    };
+    expect(await panelBackground('light', 'dark')).toBe('rgb(13, 17, 23)');
+    expect(await panelBackground('dark', 'light')).toBe('rgb(255, 255, 255)');
+    expect(await panelBackground('dark', 'auto')).toBe('rgb(13, 17, 23)');
+  });
+
+  it('data-position puts the button in that corner and opens the panel towards the page', async () => {
+    const c = await openContext(browser);
+    const viewport = c.page.viewportSize()!;
+    await visit(c.page, 'project=acme/ui&position=top-left');
+    const button = (await c.page.locator('shiplog-widget button').boundingBox())!;
+    expect(button.x).toBeLessThan(40);
+    expect(button.y).toBeLessThan(40);
+    await c.page.locator('shiplog-widget button').click();
+    const panel = (await c.page.locator('shiplog-widget [role="dialog"]').boundingBox())!;
+    expect(panel.y).toBeGreaterThan(button.y + button.height);
+    await visit(c.page, 'project=acme/ui');
+    const corner = (await c.page.locator('shiplog-widget button').boundingBox())!;
+    expect(corner.x + corner.width).toBeGreaterThan(viewport.width - 40);
+    expect(corner.y + corner.height).toBeGreaterThan(viewport.height - 40);
     await c.context.close();
   });
 

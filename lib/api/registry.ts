@@ -15,6 +15,7 @@ import { revalidatePages } from '../site/revalidate-operation';
 import { SITEMAP_OPERATIONS } from '../site/sitemap-operations';
 import { PROJECT_OPERATIONS } from '../projects/operations';
 import { TOKEN_OPERATIONS } from '../tokens/operations';
+import { WIDGET_OPERATIONS } from '../widget/operations';
 
 /**
  * Every REST operation defined with `defineOperation` (lib/http/operation.ts), by area. The OpenAPI
@@ -31,6 +32,7 @@ const AREAS: readonly (readonly Operation[])[] = [
   FEED_OPERATIONS,
   OG_OPERATIONS,
   SITEMAP_OPERATIONS,
+  WIDGET_OPERATIONS,
   [getHealth, revalidatePages, cronDrain],
 ];
 

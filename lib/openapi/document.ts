@@ -793,6 +793,7 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
     { name: 'GitHub webhook', description: 'Where GitHub sends release events. Unversioned; authenticated by signature.' },
     { name: 'Feeds', description: 'Atom, RSS and JSON Feed of the newest releases. Unversioned.' },
     { name: 'Pages', description: 'What reader pages link: the card images of their link previews (Open Graph, Twitter). Unversioned.' },
+    { name: 'Widget', description: 'What the embeddable widget (`/widget.js`) shows. Unversioned.' },
     { name: 'Service', description: 'Unversioned infrastructure endpoints.' },
   );
   for (const v of VERSIONS) {

@@ -67,9 +67,12 @@ export const getProjectCard = defineOperation({
   const db = await getDb();
   const project = await findProject(db, params.owner, params.repo);
   if (!project) throw ApiError.notFound(`There is no project ${params.owner}/${params.repo}.`);
-  const newest = await listReleases(db, { projectId: project.id, filters: {}, seeAll: false, sort: [{ key: 'publishedAt', dir: 'desc' }], offset: 0, limit: 1, count: true });
-  const latest = newest.items[0];
-  const total = newest.total ?? 0;
+  const newest = (filters: { prerelease?: boolean }, count: boolean) =>
+    listReleases(db, { projectId: project.id, filters, seeAll: false, sort: [{ key: 'publishedAt', dir: 'desc' }], offset: 0, limit: 1, count });
+  const all = await newest({}, true);
+  const total = all.total ?? 0;
+  // The latest final release, as the home page names it; a project with prereleases only names its newest.
+  const latest = all.items[0]?.prerelease ? ((await newest({ prerelease: false }, false)).items[0] ?? all.items[0]) : all.items[0];
   const card: Card = {
     project: `${project.owner}/${project.repo}`,
     title: `${project.name} changelog`,

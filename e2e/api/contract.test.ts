@@ -467,41 +467,6 @@ let locked: RunningServer | undefined;
  * fixed (so this list only shrinks). Keys: `METHOD /path status` (`/api/v{n}/` for both versions).
  */
 const KNOWN_GAPS: Record<string, string> = {
-  'PUT /api/v{n}/projects/{owner}/{repo} preconditions-first':
-    'core/views: defineOperation reads and validates the body before the handler checks If-Match (RFC 9110 13.2.1 wants the precondition first: 412); the operation needs a precondition step before its body, as the release handlers do',
-  'PATCH /api/v{n}/projects/{owner}/{repo} preconditions-first':
-    'core/views: defineOperation reads and validates the body before the handler checks If-Match (RFC 9110 13.2.1 wants the precondition first: 412); the operation needs a precondition step before its body, as the release handlers do',
-  'GET /api/v{n}/projects/{owner}/{repo}/releases/latest 400':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'DELETE /api/v{n}/projects/{owner}/{repo}/releases/{tag} 400':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'GET /api/v{n}/projects/{owner}/{repo}/releases/{tag}/reactions 400':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'PUT /api/v{n}/projects/{owner}/{repo}/releases/{tag} unknown-query-parameter':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'PATCH /api/v{n}/projects/{owner}/{repo}/releases/{tag} unknown-query-parameter':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'POST /api/v{n}/projects/{owner}/{repo}/releases unknown-query-parameter':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'GET /api/v{n}/projects/{owner}/{repo}/releases/latest unknown-query-parameter':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'DELETE /api/v{n}/projects/{owner}/{repo}/releases/{tag} unknown-query-parameter':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'GET /api/v{n}/projects/{owner}/{repo}/releases/{tag}/reactions unknown-query-parameter':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'POST /api/v{n}/projects/{owner}/{repo}/releases/{tag}/reactions unknown-query-parameter':
-    'views (projects, releases): unknown query parameters are ignored here instead of a 400 naming them (the house rule; defineOperation validates the query strictly, so converting these fixes it)',
-  'GET /api/v{n}/releases 404':
-    'views (projects, releases), core (deliveries, feeds): documented, but a path without parameters always exists; defineOperation implies 404 only for path parameters, so converting these fixes it',
-  'GET /api/feed 404':
-    'views (projects, releases), core (deliveries, feeds): documented, but a path without parameters always exists; defineOperation implies 404 only for path parameters, so converting these fixes it',
-  'PATCH /api/v{n}/projects/{owner}/{repo}/releases 406': 'views (releases): 406 is documented but the answer ignores Accept (JSON whatever is asked)',
-  'POST /api/v{n}/projects/{owner}/{repo}/releases/{tag}/reactions 406': 'views (releases): 406 is documented but the answer ignores Accept (JSON whatever is asked)',
-  'GET /api/v{n}/projects/{owner}/{repo}/imports 304': 'core: 304 is documented, but these no-store reads send no ETag (defineOperation makes every GET conditional)',
-  'GET /api/v{n}/projects/{owner}/{repo}/imports/{id} 304': 'core: 304 is documented, but these no-store reads send no ETag (defineOperation makes every GET conditional)',
-  'GET /api/v{n}/deliveries 304': 'core: 304 is documented, but these no-store reads send no ETag (defineOperation makes every GET conditional)',
-  'GET /api/v{n}/deliveries/{id} 304': 'core: 304 is documented, but these no-store reads send no ETag (defineOperation makes every GET conditional)',
-  'GET /api/v{n}/tokens 304': 'core: 304 is documented, but these no-store reads send no ETag (defineOperation makes every GET conditional)',
   'POST /api/v{n}/projects/{owner}/{repo}/releases/{tag}/reactions 409':
     'not producible from outside: the only 409 is an Idempotency-Key race (a key released while a retry claims it, or a claim left by an older release)',
   'POST /api/v{n}/tokens 409': 'not producible from outside: the only 409 is an Idempotency-Key race (a key released while a retry claims it, or a claim left by an older release)',

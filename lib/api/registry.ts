@@ -14,6 +14,7 @@ import { OG_OPERATIONS } from '../site/og-operations';
 import { revalidatePages } from '../site/revalidate-operation';
 import { SITEMAP_OPERATIONS } from '../site/sitemap-operations';
 import { PROJECT_OPERATIONS } from '../projects/operations';
+import { RELEASE_OPERATIONS } from '../releases/operations';
 import { TOKEN_OPERATIONS } from '../tokens/operations';
 import { WIDGET_OPERATIONS } from '../widget/operations';
 
@@ -24,6 +25,7 @@ import { WIDGET_OPERATIONS } from '../widget/operations';
  */
 const AREAS: readonly (readonly Operation[])[] = [
   PROJECT_OPERATIONS,
+  RELEASE_OPERATIONS,
   TOKEN_OPERATIONS,
   DELIVERY_OPERATIONS,
   IMPORT_OPERATIONS,

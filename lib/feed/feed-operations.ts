@@ -69,7 +69,8 @@ const common = {
   query: feedQuery,
   validateQuery: false,
   responses: { 200: { description: 'The feed.', content: feedContent, headers: ['Access-Control-Allow-Origin'] } },
-  errors: [404, 406, 503],
+  // 404 comes with the path parameters of the owner and project feeds (the site feed always exists).
+  errors: [406, 503],
 } as const;
 
 export const getSiteFeed = defineOperation({

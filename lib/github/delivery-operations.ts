@@ -76,6 +76,8 @@ async function listPage(req: Parameters<typeof pageResponse>[0], version: ApiVer
 const listCommon = {
   operationId: 'ListDeliveries',
   method: 'GET',
+  // No ETag, no 304: a no-store admin read of state that changes under the reader (each webhook call adds a delivery).
+  conditional: false,
   path: '/deliveries',
   area: 'deliveries',
   summary: 'List webhook deliveries',
@@ -93,7 +95,7 @@ export const listDeliveriesV1 = defineOperation({
     200: {
       description: 'A page of deliveries.',
       content: { 'application/json': z.array(Delivery), [DELIVERY_SPARSE]: z.array(DeliverySparse) },
-      headers: ['Link', 'X-Total-Count'],
+      headers: ['Link', 'X-Total-Count', 'Cache-Control'],
     },
   },
 }).handle(async ({ req }) => {
@@ -110,7 +112,7 @@ export const listDeliveriesV2 = defineOperation({
     200: {
       description: 'A page of deliveries.',
       content: { 'application/json': DeliveryListV2, [DELIVERY_SPARSE]: DeliverySparseListV2 },
-      headers: ['Link', 'Preference-Applied'],
+      headers: ['Link', 'Preference-Applied', 'Cache-Control'],
     },
   },
 }).handle(async ({ req }) => {
@@ -121,6 +123,8 @@ export const listDeliveriesV2 = defineOperation({
 export const getDelivery = defineOperation({
   operationId: 'GetDelivery',
   method: 'GET',
+  // No ETag, no 304: a no-store admin read of state that changes under the reader (a replay adds an attempt).
+  conditional: false,
   path: '/deliveries/{id}',
   versions: ['1', '2'],
   area: 'deliveries',
@@ -128,7 +132,7 @@ export const getDelivery = defineOperation({
   description: 'One delivery with the payload as it was received. Needs an `admin` token; never cached.',
   scope: 'admin',
   params: z.object({ id: deliveryId }),
-  responses: { 200: { description: 'The delivery.', content: { 'application/json': DeliveryDetail } } },
+  responses: { 200: { description: 'The delivery.', content: { 'application/json': DeliveryDetail }, headers: ['Cache-Control'] } },
   errors: [503],
 }).handle(async ({ params }) => {
   const delivery = await findDelivery(await getDb(), params.id);

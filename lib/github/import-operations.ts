@@ -61,6 +61,8 @@ const projectParams = { owner: ownerParam, repo: repoParam };
 export const listProjectImports = defineOperation({
   operationId: 'ListImports',
   method: 'GET',
+  // No ETag, no 304: a no-store admin read of state that changes under the reader (a running import's progress).
+  conditional: false,
   path: '/projects/{owner}/{repo}/imports',
   versions: ['1', '2'],
   area: 'imports',
@@ -68,7 +70,7 @@ export const listProjectImports = defineOperation({
   description: 'The 50 newest imports of the project, newest first: a plain JSON array in both versions, not paged. Needs a `read` token; never cached (`no-store`).',
   scope: 'read',
   params: z.object(projectParams),
-  responses: { 200: { description: 'The imports.', content: { 'application/json': z.array(Import) } } },
+  responses: { 200: { description: 'The imports.', content: { 'application/json': z.array(Import) }, headers: ['Cache-Control'] } },
   errors: [503],
 }).handle(async ({ params }) => {
   const project = await requireProject(await getDb(), params.owner, params.repo, { seeAll: true });
@@ -109,6 +111,8 @@ export const startImport = defineOperation({
 export const getProjectImport = defineOperation({
   operationId: 'GetImport',
   method: 'GET',
+  // No ETag, no 304: a no-store admin read of state that changes under the reader (a running import's progress).
+  conditional: false,
   path: '/projects/{owner}/{repo}/imports/{id}',
   versions: ['1', '2'],
   area: 'imports',
@@ -129,7 +133,7 @@ export const getProjectImport = defineOperation({
         },
       }),
   }),
-  responses: { 200: { description: 'The import.', content: { 'application/json': Import } } },
+  responses: { 200: { description: 'The import.', content: { 'application/json': Import }, headers: ['Cache-Control'] } },
   errors: [503],
 }).handle(async ({ params }) => {
   const project = await requireProject(await getDb(), params.owner, params.repo, { seeAll: true });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApiVersion } from './api-versions';
-import { encodeCursor, linkHeader, type Cursor } from './collection';
+import { encodeCursor, linkHeader, type CollectionQuery, type Cursor } from './collection';
+import { collectionEtag, type Prepared } from './conditional';
 
 export interface PageInput {
   items: unknown[];
@@ -49,6 +50,47 @@ export function pageResponse(req: IncomingMessage, version: ApiVersion, p: PageI
   return {
     body: { data: p.items, links: { self, next, prev }, meta: { limit: p.limit, ...(p.total !== undefined ? { total: p.total } : {}) } },
     headers,
+  };
+}
+
+/** A page as a repository returns it (`listReleases`, `listProjects`). */
+export interface RepoPage {
+  total?: number;
+  hasNext: boolean;
+  nextCursor?: Cursor;
+  prevCursor?: Cursor;
+}
+
+/**
+ * A collection GET's 200, serialised once (for the response cache): the page's items in the version's
+ * shape (`pageResponse`), its Link (and X-Total-Count or Preference-Applied) headers, a content-hash
+ * ETag and `Vary: Accept, Authorization, Prefer`. `counted`: the total was asked for (always in v1).
+ */
+export function preparedPage(
+  req: IncomingMessage,
+  version: ApiVersion,
+  page: RepoPage,
+  items: unknown[],
+  q: Pick<CollectionQuery<string, unknown>, 'offset' | 'limit' | 'base' | 'cursor'>,
+  o: { counted: boolean; contentType: string; cacheControl: string },
+): Prepared {
+  const { body, headers } = pageResponse(req, version, {
+    ...page,
+    items,
+    offset: q.offset,
+    limit: q.limit,
+    base: q.base,
+    cursorUsed: !!q.cursor,
+    countRequested: o.counted && version === '2',
+  });
+  const json = JSON.stringify(body);
+  return {
+    status: 200,
+    json,
+    etag: collectionEtag(json),
+    contentType: o.contentType,
+    cacheControl: o.cacheControl,
+    headers: { ...headers, Vary: 'Accept, Authorization, Prefer' },
   };
 }
 

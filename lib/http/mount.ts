@@ -2,6 +2,7 @@ import type { NextApiHandler } from 'next';
 import { corsHook } from './cors';
 import type { Operation } from './operation';
 import { rateLimitHook } from './rate-limit';
+import { splitTrailingSegment } from './resource';
 import { methodRouter, notFoundRoute, type Hook, type MethodMap } from './method-router';
 import { apiVersion, versionHook } from './versioned-route';
 
@@ -62,4 +63,12 @@ export function mountByDepth(param: string, names: readonly string[], routes: re
     return route(req, res);
   };
   return Object.assign(handler, { operations: routes.flatMap((r) => r.operations) });
+}
+
+/**
+ * One catch-all route file serving a path and its sub-resource (`releases/[...tag].ts`: `/releases/{tag}`
+ * and `/releases/{tag}/reactions`): a trailing raw `segment` goes to `sub` (see `splitTrailingSegment`).
+ */
+export function mountWithSubresource(param: string, segment: string, sub: MountedRoute, main: MountedRoute): MountedRoute {
+  return Object.assign(splitTrailingSegment(param, segment, sub, main), { operations: [...main.operations, ...sub.operations] });
 }

@@ -100,3 +100,13 @@ export function notAcceptable(offers: string[], asked: string | undefined): ApiE
     extensions: { available: offers },
   });
 }
+
+/**
+ * For responses that are JSON and nothing else (no views): 406 unless Accept is absent or takes
+ * `application/json` (a wildcard, `+json` aliases such as the version media type, or JSON itself).
+ */
+export function requireJsonAccept(req: IncomingMessage): void {
+  const raw = req.headers.accept;
+  if (!raw) return;
+  if (!new Negotiator({ headers: { accept: normalisedAccept(raw) } }).mediaType([JSON_TYPE])) throw notAcceptable([JSON_TYPE], raw);
+}

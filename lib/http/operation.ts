@@ -131,6 +131,13 @@ export type CorsPolicy = 'api' | 'any-origin' | 'none';
 type ObjectSchema = z.ZodObject;
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
+/** What a precondition sees: the request, its validated path parameters and its version. */
+export interface PreconditionContext<P> {
+  req: NextApiRequest;
+  params: P;
+  version: ApiVersion;
+}
+
 export interface Context<P, Q, H, B, Pr> {
   req: NextApiRequest;
   res: NextApiResponse;
@@ -230,6 +237,12 @@ export interface OperationDefinition<
   /** Honours `Idempotency-Key` (use `ctx.idempotent`). */
   idempotent?: boolean;
   /**
+   * Runs after the path, query and headers are validated and before the body is read (RFC 9110
+   * §13.2.1: preconditions are evaluated before the request content), e.g. a stale `If-Match` → 412,
+   * or nothing acceptable in `Accept` → 406, even when the body is also wrong. It throws to refuse.
+   */
+  precondition?: (ctx: PreconditionContext<Out<P>>) => Promise<void> | void;
+  /**
    * GET only: its 200 carries an ETag and answers If-None-Match with 304 (the default for GET).
    * False for responses that are new every time (a stream).
    */
@@ -275,6 +288,7 @@ export interface Operation {
   readonly headers: ObjectSchema | undefined;
   readonly body: BodySpec | undefined;
   readonly idempotent: boolean;
+  readonly precondition: ((ctx: PreconditionContext<unknown>) => Promise<void> | void) | undefined;
   readonly conditional: boolean;
   readonly cacheControl: string | undefined;
   readonly cors: CorsPolicy;
@@ -326,6 +340,7 @@ function build(def: AnyDefinition, handler: AnyHandler): Operation {
     headers: def.headers,
     body: def.body,
     idempotent: def.idempotent ?? false,
+    precondition: def.precondition as Operation['precondition'],
     conditional,
     cacheControl: def.cacheControl,
     cors: def.cors ?? (versioned ? 'api' : 'none'),
@@ -440,6 +455,7 @@ async function runOperation(op: Operation, handler: AnyHandler, query: ObjectSch
   const params = parsePath(op.params, req);
   const q = op.validateQuery ? parseQuery(query, req) : queryObject(req);
   const headers = op.validateHeaders ? parseHeaders(op.headers, req) : {};
+  if (op.precondition) await op.precondition({ req, params, version });
   let rawBody: ParsedBody | undefined;
   let body: unknown;
   if (op.body && op.body.read !== 'handler') {

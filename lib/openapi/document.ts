@@ -50,21 +50,6 @@ const VERSIONS: readonly ApiVersion[] = API_VERSIONS;
 
 // --- schemas that exist only in the document ---------------------------------------------------
 
-const ReleaseMergePatchV1 = ReleasePutV1.partial().meta({
-  id: 'ReleaseMergePatchV1',
-  description: 'JSON Merge Patch (RFC 7396) of the PUT document: members left out stay as they are; `null` clears a nullable member.',
-  example: { hidden: true },
-});
-const ReleaseMergePatchV2 = ReleasePutV2.partial().meta({
-  id: 'ReleaseMergePatchV2',
-  description: 'JSON Merge Patch (RFC 7396) of the PUT document: members left out stay as they are; `null` clears a nullable member.',
-  example: { notes: { markdown: '## Fixed\n- Typo in the changelog' } },
-});
-
-const ReactionAdded = z
-  .object({ content: ReactionInput.shape.content, reactions: Reactions })
-  .meta({ id: 'ReactionAdded', description: "The reaction added and the release's reaction counts after it." });
-
 /** Compile-time: `tsc` fails unless A and B are the same type (keeps hand-written schemas in step with the code). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function inSync<_T extends true>(): void {}
@@ -269,55 +254,11 @@ const notModified = { '304': { $ref: '#/components/responses/NotModified' } } as
 
 // --- parameters -----------------------------------------------------------------------------------
 
-type ParamExtra = Omit<Partial<oas31.ParameterObject>, 'in' | 'name' | 'description'>;
-type ParamMeta = { id: string; in: 'path' | 'query' | 'header'; name: string; description: string } & ParamExtra;
+type ParamMeta = { id: string; in: 'path' | 'query' | 'header'; name: string; description: string } & Omit<Partial<oas31.ParameterObject>, 'in' | 'name' | 'description'>;
 
 function param<T extends z.ZodType>(schema: T, p: ParamMeta) {
   return schema.meta({ param: p });
 }
-
-const ownerPath = ownerParam;
-const repoPath = repoParam;
-const tagPath = param(Tag, {
-  id: 'tag',
-  in: 'path',
-  name: 'tag',
-  description:
-    'The release tag. Tags may contain `/` and `@` (`@acme/ui@2.0.0`, `release/2026-01`): send the slashes raw or percent-encoded as `%2F` — both address the same release (links the API returns encode them). `latest` is reserved (see `/releases/latest`).',
-  examples: {
-    simple: { value: 'v2.3.0' },
-    scoped: { summary: 'scoped package tag', value: '@acme/ui@2.0.0' },
-    slashed: { summary: 'tag with a slash (sent raw or as release%2F2026-01)', value: 'release/2026-01' },
-  },
-});
-
-const query = queryParam;
-const sortBy = sortByParam;
-const releaseSortBy = sortBy('releaseSortBy', ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'], 'publishedAt.desc');
-const offset = offsetParam;
-const limit = limitParam;
-const cursor = cursorParam;
-const fields = fieldsParam;
-const releaseFields: Record<ApiVersion, z.ZodType> = {
-  '1': fields('releaseFieldsV1', RELEASE_FIELDS['1']),
-  '2': fields('releaseFieldsV2', RELEASE_FIELDS['2']),
-};
-const representation = representationParam;
-
-const bool = z.enum(['true', 'false']);
-const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
-const releaseFilters = [
-  query('prerelease', 'prerelease', bool, 'Only prereleases (`true`) or only final releases (`false`).'),
-  query('draft', 'draft', bool, 'Only drafts, or only published releases. Drafts are visible with a `read` token only.'),
-  query('hidden', 'hidden', bool, 'Only hidden, or only visible releases. Hidden releases are visible with a `read` token only.'),
-  query('author', 'author', z.string(), 'GitHub login of the author.', { example: 'octocat' }),
-  query('since', 'since', day, 'Published at or after this ISO 8601 date or date-time.', { example: '2026-01-01' }),
-  query('until', 'until', day, 'Published before or at this ISO 8601 date or date-time.', { example: '2026-12-31T23:59:59Z' }),
-  query('releaseQ', 'q', z.string(), 'Full-text search in tag, name and notes.', { example: 'cold start' }),
-  query('tagPrefix', 'tag_prefix', z.string(), 'Only tags starting with this (e.g. a package in a monorepo).', { example: '@acme/ui@' }),
-  query('source', 'source', z.enum(releaseSources), '`github` (webhook or backfill) or `manual` (created through the API).'),
-];
-const projectFilter = projectsQueryParam;
 
 const ifNoneMatch = param(z.string().optional(), {
   id: 'If-None-Match',
@@ -341,13 +282,6 @@ const idempotencyKey = param(
   },
 );
 
-const exportFormat = query(
-  'exportFormat',
-  'format',
-  z.enum(['markdown', 'ndjson']),
-  'The format, instead of `Accept`: `markdown` (`text/markdown`) or `ndjson` (`application/x-ndjson`). Wins over `Accept`.',
-);
-
 // --- security -------------------------------------------------------------------------------------
 
 const READ_AUTH: oas31.SecurityRequirementObject[] = [{}, { bearer: ['read'] }];
@@ -365,252 +299,6 @@ type Area = keyof typeof TAG_NAMES;
 
 function tagOf(area: Area, v: ApiVersion): string {
   return v === LATEST_VERSION ? `${TAG_NAMES[area]} (v${v})` : `${TAG_NAMES[area]} (v${v}, deprecated)`;
-}
-
-interface Ctx {
-  v: ApiVersion;
-  /** The path prefix, `/api/v1`. */
-  base: string;
-}
-
-function op(ctx: Ctx, area: Area, name: string, o: Omit<ZodOpenApiOperationObject, 'operationId' | 'tags' | 'deprecated'>): ZodOpenApiOperationObject {
-  const deprecated = ctx.v !== LATEST_VERSION;
-  return {
-    operationId: `v${ctx.v}${name}`,
-    tags: [tagOf(area, ctx.v)],
-    ...o,
-    description: deprecated
-      ? `${o.description ?? ''}\n\n**Deprecated:** v1 answers with \`Deprecation\`, \`Sunset\` (${V1_SUNSET}) and \`Link: <…>; rel="successor-version"\` on every response, errors included. Use the same path under /api/v${LATEST_VERSION}.`.trim()
-      : o.description,
-    ...(deprecated ? { deprecated: true } : {}),
-  };
-}
-
-const COLLECTION_RULES =
-  'Filters are plain query parameters; unknown parameters, fields or values → 400 naming them. Sort with `sort_by`, page with `offset`/`limit`' +
-  ' (v2 also `cursor`). v1 answers a JSON array with `Link` (first/prev/next/last) and `X-Total-Count`; v2 answers `{ data, links, meta }`' +
-  ' (`meta.total` with `Prefer: count=exact`). The view follows `representation=` or `Accept`.';
-
-function listParams(ctx: Ctx): z.ZodType[] {
-  const v2 = ctx.v === '2';
-  return [releaseSortBy, offset, limit, ...(v2 ? [cursor] : []), releaseFields[ctx.v], representation, ifNoneMatch, ...(v2 ? [preferCount] : [])];
-}
-
-function listResponses(ctx: Ctx, resource: Resource, description: string): ZodOpenApiResponsesObject {
-  const views = resource === 'release' ? RELEASE_LIST_VIEWS[ctx.v] : PROJECT_LIST_VIEWS[ctx.v];
-  return {
-    '200': { description, headers: listHeaders(ctx.v), content: viewContent(resource, views) },
-    ...notModified,
-    ...errors(400, 401, 404, 405, 406, 429, 503),
-  };
-}
-
-function getResponses(ctx: Ctx, resource: Resource, views: Views, description: string): ZodOpenApiResponsesObject {
-  return {
-    '200': { description, headers: readHeaders(ctx.v), content: viewContent(resource, views) },
-    ...notModified,
-    ...errors(400, 401, 404, 405, 406, 429, 503),
-  };
-}
-
-/** 201: `Location`, and the new resource's `ETag` when it is one you can PUT/PATCH/DELETE conditionally. */
-function createdResponse(ctx: Ctx, content: ZodOpenApiContentObject, description: string, etag = true): ZodOpenApiResponseObject {
-  return {
-    description: `${description} A replay of an earlier request with the same \`Idempotency-Key\` carries \`Idempotent-Replayed: true\`.`,
-    headers: { ...baseHeaders(ctx.v), ...headers('Location', ...(etag ? (['ETag'] as const) : []), 'Idempotent-Replayed', 'Cache-Control') },
-    content,
-  };
-}
-
-function writtenResponse(ctx: Ctx, content: ZodOpenApiContentObject, description: string): ZodOpenApiResponseObject {
-  return { description, headers: { ...baseHeaders(ctx.v), ...headers('ETag', 'Cache-Control', 'Vary', 'Content-Location') }, content };
-}
-
-function deletedResponse(ctx: Ctx, description: string): ZodOpenApiResponseObject {
-  return { description, headers: { ...baseHeaders(ctx.v), ...headers('Cache-Control') } };
-}
-
-const json = (schema: z.ZodType): ZodOpenApiContentObject => ({ 'application/json': { schema } });
-
-/** What a write answers: the full or brief view (an extended Accept or `representation=extended` gets the full one). */
-function writtenContent(resource: Resource, views: Views): ZodOpenApiContentObject {
-  return viewContent(resource, { full: views.full, brief: views.brief });
-}
-
-function patchBody(mergePatch: z.ZodType): ZodOpenApiOperationObject['requestBody'] {
-  return {
-    required: true,
-    description: `\`${MERGE_PATCH}\` (RFC 7396) or \`${JSON_PATCH}\` (RFC 6902); any other type is a 415 with \`Accept-Patch\`.`,
-    content: { [MERGE_PATCH]: { schema: mergePatch }, [JSON_PATCH]: { schema: JsonPatch } },
-  };
-}
-
-function jsonBody(schema: z.ZodType, description?: string): ZodOpenApiOperationObject['requestBody'] {
-  return { required: true, ...(description ? { description } : {}), content: { 'application/json': { schema } } };
-}
-
-const WRITE_ERRORS = [400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 503] as const;
-const CONDITIONAL_WRITE_ERRORS = [...WRITE_ERRORS, 409, 412] as const;
-
-const REACTIONS_RULE =
-  'A trailing raw `/reactions` segment always means this sub-resource; a release whose tag itself ends in `/reactions` must be addressed with its slashes percent-encoded (`…/releases/feat%2Freactions`).';
-
-function releasePaths(ctx: Ctx): ZodOpenApiPathsObject {
-  const project = [ownerPath, repoPath];
-  const release = [...project, tagPath];
-  const views = RELEASE_VIEWS[ctx.v];
-  const put = ctx.v === '1' ? ReleasePutV1 : ReleasePutV2;
-  const create = ctx.v === '1' ? ReleaseCreateV1 : ReleaseCreateV2;
-  const mergePatch = ctx.v === '1' ? ReleaseMergePatchV1 : ReleaseMergePatchV2;
-  const readVisibility = 'Drafts and hidden releases are only visible with a `read` token.';
-  return {
-    [`${ctx.base}/projects/{owner}/{repo}/releases`]: {
-      get: op(ctx, 'releases', 'ListProjectReleases', {
-        summary: "List a project's releases",
-        description: `The project's releases, newest first. ${readVisibility} ${COLLECTION_RULES}`,
-        security: READ_AUTH,
-        parameters: [...project, ...listParams(ctx), ...releaseFilters],
-        responses: listResponses(ctx, 'release', 'A page of releases.'),
-      }),
-      post: op(ctx, 'releases', 'CreateRelease', {
-        summary: 'Create a release',
-        description: 'Only `tag` is required; the rest defaults (published now, not a draft, not hidden, no prerelease). A tag that exists is a 409.',
-        security: WRITE_AUTH,
-        parameters: [...project, idempotencyKey],
-        requestBody: jsonBody(create),
-        responses: {
-          '201': createdResponse(ctx, writtenContent('release', views), 'Created; `Location` is the new release (tag percent-encoded).'),
-          ...errors(...WRITE_ERRORS, 409),
-        },
-      }),
-      patch: op(ctx, 'releases', 'BulkUpdateReleases', {
-        summary: 'Change every matching release',
-        description:
-          'Bulk change: the merge patch (`hidden` and/or `prerelease`) applies to every release of the project that matches the query filters (the same filters as the list; none → every release). Answers how many matched and how many actually changed.',
-        security: WRITE_AUTH,
-        parameters: [...project, ...releaseFilters],
-        requestBody: {
-          required: true,
-          description: `Only \`${MERGE_PATCH}\`; any other type is a 415 with \`Accept-Patch\`.`,
-          content: { [MERGE_PATCH]: { schema: ReleaseBulkChange } },
-        },
-        responses: {
-          '200': { description: 'Applied.', headers: { ...baseHeaders(ctx.v), ...headers('ETag', 'Cache-Control', 'Vary') }, content: json(BulkResult) },
-          ...errors(...WRITE_ERRORS),
-        },
-      }),
-    },
-    [`${ctx.base}/projects/{owner}/{repo}/releases/latest`]: {
-      get: op(ctx, 'releases', 'GetLatestRelease', {
-        security: PUBLIC,
-        summary: 'Redirect to the latest release',
-        description:
-          'A 307 to the newest published release that is not a prerelease (nor a draft, nor hidden), keeping the query string (`?representation=brief` carries over). 404 when there is none.',
-        parameters: project,
-        responses: {
-          '307': { description: 'Temporary redirect; `Location` is the latest release.', headers: { ...baseHeaders(ctx.v), ...headers('Location', 'Cache-Control') } },
-          ...errors(400, 404, 405, 429, 503),
-        },
-      }),
-    },
-    [`${ctx.base}/projects/{owner}/{repo}/releases/{tag}`]: {
-      get: op(ctx, 'releases', 'GetRelease', {
-        summary: 'Get a release',
-        description: `One release, in the view \`representation=\` or \`Accept\` asks for (\`extended\` adds the project, rendered HTML and the neighbouring releases). ${readVisibility}`,
-        security: READ_AUTH,
-        parameters: [...release, representation, releaseFields[ctx.v], ifNoneMatch],
-        responses: getResponses(ctx, 'release', views, 'The release.'),
-      }),
-      put: op(ctx, 'releases', 'ReplaceRelease', {
-        summary: 'Replace a release',
-        description: 'Replaces every writable field. A new `tag` moves the release (`Content-Location`). A draft has no `publishedAt`. Honours `If-Match`.',
-        security: WRITE_AUTH,
-        parameters: [...release, ifMatch],
-        requestBody: jsonBody(put),
-        responses: { '200': writtenResponse(ctx, writtenContent('release', views), 'The release as it is now.'), ...errors(...CONDITIONAL_WRITE_ERRORS) },
-      }),
-      patch: op(ctx, 'releases', 'UpdateRelease', {
-        summary: 'Update a release',
-        description: 'Changes part of the release with a merge patch or a JSON Patch of the PUT document. Honours `If-Match`.',
-        security: WRITE_AUTH,
-        parameters: [...release, ifMatch],
-        requestBody: patchBody(mergePatch),
-        responses: { '200': writtenResponse(ctx, writtenContent('release', views), 'The release as it is now.'), ...errors(...CONDITIONAL_WRITE_ERRORS) },
-      }),
-      delete: op(ctx, 'releases', 'DeleteRelease', {
-        summary: 'Delete a release',
-        description: 'Honours `If-Match`. Deleting what is gone is a 404.',
-        security: WRITE_AUTH,
-        parameters: [...release, ifMatch],
-        responses: { '204': deletedResponse(ctx, 'Deleted.'), ...errors(400, 401, 403, 404, 405, 412, 429, 503) },
-      }),
-    },
-    [`${ctx.base}/projects/{owner}/{repo}/releases/{tag}/reactions`]: {
-      description: REACTIONS_RULE,
-      get: op(ctx, 'releases', 'GetReactions', {
-        summary: "A release's reaction counts",
-        description: `Counts per reaction and in total. ${REACTIONS_RULE}`,
-        security: READ_AUTH,
-        parameters: [...release, ifNoneMatch],
-        responses: {
-          '200': { description: 'The counts.', headers: readHeaders(ctx.v), content: json(Reactions) },
-          ...notModified,
-          ...errors(400, 401, 404, 405, 406, 429, 503),
-        },
-      }),
-      post: op(ctx, 'releases', 'AddReaction', {
-        summary: 'React to a release',
-        description: `Adds one reaction to a published release and answers the release's reaction counts. Not idempotent: send an \`Idempotency-Key\` to retry safely. ${REACTIONS_RULE}`,
-        security: WRITE_AUTH,
-        parameters: [...release, idempotencyKey],
-        requestBody: jsonBody(ReactionInput),
-        responses: { '201': createdResponse(ctx, json(ReactionAdded), 'Counted; `Location` is the reactions resource.', false), ...errors(...WRITE_ERRORS, 409) },
-      }),
-    },
-    [`${ctx.base}/releases`]: {
-      get: op(ctx, 'releases', 'ListReleases', {
-        summary: 'List releases across projects',
-        description: `Releases of every project (or of those named in \`project\`), newest first. ${readVisibility} ${COLLECTION_RULES}`,
-        security: READ_AUTH,
-        parameters: [...listParams(ctx), ...releaseFilters, projectFilter],
-        responses: listResponses(ctx, 'release', 'A page of releases.'),
-      }),
-    },
-  };
-}
-
-function changelogPaths(ctx: Ctx): ZodOpenApiPathsObject {
-  const release = RELEASE_VIEWS[ctx.v].full;
-  return {
-    [`${ctx.base}/projects/{owner}/{repo}/changelog`]: {
-      get: op(ctx, 'releases', 'ExportChangelog', {
-        summary: "Export a project's changelog",
-        description:
-          'Every release of the project in one streamed download, newest first (by publication date; drafts, which have none, by creation date): `text/markdown`, a CHANGELOG.md with one `## [tag] - date` section per release (the default), or `application/x-ndjson`, one release per line in the full representation of this version. ' +
-          'Chosen by `?format=markdown|ndjson` or `Accept` (`text/plain` gets Markdown); nothing acceptable is a 406. Read in batches with backpressure, so any size streams in flat memory. ' +
-          'The ETag changes with any release of the project: `If-None-Match` gives 304. Drafts and hidden releases are only included with a `read` token.',
-        security: READ_AUTH,
-        parameters: [ownerPath, repoPath, exportFormat, ifNoneMatch],
-        responses: {
-          '200': {
-            description: 'The changelog (streamed, without `Content-Length`). NDJSON: each line is one release as the schema below.',
-            headers: { ...readHeaders(ctx.v), ...headers('Content-Disposition') },
-            content: {
-              'text/markdown': {
-                schema: z.string().meta({
-                  example:
-                    '# Changelog\n\nAll notable changes to Rocket (acme/rocket), newest first.\n\n## [v2.3.0] - 2026-11-01 — Faster cold starts\n\n- Cold starts are 40% faster\n\n[v2.3.0 on GitHub](https://github.com/acme/rocket/releases/tag/v2.3.0)\n\n',
-                }),
-              },
-              'application/x-ndjson': { schema: release },
-            },
-          },
-          ...notModified,
-          ...errors(400, 401, 404, 405, 406, 429, 503),
-        },
-      }),
-    },
-  };
 }
 
 // --- operations from their definitions (lib/http/operation.ts) -----------------------------------
@@ -745,7 +433,9 @@ The \`Content-Type\` always names the view, each with its own schema: \`applicat
 Exports, feeds and the stream have their own media types, chosen by \`Accept\` or \`?format=\` (which wins).
 
 ## Caching and concurrency
-Every GET but the event stream has a strong \`ETag\` (distinct per representation): \`If-None-Match\` gives 304. Public reads are
+Reads of projects, releases, reactions, exports, feeds and this document have a strong \`ETag\` (distinct per representation):
+\`If-None-Match\` gives 304. The admin reads of tokens, deliveries and imports (state that changes under the reader), the event
+stream and the redirect to the latest release have none. Public reads are
 \`Cache-Control: ${PUBLIC_CACHE}\`; authenticated and admin reads \`no-store\`. PUT, PATCH and DELETE honour \`If-Match\`: a
 mismatch is a 412, so lost updates are impossible. \`If-Match\` is optional (a write without it applies unconditionally; there
 is no 428), and it is evaluated before the body: a stale \`If-Match\` is a 412 even when the body is also wrong.
@@ -796,10 +486,6 @@ function buildDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
     { name: 'Widget', description: 'What the embeddable widget (`/widget.js`) shows. Unversioned.' },
     { name: 'Service', description: 'Unversioned infrastructure endpoints.' },
   );
-  for (const v of VERSIONS) {
-    const ctx: Ctx = { v, base: `/api/v${v}` };
-    Object.assign(paths, releasePaths(ctx), changelogPaths(ctx));
-  }
   for (const o of operations) {
     for (const v of o.versions ?? [undefined]) {
       const at = v ? `/api/v${v}${o.path}` : o.path;

@@ -7,10 +7,11 @@ import addFormats from 'ajv-formats';
 import type { oas31 } from 'zod-openapi';
 import { resetConfig } from '../config';
 import { seedDemo } from '../db/seed';
-import { versionedMethodRouter } from '../http/method-router';
 import projectsRoute from '../../pages/api/[version]/projects/index';
 import projectRoute from '../../pages/api/[version]/projects/[owner]/[repo]/index';
-import { bulkPatchReleases, deleteReleaseHandler, getRelease, listAllReleases, listProjectReleases, patchRelease, postRelease, putRelease } from '../releases/handlers';
+import releasesRoute from '../../pages/api/[version]/projects/[owner]/[repo]/releases/index';
+import releaseRoute from '../../pages/api/[version]/projects/[owner]/[repo]/releases/[...tag]';
+import allReleasesRoute from '../../pages/api/[version]/releases/index';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { apiDocument } from '../api/registry';
@@ -23,9 +24,9 @@ const t = useTestDatabase();
 const routes = {
   projects: projectsRoute,
   project: projectRoute,
-  releases: versionedMethodRouter({ GET: listProjectReleases, POST: postRelease, PATCH: bulkPatchReleases }, { bodyLimit: '1mb' }),
-  release: versionedMethodRouter({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' }),
-  all: versionedMethodRouter({ GET: listAllReleases }),
+  releases: releasesRoute,
+  release: releaseRoute,
+  all: allReleasesRoute,
 };
 
 const JSON_TYPE = 'application/json';

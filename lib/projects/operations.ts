@@ -6,10 +6,10 @@ import { write } from '../db/write';
 import type { ApiVersion } from '../http/api-versions';
 import { cachedResponse } from '../http/cache';
 import { parseCollectionQuery, parseSingleQuery, pickFields, type CollectionSpec } from '../http/collection';
-import { checkIfMatch, collectionEtag, resourceEtag, type Prepared } from '../http/conditional';
-import { pageResponse, prefersExactCount } from '../http/list-page';
+import { checkIfMatch, checkIfMatchFirst, resourceEtag, type Prepared } from '../http/conditional';
+import { preparedPage, prefersExactCount } from '../http/list-page';
 import { negotiate, sparseType, withoutExtended, type Negotiated } from '../http/negotiate';
-import { defineOperation } from '../http/operation';
+import { defineOperation, type PreconditionContext } from '../http/operation';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH, readPatch } from '../http/patch';
 import { cacheKey, readContext } from '../http/resource';
 import { JsonPatch } from '../http/schemas';
@@ -18,7 +18,18 @@ import { cursorParam, ifMatchHeader, limitParam, offsetParam, ownerParam, prefer
 import { viewSchemas } from '../openapi/views';
 import { listReleases } from '../releases/repo';
 import { projectBrief, projectExtended, projectFull, projectPath, writableProject } from './present';
-import { createProject, deleteProject, listProjects, requireProject, updateProject, PROJECT_SORT_KEYS, type ProjectFilters, type ProjectRecord, type ProjectSortKey } from './repo';
+import {
+  createProject,
+  deleteProject,
+  findProject,
+  listProjects,
+  requireProject,
+  updateProject,
+  PROJECT_SORT_KEYS,
+  type ProjectFilters,
+  type ProjectRecord,
+  type ProjectSortKey,
+} from './repo';
 import { Owner, Project, PROJECT_FIELDS, ProjectBrief, ProjectCreate, ProjectExtended, ProjectMergePatch, ProjectPut, projectFieldsFor } from './schema';
 import { PROJECT_LIST_VIEWS, PROJECT_VIEWS } from './views';
 
@@ -61,19 +72,9 @@ async function listPage(req: NextApiRequest, principal: Principal | undefined): 
     const db = await getDb();
     const page = await listProjects(db, { filters: q.filters, seeAll: ctx.seeAll, sort: q.sort, offset: q.offset, limit: q.limit, cursor: q.cursor, count });
     const items = page.items.map((p) => pickFields(represent(p, ctx.rep.representation), q.fields));
-    const { body, headers } = pageResponse(req, ctx.version, {
-      ...page,
-      items,
-      offset: q.offset,
-      limit: q.limit,
-      base: q.base,
-      cursorUsed: !!q.cursor,
-      countRequested: count && ctx.version === '2',
-    });
-    const json = JSON.stringify(body);
     // Lists have no extended items: an extended list is a full one, and says so.
     const contentType = q.fields ? sparseType('project') : withoutExtended(req, 'project', ctx.rep).contentType;
-    return { status: 200, json, etag: collectionEtag(json), contentType, cacheControl: ctx.cacheControl, headers: { ...headers, Vary: 'Accept, Authorization, Prefer' } };
+    return preparedPage(req, ctx.version, page, items, q, { counted: count, contentType, cacheControl: ctx.cacheControl });
   });
 }
 
@@ -263,6 +264,14 @@ function moved(base: string, before: ProjectRecord, after: ProjectRecord): Recor
   return before.owner !== after.owner || before.repo !== after.repo ? { 'Content-Location': projectPath(base, after) } : {};
 }
 
+/** A stale If-Match is a 412 before the body is read (RFC 9110 §13.2.1); the write checks it again on the locked row. */
+function projectUnchanged({ req, params }: PreconditionContext<{ owner: string; repo: string }>): Promise<void> {
+  return checkIfMatchFirst(req, async () => {
+    const project = await findProject(await getDb(), params.owner, params.repo, { seeAll: true });
+    return project && { kind: 'prj', id: project.id, version: project.version };
+  });
+}
+
 const writtenHeaders = ['ETag', 'Cache-Control', 'Vary', 'Content-Location'] as const;
 const conditionalWriteErrors = [406, 409, 412, 503] as const;
 
@@ -280,6 +289,7 @@ export const replaceProject = defineOperation({
   params: item,
   query: z.object({ representation }),
   headers: z.object({ 'If-Match': ifMatch }),
+  precondition: projectUnchanged,
   body: { content: { 'application/json': ProjectPut }, schema: ProjectPut },
   limits: { body: '64kb' },
   responses: { 200: { description: 'The project as it is now.', content: written, headers: writtenHeaders } },
@@ -303,6 +313,7 @@ export const updateProjectOperation = defineOperation({
   params: item,
   query: z.object({ representation }),
   headers: z.object({ 'If-Match': ifMatch }),
+  precondition: projectUnchanged,
   body: {
     content: { [MERGE_PATCH]: ProjectMergePatch, [JSON_PATCH]: JsonPatch },
     description: `\`${MERGE_PATCH}\` (RFC 7396) or \`${JSON_PATCH}\` (RFC 6902); any other type is a 415 with \`Accept-Patch\`.`,

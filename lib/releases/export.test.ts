@@ -5,18 +5,17 @@ import { sql } from 'drizzle-orm';
 import { resetConfig } from '../config';
 import { projects, releaseReactions, releases } from '../db/schema';
 import { dispatchCommitted } from '../events/bus';
-import { versionedMethodRouter } from '../http/method-router';
 import type { ApiVersion } from '../http/api-versions';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
-import { getChangelogExport, markdownEntry } from './export';
+import route from '../../pages/api/[version]/projects/[owner]/[repo]/changelog';
+import { markdownEntry } from './export';
 import { releaseFull } from './present';
 import { listReleases, type ReleaseRecord } from './repo';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 const TOKEN = 'unit-admin-token-export-0123456789';
 const t = useTestDatabase();
-const route = versionedMethodRouter({ GET: getChangelogExport });
 let projectId = 0;
 
 const UNICODE_SPACE = '\u00a0\u2003\u3000\ufeff\u2028\v\f';
@@ -135,13 +134,14 @@ it('changes its ETag when a reaction is added (reactions are in every NDJSON lin
   expect(after.text).toContain('"heart":1');
 });
 
-it('keeps a repository name stored before names were validated out of the Content-Disposition header', async () => {
+it('never puts a repository name stored before names were validated into a header: its path is not a project path (404)', async () => {
   const [p] = await t.db().insert(projects).values({ owner: 'evil', repo: 'x"; filename=evil.html; a="', name: 'Evil' }).returning();
   const repo = p!.repo;
   const res = await invoke(route, {
     url: `/api/v2/projects/evil/${encodeURIComponent(repo)}/changelog?format=ndjson`,
     query: { version: 'v2', owner: 'evil', repo, format: 'ndjson' },
   });
-  expect(res.status).toBe(200);
-  expect(res.headers['content-disposition']).toBe('inline; filename="x___filename_evil.html__a__-releases.ndjson"');
+  // The operation validates {repo} like every project path; the export's own file name is still made of safe characters only.
+  expect(res.status).toBe(404);
+  expect(res.headers['content-disposition']).toBeUndefined();
 });

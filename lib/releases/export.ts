@@ -2,23 +2,21 @@ import { once } from 'node:events';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import Negotiator from 'negotiator';
 import { and, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb, rows, type Executor } from '../db';
 import { releases } from '../db/schema';
 import { appendVary, contentHash, isNotModified, PRIVATE_CACHE, PUBLIC_CACHE } from '../http/conditional';
 import { notAcceptable } from '../http/negotiate';
-import { readContext, routeParam } from '../http/resource';
-import { parseQuery } from '../http/validate';
+import { readContext } from '../http/resource';
+import type { Principal } from '../auth/principal';
 import { requireProject } from '../projects/repo';
 import type { ApiVersion } from '../http/api-versions';
 import { REACTION_CONTENTS, type ReleaseRecord } from './repo';
 import { publicRelease, publicReleaseSql, releasesR } from './visibility';
 
-const TYPES = { markdown: 'text/markdown', ndjson: 'application/x-ndjson' } as const;
+export const EXPORT_TYPES = { markdown: 'text/markdown', ndjson: 'application/x-ndjson' } as const;
+const TYPES = EXPORT_TYPES;
 type Format = keyof typeof TYPES;
 const BATCH = 500;
-
-const Query = z.strictObject({ format: z.enum(['markdown', 'ndjson'], { error: 'must be markdown or ndjson' }).optional() });
 
 function chooseFormat(req: NextApiRequest, asked: Format | undefined): Format {
   if (asked) return asked;
@@ -116,17 +114,20 @@ async function send(res: NextApiResponse, chunk: string | Buffer): Promise<boole
 }
 
 /**
- * GET /api/v1/projects/{owner}/{repo}/changelog — the whole changelog, streamed: `text/markdown`
+ * GET /api/v1/projects/{owner}/{repo}/changelog (the operation is in operations.ts) — the whole changelog, streamed: `text/markdown`
  * (a CHANGELOG.md, newest first) or `application/x-ndjson` (one release per line, the version's full
  * representation), each line built in SQL. Read in keyset batches of 500 with backpressure (a server-side cursor would hold
  * the embedded database's only connection for the whole download); ETag from the project's state.
  */
-export async function getChangelogExport(req: NextApiRequest, res: NextApiResponse): Promise<void> {
-  const ctx = await readContext(req, null);
-  const q = parseQuery(req, Query);
-  const format = chooseFormat(req, q.format);
+export async function exportChangelog(
+  req: NextApiRequest,
+  res: NextApiResponse,
+  o: { principal: Principal | undefined; owner: string; repo: string; format: Format | undefined },
+): Promise<void> {
+  const ctx = await readContext(req, null, { principal: o.principal });
+  const format = chooseFormat(req, o.format);
   const db = await getDb();
-  const project = await requireProject(db, routeParam(req, 'owner'), routeParam(req, 'repo'), { seeAll: ctx.seeAll });
+  const project = await requireProject(db, o.owner, o.repo, { seeAll: ctx.seeAll });
   const visible = ctx.seeAll ? eq(releases.projectId, project.id) : and(eq(releases.projectId, project.id), publicRelease);
   const [state] = await db
     .select({

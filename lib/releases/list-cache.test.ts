@@ -3,17 +3,15 @@
 import { resetConfig } from '../config';
 import { projects, releases } from '../db/schema';
 import { dispatchCommitted } from '../events/bus';
-import { versionedMethodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
-import { listAllReleases, postRelease } from './handlers';
+import all from '../../pages/api/[version]/releases/index';
+import create from '../../pages/api/[version]/projects/[owner]/[repo]/releases/index';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
 const TOKEN = 'unit-admin-token-listcache-0123456789';
 const t = useTestDatabase();
-const all = versionedMethodRouter({ GET: listAllReleases });
-const create = versionedMethodRouter({ POST: postRelease }, { bodyLimit: '1mb' });
 let projectId = 0;
 
 beforeAll(async () => {

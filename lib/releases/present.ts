@@ -6,8 +6,8 @@ import type { ReleaseBrief, ReleaseWrite } from './schema';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function reactionsOf(counts: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
+export function reactionsOf(counts: Record<string, number>): Record<(typeof REACTION_CONTENTS)[number] | 'total', number> {
+  const out = {} as Record<(typeof REACTION_CONTENTS)[number] | 'total', number>;
   let total = 0;
   for (const c of REACTION_CONTENTS) {
     out[c] = counts[c] ?? 0;

@@ -122,6 +122,23 @@ export const RELEASE_V2_UNKNOWN_HINTS: Readonly<Record<string, string>> = {
   '/bodyHtml': 'is v1 output; v2 reads the rendered notes from notes.html and takes Markdown as notes.markdown',
 };
 
+/** PATCH with `application/merge-patch+json`: what the document shows (the patch is applied to the PUT document, then validated as one). */
+export const ReleaseMergePatchV1 = ReleasePutV1.partial().meta({
+  id: 'ReleaseMergePatchV1',
+  description: 'JSON Merge Patch (RFC 7396) of the PUT document: members left out stay as they are; `null` clears a nullable member.',
+  example: { hidden: true },
+});
+export const ReleaseMergePatchV2 = ReleasePutV2.partial().meta({
+  id: 'ReleaseMergePatchV2',
+  description: 'JSON Merge Patch (RFC 7396) of the PUT document: members left out stay as they are; `null` clears a nullable member.',
+  example: { notes: { markdown: '## Fixed\n- Typo in the changelog' } },
+});
+
+/** What POST …/reactions answers. */
+export const ReactionAdded = z
+  .object({ content: ReactionInput.shape.content, reactions: Reactions })
+  .meta({ id: 'ReactionAdded', description: "The reaction added and the release's reaction counts after it." });
+
 /** Bulk PATCH on a filtered collection: one change applied to every match. */
 export const ReleaseBulkChange = z
   .strictObject({ hidden: z.boolean().optional(), prerelease: z.boolean().optional() })

@@ -18,6 +18,8 @@ export function tokenIdOf(raw: string): number {
 export const listTokens = defineOperation({
   operationId: 'ListTokens',
   method: 'GET',
+  // No ETag, no 304: a no-store admin read of state that changes under the reader (every authenticated call moves a token's lastUsedAt).
+  conditional: false,
   path: '/tokens',
   versions: ['1', '2'],
   area: 'tokens',
@@ -25,7 +27,7 @@ export const listTokens = defineOperation({
   description:
     'Every token, newest first, without secrets (only their `prefix`): a plain JSON array in both versions, not paged. Needs an `admin` token. Never cached (`no-store`).',
   scope: 'admin',
-  responses: { 200: { description: 'The tokens.', content: { 'application/json': z.array(Token) } } },
+  responses: { 200: { description: 'The tokens.', content: { 'application/json': z.array(Token) }, headers: ['Cache-Control'] } },
   errors: [503],
 }).handle(async () => ({ status: 200, body: (await listTokenRows(await getDb())).map(presentToken) }));
 

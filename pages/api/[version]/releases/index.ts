@@ -1,6 +1,6 @@
-import { versionedMethodRouter } from '@/lib/http/method-router';
-import { listAllReleases } from '@/lib/releases/handlers';
+import { mount } from '@/lib/http/mount';
+import { releaseRoutes } from '@/lib/releases/operations';
 
 export const config = { api: { bodyParser: false } };
 
-export default versionedMethodRouter({ GET: listAllReleases });
+export default mount(...releaseRoutes.all);

@@ -1,7 +1,7 @@
-import { versionedMethodRouter } from '@/lib/http/method-router';
-import { getChangelogExport } from '@/lib/releases/export';
+import { mount } from '@/lib/http/mount';
+import { releaseRoutes } from '@/lib/releases/operations';
 
 // Streamed: no body parsing, and no response-size warning for a 100,000-release export.
 export const config = { api: { bodyParser: false, responseLimit: false } };
 
-export default versionedMethodRouter({ GET: getChangelogExport });
+export default mount(...releaseRoutes.changelog);

@@ -1,7 +1,7 @@
-import { versionedMethodRouter } from '@/lib/http/method-router';
-import { getLatestRelease } from '@/lib/releases/handlers';
+import { mount } from '@/lib/http/mount';
+import { releaseRoutes } from '@/lib/releases/operations';
 
 // A predefined route: it wins over the [...tag] catch-all.
 export const config = { api: { bodyParser: false } };
 
-export default versionedMethodRouter({ GET: getLatestRelease });
+export default mount(...releaseRoutes.latest);

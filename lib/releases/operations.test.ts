@@ -3,34 +3,19 @@ import { resetConfig } from '../config';
 import { projects, releases, type ReleaseRow } from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { dispatchCommitted } from '../events/bus';
-import { versionedMethodRouter } from '../http/method-router';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
-import {
-  bulkPatchReleases,
-  deleteReleaseHandler,
-  getLatestRelease,
-  getReactions,
-  getRelease,
-  listAllReleases,
-  listProjectReleases,
-  patchRelease,
-  postReaction,
-  postRelease,
-  putRelease,
-} from './handlers';
+import collection from '../../pages/api/[version]/projects/[owner]/[repo]/releases/index';
+import item from '../../pages/api/[version]/projects/[owner]/[repo]/releases/[...tag]';
+import latest from '../../pages/api/[version]/projects/[owner]/[repo]/releases/latest';
+import all from '../../pages/api/[version]/releases/index';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
 process.env.SHIPLOG_RATE_LIMIT_WRITE = '0';
 const TOKEN = 'unit-admin-token-0123456789';
 const t = useTestDatabase();
 
-// The same method maps and limits as pages/api/[version]/…/releases/*.ts.
-const collection = versionedMethodRouter({ GET: listProjectReleases, POST: postRelease, PATCH: bulkPatchReleases }, { bodyLimit: '1mb' });
-const item = versionedMethodRouter({ GET: getRelease, PUT: putRelease, PATCH: patchRelease, DELETE: deleteReleaseHandler }, { bodyLimit: '1mb' });
-const reactions = versionedMethodRouter({ GET: getReactions, POST: postReaction }, { bodyLimit: '4kb' });
-const latest = versionedMethodRouter({ GET: getLatestRelease });
-const all = versionedMethodRouter({ GET: listAllReleases });
+// The route files themselves (pages/api/[version]/…/releases/**): the mounted operations.
 
 interface Call {
   body?: unknown;
@@ -54,7 +39,7 @@ async function api(method: string, url: string, o: Call = {}) {
     const tag = seg.slice(5);
     handler = collection;
     if (tag.length === 1 && tag[0] === 'latest') handler = latest;
-    else if (tag.length > 1 && tag.at(-1) === 'reactions') [handler, query.tag] = [reactions, tag.slice(0, -1)];
+    // Next hands the whole catch-all to [...tag].ts, which routes a trailing /reactions itself.
     else if (tag.length) [handler, query.tag] = [item, tag];
   }
   const token = o.token === undefined ? (method === 'GET' ? null : TOKEN) : o.token;

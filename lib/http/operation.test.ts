@@ -5,6 +5,7 @@ import { createToken } from '../tokens/repo';
 import { useTestDatabase } from '../test/db';
 import { invoke } from '../test/http';
 import { mount } from './mount';
+import { preconditionFailed } from './conditional';
 import { defineOperation } from './operation';
 
 process.env.SHIPLOG_RATE_LIMIT_READ = '0';
@@ -51,6 +52,11 @@ const renameWidget = defineOperation({
   description: 'A test write.',
   scope: 'write',
   params: z.object({ id: z.string().regex(/^\d+$/).transform(Number) }),
+  // Widget 7 is at version 1: any other If-Match is stale.
+  precondition: ({ req, params }) => {
+    const held = req.headers['if-match'];
+    if (held !== undefined && !(params.id === 7 && held === '"w7.v1"')) throw preconditionFailed();
+  },
   body: { content: { 'application/json': z.strictObject({ name: z.string().min(1) }) }, schema: z.strictObject({ name: z.string().min(1) }) },
   limits: { body: 64 },
   responses: { 200: { description: 'Renamed.', content: { 'application/json': Widget } }, 204: { description: 'Unchanged.' } },
@@ -134,6 +140,15 @@ describe('defineOperation + mount', () => {
     expect([type.status, type.json().errors]).toEqual([415, [{ header: 'Content-Type', detail: 'must be one of application/json' }]]);
     const big = await call('PUT', '/api/v2/widgets/7', { bearer: ADMIN, body: JSON.stringify({ name: 'x'.repeat(100) }) });
     expect([big.status, big.headers['content-type']]).toEqual([413, 'application/problem+json; charset=utf-8']);
+  });
+
+  it('evaluates the precondition before the body (RFC 9110 §13.2.1): a stale If-Match is a 412 even when the body is wrong', async () => {
+    const bad = { bearer: ADMIN, body: '{"name":""}' };
+    const stale = await call('PUT', '/api/v2/widgets/7', { ...bad, headers: { 'if-match': '"w7.v0"' } });
+    expect([stale.status, stale.json().errors]).toEqual([412, [{ header: 'If-Match', detail: 'does not match the current ETag' }]]);
+    expect((await call('PUT', '/api/v2/widgets/7', { ...bad, headers: { 'if-match': '"w7.v1"' } })).status).toBe(422);
+    const current = await call('PUT', '/api/v2/widgets/7', { bearer: ADMIN, body: '{"name":"x"}', headers: { 'if-match': '"w7.v1"' } });
+    expect(current.status).toBe(200);
   });
 
   it('answers OPTIONS with Allow and other methods with 405 and Allow', async () => {

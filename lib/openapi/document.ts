@@ -1,40 +1,13 @@
 import { z } from 'zod';
-import {
-  createDocument,
-  type oas31,
-  type ZodOpenApiContentObject,
-  type ZodOpenApiOperationObject,
-  type ZodOpenApiPathsObject,
-  type ZodOpenApiResponseObject,
-  type ZodOpenApiResponsesObject,
-} from 'zod-openapi';
+import { createDocument, type oas31, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { VERSION } from '../config';
-import { releaseSources } from '../db/schema';
 import { PUBLIC_CACHE } from '../http/conditional';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../http/collection';
 import { ACCEPT_PATCH, JSON_PATCH, MERGE_PATCH } from '../http/patch';
-import { JsonPatch, Problem, Timestamp } from '../http/schemas';
+import { Problem, Timestamp } from '../http/schemas';
 import { V1_DEPRECATED_AT, V1_SUNSET } from '../http/versioned-route';
 import { API_VERSIONS, LATEST_VERSION, type ApiVersion } from '../http/api-versions';
-import { BulkResult, ReactionInput, Reactions, RELEASE_FIELDS, ReleaseBulkChange, ReleaseCreateV1, ReleaseCreateV2, ReleasePutV1, ReleasePutV2, Tag } from '../releases/schema';
-import { PROJECT_LIST_VIEWS } from '../projects/views';
-import { RELEASE_LIST_VIEWS, RELEASE_VIEWS, type Views } from '../releases/views';
-import { viewContent, type Resource } from './views';
 import type { PageRelease } from '../site/paths';
-import {
-  cursorParam,
-  fieldsParam,
-  ifMatchHeader as ifMatch,
-  limitParam,
-  offsetParam,
-  ownerParam,
-  preferCountHeader as preferCount,
-  projectsQueryParam,
-  queryParam,
-  repoParam,
-  representationParam,
-  sortByParam,
-} from '../api/parameters';
 import type { Operation, OperationMethod, OperationScope, ResponseSpec } from '../http/operation';
 
 /**
@@ -50,7 +23,7 @@ const VERSIONS: readonly ApiVersion[] = API_VERSIONS;
 
 // --- schemas that exist only in the document ---------------------------------------------------
 
-/** Compile-time: `tsc` fails unless A and B are the same type (keeps hand-written schemas in step with the code). */
+/** Compile-time: `tsc` fails unless A and B are the same type (keeps the stream's schemas in step with the code). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function inSync<_T extends true>(): void {}
 
@@ -181,19 +154,6 @@ function headers(...names: HeaderName[]): HeaderRefs {
   return Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
 }
 
-/** Headers on every response of a version: request id, version, rate limits; v1 adds its deprecation headers. */
-function baseHeaders(v: ApiVersion): HeaderRefs {
-  return headers('X-Request-Id', 'API-Version', 'RateLimit', 'RateLimit-Policy', ...(v === '1' ? (['Deprecation', 'Sunset', 'Link'] as const) : []));
-}
-
-function readHeaders(v: ApiVersion): HeaderRefs {
-  return { ...baseHeaders(v), ...headers('ETag', 'Cache-Control', 'Vary') };
-}
-
-function listHeaders(v: ApiVersion): HeaderRefs {
-  return { ...readHeaders(v), ...headers('Link', ...(v === '1' ? (['X-Total-Count'] as const) : (['Preference-Applied'] as const))) };
-}
-
 // --- shared responses -----------------------------------------------------------------------------
 
 const ERRORS = {
@@ -289,8 +249,6 @@ const WRITE_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['write'] }];
 const ADMIN_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['admin'] }];
 /** Reads that need a token (unlike public reads, where it is optional). */
 const READ_TOKEN_AUTH: oas31.SecurityRequirementObject[] = [{ bearer: ['read'] }];
-/** Public operations: no token is looked at (the webhook receiver authenticates by signature instead). */
-const PUBLIC: oas31.SecurityRequirementObject[] = [];
 
 // --- operations -----------------------------------------------------------------------------------
 
@@ -548,7 +506,7 @@ const built = new WeakMap<readonly Operation[], oas31.OpenAPIObject>();
 
 /**
  * The OpenAPI 3.1 document of these operations (lib/api/registry.ts serves the one of them all), built
- * once per list. Operations not yet defined with `defineOperation` are still written out above.
+ * once per list. Every path comes from an operation definition (lib/http/operation.ts).
  */
 export function openApiDocument(operations: readonly Operation[]): oas31.OpenAPIObject {
   let doc = built.get(operations);

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { ZodOpenApiContentObject } from 'zod-openapi';
 import { sparseType, vendorType } from '../http/negotiate';
 import type { Views } from '../releases/views';
 
@@ -22,9 +21,4 @@ export function viewSchemas(resource: Resource, views: Pick<Views, 'full' | 'bri
   if (views.extended) content[vendorType(resource, 'extended')] = views.extended;
   if (views.sparse) content[sparseType(resource)] = views.sparse;
   return content;
-}
-
-/** The same, as an OpenAPI content object (for the hand-written paths of lib/openapi/document.ts). */
-export function viewContent(resource: Resource, views: Pick<Views, 'full' | 'brief'> & Partial<Views>): ZodOpenApiContentObject {
-  return Object.fromEntries(Object.entries(viewSchemas(resource, views)).map(([type, schema]) => [type, { schema }]));
 }

@@ -163,7 +163,7 @@ describe('PATCH', () => {
     await createRelease(p, fullV1(tag));
     const res = await patch(tag, { notes: { markdown: '# Hello' } }, MERGE, '2');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ name: `Release ${tag}`, notes: { markdown: '# Hello', html: expect.stringContaining('<h1') } });
+    expect(await res.json()).toMatchObject({ name: `Release ${tag}`, notes: { markdown: '# Hello', html: expect.stringContaining('<h2') } });
   });
 
   it('JSON Patch replace applies; a failing test op → 409 and changes nothing', async () => {

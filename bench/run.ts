@@ -4,7 +4,7 @@
 //
 //   npm run bench                      every suite, full length (about 15 minutes)
 //   npm run bench -- --quick           short runs and smaller data, for development (noisy, not for the record)
-//   npm run bench -- --only api,fanout suites: api, publish, fanout, export, webhooks, instances
+//   npm run bench -- --only api,fanout suites: api, publish, fanout, export, webhooks, instances, weight
 //   npm run bench -- --engines pglite  pglite, postgres (default both; PostgreSQL is skipped if unreachable)
 //   npm run bench -- --out FILE        write somewhere else (quick runs default to bench/.tmp/RESULTS-quick.md)
 import fs from 'node:fs';
@@ -16,6 +16,7 @@ import { fanoutSuite } from './suites/fanout';
 import { instancesSuite } from './suites/instances';
 import { publishSuite } from './suites/publish';
 import { webhooksSuite } from './suites/webhooks';
+import { weightSuite } from './suites/weight';
 import { renderTable, type Section, type SuiteContext } from './lib/report';
 import { build, gitRevision, postgresAdminUrl, postgresVersion, TMP } from './lib/servers';
 
@@ -26,6 +27,7 @@ const SUITES: Record<string, (ctx: SuiteContext) => Promise<Section>> = {
   export: exportSuite,
   webhooks: webhooksSuite,
   instances: instancesSuite,
+  weight: weightSuite,
 };
 
 function args(argv: string[]) {

@@ -12,7 +12,7 @@ export default function NotFound() {
         <title>Not found · Shiplog</title>
       </Head>
       <h1>Nothing here</h1>
-      <p>That project or release does not exist (or is not public yet).</p>
+      <p className="lede">That project or release does not exist (or is not public yet).</p>
       <p>
         <Link href="/">Back to all changelogs</Link>
       </p>

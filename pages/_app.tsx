@@ -6,6 +6,7 @@ import { AdminLayout } from '@/lib/admin/ui/AdminLayout';
 import type { PageMeta } from '@/lib/site/meta';
 import { PageHead } from '@/lib/site/ui/PageHead';
 import '@/lib/site/styles.css';
+import { Logo } from '@/lib/site/ui/Logo';
 import '@wooorm/starry-night/style/both'; // its package exports style/*.css without the extension
 import '@/lib/markdown/notes.css';
 import '@/lib/admin/ui/admin.css';
@@ -31,21 +32,32 @@ export default function ShiplogApp({ Component, pageProps, router }: AppProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Shiplog</title>
       </Head>
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
       <header className="site-header">
-        <Link href="/" className="brand">
-          <span aria-hidden="true">⛵</span> Shiplog
-        </Link>
-        <nav aria-label="Site">
-          <a href="/docs/api">API reference</a>
-          <a href="/api/health">API status</a>
-        </nav>
+        <div className="site-header-inner">
+          <Link href="/" className="brand">
+            <Logo />
+            <span>Shiplog</span>
+          </Link>
+          <nav aria-label="Site">
+            <Link href="/">Changelogs</Link>
+            <a href="/docs/api">API</a>
+            <a href="/api/health">Status</a>
+          </nav>
+        </div>
       </header>
-      <main id="content">
+      <main id="content" tabIndex={-1}>
         <Component {...pageProps} />
       </main>
       {/* After the page, so its title and description win over the page's own (next/head keeps the last). */}
       {(pageProps as { meta?: PageMeta }).meta ? <PageHead meta={(pageProps as { meta: PageMeta }).meta} /> : null}
-      <footer className="site-footer">Release notes that publish themselves.</footer>
+      <footer className="site-footer">
+        <p>
+          <Logo size={16} /> Shiplog · release notes that publish themselves.
+        </p>
+      </footer>
     </>
   );
 }

@@ -48,9 +48,18 @@ export function watch(page: Page): { errors: string[]; messages: string[] } {
   return { errors, messages };
 }
 
+/** A blank 1×1 image: what the tests' browser gets for images from the internet (author avatars). */
+const BLANK_IMAGE = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>';
+
 /** A fresh context (own storage) with one watched page. */
 export async function openContext(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
+  // Tests never reach the internet: an image from elsewhere (avatars.githubusercontent.com) is answered
+  // here, so whether the machine is online changes nothing (a failed load is a console error).
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1' && url.hostname !== 'localhost',
+    (route) => (route.request().resourceType() === 'image' ? route.fulfill({ contentType: 'image/svg+xml', body: BLANK_IMAGE }) : route.fallback()),
+  );
   const page = await context.newPage();
   return { context, page, ...watch(page) };
 }

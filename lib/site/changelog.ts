@@ -4,10 +4,10 @@ import { isBuildPhase } from '../config';
 import { cachedCount } from '../http/cache';
 import { findProject, listProjects, renamedTo } from '../projects/repo';
 import { findRelease, listReleases, neighboursOf } from '../releases/repo';
-import { PAGE_SIZE, projectPagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
+import { PAGE_SIZE, projectPagePath, toListedRelease, toPageRelease, type PageProject, type PageRelease, type ShownRelease } from './paths';
 import { markRendered } from './rendered';
 
-export { ownerPagePath, PAGE_SIZE, projectPagePath, releasePagePath, toPageRelease, type PageProject, type PageRelease } from './paths';
+export { ownerPagePath, PAGE_SIZE, projectPagePath, releasePagePath, toListedRelease, toPageRelease, type PageProject, type PageRelease, type ShownRelease } from './paths';
 
 /** Reader pages never open a database inside `next build`: they render on first request. */
 async function readerDb() {
@@ -21,6 +21,24 @@ export interface ProjectPageData {
   page: number;
   pages: number;
   total: number;
+  /** The project's newest public release that is not a prerelease (GitHub's "Latest"), if any. */
+  latestTag: string | null;
+}
+
+type Db = Awaited<ReturnType<typeof readerDb>>;
+
+/** GitHub's "Latest" release of a project: its newest public release that is not a prerelease. */
+async function latestTagOf(db: Db, projectId: number): Promise<string | null> {
+  const found = await listReleases(db, {
+    projectId,
+    filters: { prerelease: false },
+    seeAll: false,
+    sort: [{ key: 'publishedAt', dir: 'desc' }],
+    offset: 0,
+    limit: 1,
+    count: false,
+  });
+  return found.items[0]?.tag ?? null;
 }
 
 /** How far past the last page a requested (404) page is still remembered for revalidation. */
@@ -57,18 +75,22 @@ export async function loadProjectPage(owner: string, repo: string, page: number)
       description: project.description,
       homepage: project.homepage,
     },
-    releases: result.items.map(toPageRelease),
+    releases: result.items.map((r) => toPageRelease(r)),
     page,
     pages,
     total,
+    latestTag: await latestTagOf(db, project.id),
   };
 }
 
 export interface ReleasePageData {
   project: PageProject;
   release: PageRelease;
-  previous: PageRelease | null;
-  next: PageRelease | null;
+  /** Whether this release is the project's "Latest" (its newest that is not a prerelease). */
+  latest: boolean;
+  /** The neighbours, linked (no notes). */
+  previous: ShownRelease | null;
+  next: ShownRelease | null;
 }
 
 export async function loadReleasePage(owner: string, repo: string, tag: string): Promise<ReleasePageData | undefined> {
@@ -88,15 +110,16 @@ export async function loadReleasePage(owner: string, repo: string, tag: string):
       homepage: project.homepage,
     },
     release: toPageRelease(release),
-    previous: around?.previous ? toPageRelease(around.previous) : null,
-    next: around?.next ? toPageRelease(around.next) : null,
+    latest: !release.prerelease && (await latestTagOf(db, project.id)) === release.tag,
+    previous: around?.previous ? toListedRelease(around.previous) : null,
+    next: around?.next ? toListedRelease(around.next) : null,
   };
 }
 
 export interface OwnerPageData {
   owner: string;
   projects: (PageProject & { releaseCount: number; latest: { tag: string; name: string | null; publishedAt: string } | null })[];
-  releases: PageRelease[];
+  releases: ShownRelease[];
 }
 
 /** How many of an owner's newest releases its page shows. */
@@ -132,7 +155,8 @@ export async function loadOwnerPage(owner: string): Promise<OwnerPageData | unde
       releaseCount: p.releaseCount,
       latest: p.latest ? { tag: p.latest.tag, name: p.latest.name, publishedAt: p.latest.publishedAt.toISOString() } : null,
     })),
-    releases: recent.items.map(toPageRelease),
+    // Listed, not shown with their notes.
+    releases: recent.items.map(toListedRelease),
   };
 }
 

@@ -3,7 +3,7 @@ import { getDb, rows } from '../db';
 import { isBuildPhase } from '../config';
 import { listReleases } from '../releases/repo';
 import { publicReleaseSql, releasesR } from '../releases/visibility';
-import { toPageRelease, type PageRelease } from './changelog';
+import { toListedRelease, type ShownRelease } from './changelog';
 
 export interface HomeProject {
   owner: string;
@@ -17,7 +17,7 @@ export interface HomeProject {
 
 export interface HomeData {
   projects: HomeProject[];
-  recent: PageRelease[];
+  recent: ShownRelease[];
   /** True when rendered without data (inside `next build`, which opens no database); refreshed at start. */
   placeholder: boolean;
   generatedAt: string;
@@ -71,6 +71,7 @@ export async function loadHome(): Promise<HomeData> {
       releaseCount: Number(p.release_count),
       latest: p.tag && p.published_at ? { tag: p.tag, name: p.release_name, publishedAt: iso(p.published_at), prerelease: !!p.prerelease } : null,
     })),
-    recent: recent.items.map(toPageRelease),
+    // Listed, not shown with their notes.
+    recent: recent.items.map(toListedRelease),
   };
 }

@@ -45,6 +45,19 @@ export function projectPagePath(owner: string, repo: string, page = 1): string {
 }
 
 /** A release as reader pages (and the live stream) show it. */
+/**
+ * A release as a page holds it: the notes' HTML is left out where a page lists releases without their
+ * notes, and a page's inline props (`__NEXT_DATA__`) never carry it (lib/site/inline-props.ts): the
+ * page's HTML holds it once, rendered.
+ */
+export type ShownRelease = Omit<PageRelease, 'html'> & { html?: string };
+
+/** A release listed without its notes. */
+export function toListedRelease(r: ReleaseRow & { owner: string; repo: string }): ShownRelease {
+  const { html: _html, ...listed } = toPageRelease(r);
+  return listed;
+}
+
 export function toPageRelease(r: ReleaseRow & { owner: string; repo: string }): PageRelease {
   return {
     tag: r.tag,

@@ -1,15 +1,16 @@
 import Head from 'next/head';
 import Link from 'next/link';
 import type { OwnerPageData } from '../changelog';
-import { projectPagePath } from '../paths';
 import { FeedHead, FeedLinks } from './FeedLinks';
-import { formatDate } from './format';
 import { useLiveReleases } from './live';
+import { ProjectCard } from './ProjectCard';
+import { ReleaseList } from './ReleaseList';
 
 /** An owner's page: its projects, and its newest releases kept live. */
 export function OwnerPage({ owner, projects, releases }: OwnerPageData) {
   const live = useLiveReleases(releases, projects.map((p) => p.fullName).join(','));
   const feedBase = `/${owner}/feed`;
+  const names = new Map(projects.map((p) => [p.fullName, p.name]));
   return (
     <>
       <Head>
@@ -18,12 +19,15 @@ export function OwnerPage({ owner, projects, releases }: OwnerPageData) {
       </Head>
       <FeedHead base={feedBase} title={`${owner} releases`} />
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/">All projects</Link> / <span>{owner}</span>
+        <Link href="/">Changelogs</Link> <span aria-hidden="true">/</span> <span aria-current="page">{owner}</span>
       </nav>
-      <header className="project-header">
+      <header className="page-intro">
         <h1>{owner}</h1>
         <p className="muted">
-          {projects.length} project{projects.length === 1 ? '' : 's'}
+          {projects.length} project{projects.length === 1 ? '' : 's'} ·{' '}
+          <a href={`https://github.com/${owner}`} rel="noopener noreferrer">
+            github.com/{owner}
+          </a>
           <span className="live" data-live={live.connected ? 'on' : 'off'} aria-live="polite">
             {live.connected ? ' · Live' : ''}
           </span>
@@ -34,47 +38,13 @@ export function OwnerPage({ owner, projects, releases }: OwnerPageData) {
         <h2 id="owner-projects">Projects</h2>
         <ul className="project-grid">
           {projects.map((p) => (
-            <li key={p.fullName} className="card" data-project={p.fullName}>
-              <h3>
-                <Link href={projectPagePath(p.owner, p.repo)}>{p.name}</Link>
-              </h3>
-              <p className="full-name">{p.fullName}</p>
-              {p.description ? <p>{p.description}</p> : null}
-              {p.latest ? (
-                <p className="latest">
-                  Latest: <strong className="tag">{p.latest.tag}</strong> <time dateTime={p.latest.publishedAt}>{formatDate(p.latest.publishedAt)}</time>
-                </p>
-              ) : (
-                <p className="muted">No releases yet</p>
-              )}
-              <p className="muted">
-                {p.releaseCount} release{p.releaseCount === 1 ? '' : 's'}
-              </p>
-            </li>
+            <ProjectCard key={p.fullName} project={p} headingLevel={3} />
           ))}
         </ul>
       </section>
-      <section aria-labelledby="owner-recent">
+      <section aria-labelledby="owner-recent" className="recent">
         <h2 id="owner-recent">Recent releases</h2>
-        {live.releases.length === 0 ? (
-          <p className="muted">No releases yet.</p>
-        ) : (
-          <ol className="release-list">
-            {live.releases.slice(0, 20).map((r) => (
-              <li key={`${r.project}@${r.tag}`} data-tag={r.tag} data-project={r.project}>
-                <Link href={r.path} className="tag">
-                  {r.tag}
-                </Link>{' '}
-                <span className="muted">{r.project}</span>
-                {r.name && r.name !== r.tag ? <span> — {r.name}</span> : null}
-                {r.prerelease ? <span className="badge">Pre-release</span> : null}{' '}
-                <time dateTime={r.publishedAt} className="muted">
-                  {formatDate(r.publishedAt)}
-                </time>
-              </li>
-            ))}
-          </ol>
-        )}
+        {live.releases.length === 0 ? <p className="muted">No releases yet.</p> : <ReleaseList releases={live.releases.slice(0, 20)} projectNames={names} />}
       </section>
     </>
   );

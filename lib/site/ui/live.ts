@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PageRelease } from '../paths';
+import type { PageRelease, ShownRelease } from '../paths';
 
 export interface LiveEvent {
   type: 'release.published' | 'release.updated' | 'release.deleted';
@@ -15,7 +15,7 @@ export interface LiveEvent {
  * reload: new releases appear on top, edits replace, deletions disappear. EventSource reconnects by
  * itself and resumes with Last-Event-ID, so nothing published while it was away is lost.
  */
-export function useLiveReleases(initial: PageRelease[], project?: string, options: { onlyNew?: boolean } = {}): { releases: PageRelease[]; connected: boolean } {
+export function useLiveReleases(initial: ShownRelease[], project?: string, options: { onlyNew?: boolean } = {}): { releases: ShownRelease[]; connected: boolean } {
   const [releases, setReleases] = useState(initial);
   const [connected, setConnected] = useState(false);
   useEffect(() => setReleases(initial), [initial]);
@@ -30,7 +30,7 @@ export function useLiveReleases(initial: PageRelease[], project?: string, option
         const rest = current.filter((r) => !(r.project === event.project && (r.tag === event.tag || r.tag === event.previousTag)));
         if (event.type === 'release.deleted' || !event.release) return rest;
         if (event.type === 'release.updated' && rest.length === current.length && options.onlyNew) return current;
-        const updated = { ...event.release, project: event.project } as PageRelease;
+        const updated: ShownRelease = { ...event.release, project: event.project };
         return [updated, ...rest].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
       });
     };

@@ -47,13 +47,15 @@ function inlineProps(html: string): { bytes: number; pageProps: Record<string, u
   return { bytes: Buffer.byteLength(m[1]!), pageProps: JSON.parse(m[1]!).props.pageProps };
 }
 
-describe('axe-core on every reader page', () => {
+describe('axe-core on every reader page, and no horizontal scrolling', () => {
   for (const width of WIDTHS) {
     for (const [label, path] of PAGES) {
-      it(`${label} (${path}) at ${width} px: no violations, light and dark`, async () => {
+      it(`${label} (${path}) at ${width} px: no violations, light and dark; as wide as the window`, async () => {
         const { page, status } = await open(path, { viewport: { width, height: 900 } });
         expect(status).toBe(label === 'not-found' ? 404 : 200);
         await expectNoAxeViolations(page, `${label}-${width}`);
+        // Nothing (a table, a code block, a long tag) widens the page past the window: it scrolls inside.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
         for (const scheme of ['light', 'dark'] as const) {
           await page.emulateMedia({ colorScheme: scheme });
           await screenshot(page, `design-${label}-${width}-${scheme}`);

@@ -82,6 +82,7 @@ const releaseData = (over: Partial<ReleasePageData['release']> = {}): ReleasePag
     author: null,
     ...over,
   },
+  latest: false,
   previous: null,
   next: null,
 });

@@ -1,4 +1,6 @@
 // `npm run import -- owner/repo`: backfill a project's releases from the GitHub REST API.
+// `npm run import -- owner/repo --changelog CHANGELOG.md [--package NAME] [--tag-format '{package}@{version}'] [--dry-run]`:
+// import a CHANGELOG.md instead (lib/changelog); the same file again creates nothing.
 // When a Shiplog server answers (SHIPLOG_URL, default http://127.0.0.1:$PORT or 3000) the import runs
 // there, through its API (the embedded database serves one process); otherwise it runs here.
 process.env.SHIPLOG_ROLE = 'cli';
@@ -135,11 +137,82 @@ async function inProcess(owner: string, repo: string): Promise<number> {
   }
 }
 
+interface ChangelogArgs {
+  file: string;
+  package: string | null;
+  tagFormat: string | null;
+  dryRun: boolean;
+}
+
+interface ChangelogResult {
+  dryRun: boolean;
+  created: number;
+  existing: number;
+  releases: { tag: string; date: string | null; action: string; existingTag: string | null }[];
+  skipped: string[];
+}
+
+function reportChangelog(r: ChangelogResult): number {
+  for (const x of r.releases)
+    console.log(
+      `${x.action === 'create' ? (r.dryRun ? 'would create' : 'created') : 'exists'.padEnd(r.dryRun ? 12 : 7)} ${x.tag}${x.date ? ` (${x.date})` : ''}${x.existingTag && x.existingTag !== x.tag ? ` as ${x.existingTag}` : ''}`,
+    );
+  for (const s of r.skipped) console.log(`skipped: ${s}`);
+  console.log(`${r.dryRun ? 'dry run: would create' : 'created'} ${r.created} release(s); ${r.existing} already there`);
+  return 0;
+}
+
+/** A CHANGELOG.md through the server's API (it holds the embedded database), or here when no server answers. */
+async function changelog(base: string, up: boolean, owner: string, repo: string, a: ChangelogArgs): Promise<number> {
+  const fs = await import('node:fs');
+  const text = fs.readFileSync(a.file, 'utf8');
+  if (up) {
+    const token = config().SHIPLOG_TOKEN ?? config().SHIPLOG_ADMIN_TOKEN;
+    if (!token) {
+      console.error(`A Shiplog server is running at ${base}; the import goes through its API. Set SHIPLOG_ADMIN_TOKEN (or SHIPLOG_TOKEN, a token with the write scope).`);
+      return 1;
+    }
+    const res = await fetch(`${base}/api/v2/projects/${owner}/${repo}/changelog-imports${a.dryRun ? '?dry_run=true' : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ changelog: text, ...(a.package ? { package: a.package } : {}), ...(a.tagFormat ? { tagFormat: a.tagFormat } : {}) }),
+    });
+    const body = (await res.json()) as ChangelogResult & { detail?: string; errors?: { detail: string; pointer?: string }[] };
+    if (!res.ok) {
+      console.error(
+        `the server refused the import (${res.status}): ${body.detail}${body.errors?.length ? ` (${body.errors.map((e) => `${e.pointer ?? ''} ${e.detail}`).join('; ')})` : ''}`,
+      );
+      return 1;
+    }
+    return reportChangelog(body);
+  }
+  const { closeDb } = await import('../lib/db');
+  const { importChangelog } = await import('../lib/changelog/import');
+  try {
+    const result = await importChangelog({ owner, repo }, text, {
+      package: a.package,
+      tagFormat: a.tagFormat,
+      dryRun: a.dryRun,
+      principal: { kind: 'bootstrap', tokenId: null, name: 'npm run import', scopes: ['write'] },
+    });
+    return reportChangelog(result);
+  } finally {
+    await closeDb();
+  }
+}
+
+function flag(args: string[], name: string): string | null {
+  const i = args.indexOf(name);
+  return i >= 0 ? (args[i + 1] ?? null) : null;
+}
+
 async function main(): Promise<number> {
-  const arg = process.argv[2] ?? '';
+  const args = process.argv.slice(2);
+  const arg = args.find((a) => !a.startsWith('--') && /\//.test(a) && !args[args.indexOf(a) - 1]?.startsWith('--')) ?? '';
   const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(arg);
-  if (!m) {
-    console.error('usage: npm run import -- owner/repo');
+  const file = flag(args, '--changelog');
+  if (!m || (args.includes('--changelog') && !file)) {
+    console.error('usage: npm run import -- owner/repo [--changelog CHANGELOG.md [--package NAME] [--tag-format FORMAT] [--dry-run]]');
     return 2;
   }
   const base = (config().SHIPLOG_URL ?? `http://127.0.0.1:${config().PORT}`).replace(/\/$/, '');
@@ -147,6 +220,7 @@ async function main(): Promise<number> {
     (r) => r.ok,
     () => false,
   );
+  if (file) return changelog(base, up, m[1]!, m[2]!, { file, package: flag(args, '--package'), tagFormat: flag(args, '--tag-format'), dryRun: args.includes('--dry-run') });
   if (up) return viaServer(base, m[1]!, m[2]!);
   if (!config().GITHUB_TOKEN) {
     console.error(

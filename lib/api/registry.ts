@@ -5,6 +5,7 @@ import { defineOperation, type Operation } from '../http/operation';
 import { openApiDocument } from '../openapi/document';
 import { DELIVERY_OPERATIONS } from '../github/delivery-operations';
 import { IMPORT_OPERATIONS } from '../github/import-operations';
+import { CHANGELOG_OPERATIONS } from '../changelog/operations';
 import { receiveGitHubWebhook } from '../github/webhook-operation';
 import { cronDrain } from '../cron/drain';
 import { streamEvents } from '../events/stream-operation';
@@ -29,6 +30,7 @@ const AREAS: readonly (readonly Operation[])[] = [
   TOKEN_OPERATIONS,
   DELIVERY_OPERATIONS,
   IMPORT_OPERATIONS,
+  CHANGELOG_OPERATIONS,
   [streamEvents],
   [receiveGitHubWebhook],
   FEED_OPERATIONS,

@@ -256,6 +256,15 @@ export const SCENARIO: Step[] = [
     tests: ["pm.expect(String(pm.response.json().id)).to.equal(pm.variables.get('importId'));"],
   },
   {
+    op: `POST ${V2}/changelog-imports`,
+    name: 'Import a CHANGELOG.md (dry run: nothing is created)',
+    query: { dry_run: 'true' },
+    body: { changelog: '## [9.1.0] - 2026-01-02\n\n### Added\n\n- Dark mode\n\n## [9.0.0] - 2026-01-01\n\n- First' },
+    status: 200,
+    type: JSON_TYPE,
+    tests: ['const body = pm.response.json();', 'pm.expect(body.dryRun).to.equal(true);', "pm.expect(body.releases.map((r) => r.tag)).to.eql(['v9.0.0', 'v9.1.0']);"],
+  },
+  {
     op: 'GET /api/v2/stream',
     name: "Live release events (HEAD: the stream's headers, a request that ends)",
     method: 'HEAD',

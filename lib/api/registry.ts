@@ -6,6 +6,7 @@ import { openApiDocument } from '../openapi/document';
 import { DELIVERY_OPERATIONS } from '../github/delivery-operations';
 import { IMPORT_OPERATIONS } from '../github/import-operations';
 import { CHANGELOG_OPERATIONS } from '../changelog/operations';
+import { listProjectPackages } from '../releases/package-operations';
 import { receiveGitHubWebhook } from '../github/webhook-operation';
 import { cronDrain } from '../cron/drain';
 import { streamEvents } from '../events/stream-operation';
@@ -31,6 +32,7 @@ const AREAS: readonly (readonly Operation[])[] = [
   DELIVERY_OPERATIONS,
   IMPORT_OPERATIONS,
   CHANGELOG_OPERATIONS,
+  [listProjectPackages],
   [streamEvents],
   [receiveGitHubWebhook],
   FEED_OPERATIONS,

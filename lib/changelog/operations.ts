@@ -5,14 +5,10 @@ import { importChangelog } from './import';
 
 const ChangelogImportRequest = z
   .object({
-    changelog: z
-      .string()
-      .min(1)
-      .max(2_000_000)
-      .meta({
-        description: 'The CHANGELOG.md (Keep a Changelog, conventional-changelog or changesets layout).',
-        example: '## [1.1.0] - 2024-02-01\n\n### Added\n\n- Dark mode\n\n## [1.0.0] - 2024-01-02\n\n- First release',
-      }),
+    changelog: z.string().min(1).max(2_000_000).meta({
+      description: 'The CHANGELOG.md (Keep a Changelog, conventional-changelog or changesets layout).',
+      example: '## [1.1.0] - 2024-02-01\n\n### Added\n\n- Dark mode\n\n## [1.0.0] - 2024-01-02\n\n- First release',
+    }),
     package: z
       .string()
       .min(1)

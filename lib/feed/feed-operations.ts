@@ -41,6 +41,28 @@ const feedQuery = z.object({
   ),
   prerelease: queryParam('feedPrerelease', 'prerelease', z.enum(['true', 'false']), '`true` adds prereleases; without it a feed has final releases only.'),
   limit: queryParam('feedLimit', 'limit', z.number().int().min(1).max(100).default(50), 'Entries, 1 to 100.'),
+  package: queryParam(
+    'feedPackage',
+    'package',
+    z.string().min(1).max(200),
+    "Only this package's releases (the package the tags name: `@acme/icons` in `@acme/icons@1.7.0`). The feed's title says so.",
+    {
+      example: '@acme/icons',
+    },
+  ),
+  level: queryParam(
+    'feedLevel',
+    'level',
+    z.string(),
+    'Only releases of these levels, comma separated (or repeated): `major`, `minor`, `patch`, `prerelease` (then prereleases are in without `prerelease=true`), `other` (tags that are not semver). Levels are relative to the previous stable release of the same package in semver order. The title says so.',
+    { example: 'major' },
+  ),
+  breaking: queryParam(
+    'feedBreaking',
+    'breaking',
+    z.enum(['true', 'false']),
+    '`true`: only releases with breaking changes (a conventional `feat!:` title, `BREAKING CHANGE`, a "Breaking changes" section); `false`: none of them.',
+  ),
 });
 
 const feedContent = {

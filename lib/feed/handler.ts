@@ -13,6 +13,8 @@ import { lastChangeAt } from '../db/outbox';
 import { originVary, publicOrigin } from '../http/origin';
 import { parseQuery } from '../http/validate';
 import { findProject } from '../projects/repo';
+import { levelListParam } from '../packages/params';
+import { ensureAllDerived, ensureDerived } from '../releases/derive';
 import { listReleases } from '../releases/repo';
 import { FEED_FORMATS, renderFeed, type FeedFormat } from './feeds';
 
@@ -20,7 +22,19 @@ const Query = z.strictObject({
   format: z.enum(['atom', 'rss', 'json'], { error: 'must be atom, rss or json' }).optional(),
   prerelease: boolParam.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
+  package: z.string().min(1).max(200).optional(),
+  level: levelListParam.optional(),
+  breaking: boolParam.optional(),
 });
+
+/** What the filters add to a feed's title: ` · @acme/icons · major or minor · breaking`. */
+function filtersTitle(q: { package?: string; level?: readonly string[]; breaking?: boolean }): string {
+  const parts = [q.package, q.level?.length ? q.level.join(' or ') : undefined, q.breaking === true ? 'breaking' : q.breaking === false ? 'not breaking' : undefined];
+  return parts
+    .filter((p): p is string => !!p)
+    .map((p) => ` · ${p}`)
+    .join('');
+}
 
 const FEED_SIZE = 50;
 
@@ -87,9 +101,20 @@ export async function feedResponse(req: NextApiRequest, scope: string[]): Promis
       pagePath = `/${found.owner}`;
       author = found.owner;
     }
+    const byVersion = q.package !== undefined || q.level !== undefined || q.breaking !== undefined;
+    if (byVersion) await (projectId !== undefined ? ensureDerived(projectId) : ensureAllDerived());
+    // Prereleases asked for by level (`level=prerelease`) are in the feed without `prerelease=true`.
+    const withPrereleases = q.prerelease || q.level?.includes('prerelease');
+    title += filtersTitle(q);
     const page = await listReleases(db, {
       projectId,
-      filters: { ...(q.prerelease ? {} : { prerelease: false }), ...(ownerFilter ? { owner: ownerFilter } : {}) },
+      filters: {
+        ...(withPrereleases ? {} : { prerelease: false }),
+        ...(ownerFilter ? { owner: ownerFilter } : {}),
+        ...(q.package !== undefined ? { package: q.package } : {}),
+        ...(q.level ? { level: q.level } : {}),
+        ...(q.breaking !== undefined ? { breaking: q.breaking } : {}),
+      },
       seeAll: false,
       sort: [{ key: 'publishedAt', dir: 'desc' }],
       offset: 0,

@@ -108,6 +108,11 @@ export async function ensureDerived(projectId: number): Promise<void> {
   if (project) await write((tx) => settle(tx, project));
 }
 
+/** Before a read across projects that filters on these columns (site and owner feeds): derives every project's rows first. */
+export async function ensureAllDerived(): Promise<void> {
+  while ((await refreshUnderived({ maxProjects: 100 })).more);
+}
+
 /** Back-fills projects with rows not derived yet, one project per transaction; whether any remain. */
 export async function refreshUnderived(options: { maxProjects?: number; deadline?: number } = {}): Promise<{ projects: number; more: boolean }> {
   const maxProjects = options.maxProjects ?? 20;

@@ -10,6 +10,7 @@ import { sortString, type Cursor, type SortTerm } from '../db/keyset';
 import { ConflictError, StaleError } from '../domain/errors';
 import { cleanText, webUrlOrNull } from '../domain/values';
 import { MARKDOWN_RENDERER_VERSION, renderContextOf, renderStoredMarkdown } from '../markdown';
+import type { ReleaseLevel } from '../packages';
 import { derivedColumns } from '../packages/store';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
@@ -31,6 +32,12 @@ export interface ReleaseFilters {
   project?: { owner: string; repo: string }[];
   /** Every project of this owner (feeds per owner). */
   owner?: string;
+  /** The package the tags name (lib/packages): `@acme/ui`. */
+  package?: string;
+  /** Any of these levels (major, minor, patch, prerelease, other). */
+  level?: readonly ReleaseLevel[];
+  /** Breaking releases only (true), or none of them (false). */
+  breaking?: boolean;
 }
 
 export interface ReleaseRecord extends ReleaseRow {
@@ -76,6 +83,16 @@ export function releaseConditions(filters: ReleaseFilters, seeAll: boolean, bind
   if (filters.tag_prefix) c.push(sql`starts_with(${releases.tag}, ${bind('tag_prefix', filters.tag_prefix)})`);
   if (filters.source) c.push(eq(releases.source, bind('source', filters.source)));
   if (filters.owner) c.push(sql`lower(${projects.owner}) = lower(${bind('owner', filters.owner)})`);
+  if (filters.package !== undefined) c.push(eq(releases.package, bind('package', filters.package)));
+  if (filters.level?.length) {
+    c.push(
+      sql`${releases.level} in (${sql.join(
+        filters.level.map((l, i) => bind(`level${i}`, l)),
+        sql`, `,
+      )})`,
+    );
+  }
+  if (filters.breaking !== undefined) c.push(eq(releases.breaking, bind('breaking', filters.breaking)));
   if (filters.project?.length) {
     c.push(
       sql`(lower(${projects.owner}), lower(${projects.repo})) in (${sql.join(

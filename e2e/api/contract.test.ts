@@ -293,6 +293,11 @@ const SCENARIOS: Record<string, Scenario> = {
   'GET /api/v{n}/projects/{owner}/{repo}/imports': { ok: () => ({ status: 200 }) },
   'POST /api/v{n}/projects/{owner}/{repo}/imports': { ok: () => ({ status: 202 }) },
   'GET /api/v{n}/projects/{owner}/{repo}/imports/{id}': { ok: ({ fx, v }) => ({ status: 200, params: { id: fx.importId[v] } }) },
+  'POST /api/v{n}/projects/{owner}/{repo}/changelog-imports': {
+    ok: () => ({ status: 200, query: { dry_run: 'true' }, json: { changelog: '## [9.0.0] - 2026-01-01\n\n- From the contract test' } }),
+    cases: { 422: () => ({ query: { dry_run: 'true' }, json: { changelog: '# No releases here' } }) },
+  },
+  'GET /api/v{n}/projects/{owner}/{repo}/packages': { ok: () => ({ status: 200 }) },
 
   // --- the stream
   'GET /api/v{n}/stream': {

@@ -294,6 +294,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'POST /api/v{n}/projects/{owner}/{repo}/imports': { ok: () => ({ status: 202 }) },
   'GET /api/v{n}/projects/{owner}/{repo}/imports/{id}': { ok: ({ fx, v }) => ({ status: 200, params: { id: fx.importId[v] } }) },
   'POST /api/v{n}/projects/{owner}/{repo}/changelog-imports': {
+    bodyLimit: 2 * 1024 * 1024,
     ok: () => ({ status: 200, query: { dry_run: 'true' }, json: { changelog: '## [9.0.0] - 2026-01-01\n\n- From the contract test' } }),
     cases: { 422: () => ({ query: { dry_run: 'true' }, json: { changelog: '# No releases here' } }) },
   },

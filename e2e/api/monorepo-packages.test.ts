@@ -23,7 +23,7 @@ function payload(tag: string, at: string, extra: Record<string, unknown> = {}) {
     name: tag,
     body: `Notes for **${tag}**`,
     draft: false,
-    prerelease: /-/.test(tag),
+    prerelease: /-(rc|alpha|beta)\./.test(tag),
     published_at: at,
     created_at: at,
     ...extra,

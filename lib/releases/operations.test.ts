@@ -93,7 +93,7 @@ beforeAll(async () => {
     );
   await t.db().insert(projects).values({ owner: 'empty', repo: 'none', name: 'None' });
   dispatchCommitted();
-});
+}, 120_000); // the demo seed renders 137 notes: seconds on a loaded machine
 
 describe('GET …/releases (list)', () => {
   it('v1: a JSON array of public releases, newest first, with X-Total-Count, Link and deprecation headers', async () => {
@@ -129,6 +129,10 @@ describe('GET …/releases (list)', () => {
     ['tag_prefix=%40acme%2Ficons%40', 'acme', 'ui', (r) => r.tag.startsWith('@acme/icons@')],
     ['author=LENA-park', 'acme', 'rocket', (r) => r.authorLogin === 'lena-park'],
     ['source=github&prerelease=true', 'northwind', 'ledger', (r) => r.prerelease],
+    ['package=%40acme%2Ficons', 'acme', 'ui', (r) => r.tag.startsWith('@acme/icons@')],
+    // the first @acme/ui release (1.8.0) is major against 0.0.0, then every X.0.0
+    ['package=%40acme%2Fui&level=major', 'acme', 'ui', (r) => r.tag === '@acme/ui@1.8.0' || /^@acme\/ui@\d+\.0\.0$/.test(r.tag)],
+    ['level=prerelease', 'acme', 'rocket', (r) => /-/.test(r.tag)],
   ])('filters with %s', async (query, owner, repo, keep) => {
     const expected = await publicTags(owner, repo, keep);
     expect(expected.length).toBeGreaterThan(0);
@@ -141,6 +145,17 @@ describe('GET …/releases (list)', () => {
     const r = await api('GET', '/api/v1/releases?project=acme/ui,ACME/Rocket&prerelease=true&limit=100');
     const expected = [...(await stored('acme', 'ui')), ...(await stored('acme', 'rocket'))].filter((x) => isPublic(x) && x.prerelease).sort(byNewest);
     expect(tags(r.json<Json[]>())).toEqual(expected.map((x) => x.tag));
+  });
+
+  it('sorts with sort_by=version in semver order within each package (1.10.0 after 1.9.0, 2.0.0-rc.1 before 2.0.0)', async () => {
+    const r = await api('GET', '/api/v1/projects/acme/ui/releases?package=%40acme%2Fui&sort_by=version&limit=100');
+    const got = tags(r.json<Json[]>());
+    expect(got.length).toBeGreaterThan(3);
+    const semver = await import('semver');
+    expect(got).toEqual([...got].sort((a, b) => semver.compare(a.split('@').pop()!, b.split('@').pop()!)));
+    const bad = await api('GET', '/api/v1/projects/acme/ui/releases?level=huge');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('level');
   });
 
   it.each([
@@ -278,7 +293,7 @@ describe('GET …/releases/{tag}', () => {
   it('sends a strong ETag and answers a matching If-None-Match with an empty 304', async () => {
     const r = await api('GET', `${ROCKET}/v2.0.0`);
     const etag = String(r.headers.etag);
-    expect([etag, r.headers['cache-control']]).toEqual([expect.stringMatching(/^"rel\d+\.v1-[A-Za-z0-9_-]{22}"$/), expect.stringContaining('public')]);
+    expect([etag, r.headers['cache-control']]).toEqual([expect.stringMatching(/^"rel\d+\.v\d+-[A-Za-z0-9_-]{22}"$/), expect.stringContaining('public')]);
     for (const inm of [etag, `"x", W/${etag}`, '*']) {
       const again = await api('GET', `${ROCKET}/v2.0.0`, { headers: { 'if-none-match': inm } });
       expect([again.status, again.text, again.headers.etag]).toEqual([304, '', etag]);

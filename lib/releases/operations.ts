@@ -1,3 +1,5 @@
+import { levelListParam } from '../packages/params';
+import { ensureAllDerived, ensureDerived } from './derive';
 import type { NextApiRequest } from 'next';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
@@ -92,6 +94,9 @@ function filterSchema({ acrossProjects }: { acrossProjects: boolean }) {
     q: z.string().min(1).max(200).optional(),
     tag_prefix: z.string().min(1).max(255).optional(),
     source: z.enum(releaseSources, { error: `must be one of ${releaseSources.join(', ')}` }).optional(),
+    package: z.string().min(1).max(200).optional(),
+    level: levelListParam.optional(),
+    breaking: boolParam.optional(),
     ...(acrossProjects ? { project: projectList.optional() } : {}),
   });
 }
@@ -128,8 +133,30 @@ const filterParams = {
   q: queryParam('releaseQ', 'q', z.string(), 'Full-text search in tag, name and notes.', { example: 'cold start' }),
   tag_prefix: queryParam('tagPrefix', 'tag_prefix', z.string(), 'Only tags starting with this (e.g. a package in a monorepo).', { example: '@acme/ui@' }),
   source: queryParam('source', 'source', z.enum(releaseSources), '`github` (webhook or backfill) or `manual` (created through the API).'),
+  package: queryParam(
+    'releasePackage',
+    'package',
+    z.string(),
+    'Only this package (the package the tags name: `@acme/icons` in `@acme/icons@1.7.0`; see `/projects/{owner}/{repo}/packages`).',
+    {
+      example: '@acme/icons',
+    },
+  ),
+  level: queryParam(
+    'releaseLevel',
+    'level',
+    z.string(),
+    'Only these levels, comma separated: `major`, `minor`, `patch` (relative to the previous stable release of the same package in semver order), `prerelease`, `other` (tags that are not semver).',
+    { example: 'major,minor' },
+  ),
+  breaking: queryParam(
+    'releaseBreaking',
+    'breaking',
+    bool,
+    '`true`: only releases with breaking changes (`feat!:`, `BREAKING CHANGE`, a "Breaking changes" section); `false`: none of them.',
+  ),
 };
-const releaseSortBy = sortByParam('releaseSortBy', ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'], 'publishedAt.desc');
+const releaseSortBy = sortByParam('releaseSortBy', ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt', 'version'], 'publishedAt.desc');
 const releaseFields: Record<ApiVersion, ReturnType<typeof fieldsParam>> = {
   '1': fieldsParam('releaseFieldsV1', RELEASE_FIELDS['1']),
   '2': fieldsParam('releaseFieldsV2', RELEASE_FIELDS['2']),
@@ -195,6 +222,9 @@ async function listPage(req: NextApiRequest, principal: Principal | undefined, p
   return cachedResponse(req, cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
     const db = await getDb();
     const scope = project ? await requireProject(db, project.owner, project.repo) : undefined;
+    // Filters and order on package, version and level need them derived (rows from before they existed).
+    const byVersion = q.filters.package !== undefined || q.filters.level !== undefined || q.filters.breaking !== undefined || q.sort.some((s) => s.key === 'version');
+    if (byVersion) await (scope ? ensureDerived(scope.id) : ensureAllDerived());
     const page = await listReleases(db, {
       projectId: scope?.id,
       filters: q.filters,

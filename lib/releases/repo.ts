@@ -16,7 +16,7 @@ import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
 import { isPublicRelease, publicRelease, publicReleaseSql, releasesR } from './visibility';
 
-export const RELEASE_SORT_KEYS = ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt'] as const;
+export const RELEASE_SORT_KEYS = ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt', 'version'] as const;
 export type ReleaseSortKey = (typeof RELEASE_SORT_KEYS)[number];
 
 export interface ReleaseFilters {
@@ -54,6 +54,8 @@ const SORT_EXPR: Record<ReleaseSortKey, Omit<KeysetTerm, 'dir'>> = {
   name: { expr: sql`(lower(coalesce(${releases.name}, ${releases.tag})) collate "C")`, type: 'text' },
   createdAt: { expr: sql`${releases.createdAt}`, type: 'timestamptz' },
   updatedAt: { expr: sql`${releases.updatedAt}`, type: 'timestamptz' },
+  // Semver order within each package (packages by name; tags without a semver version first).
+  version: { expr: sql`((coalesce(${releases.package}, '') || chr(1) || coalesce(${releases.versionKey}, '')) collate "C")`, type: 'text' },
 };
 
 const reactionsJson = sql<Record<

@@ -14,8 +14,12 @@ import { isPublicRelease } from './visibility';
  * stores its own (repo.ts), and then `settle` brings the rest of the project in line: rows not
  * derived yet (from before these columns, or written by an older release during a rolling deploy)
  * are derived, and the levels of the packages the write touched are computed again (a release
- * inserted out of order, deleted or re-tagged changes its neighbours' levels). A row whose stored
- * values change gets a new version (ETag) and a `release.updated` event, like any other change.
+ * inserted out of order, deleted or re-tagged changes its neighbours' levels). A derived row whose
+ * level changes gets a new version (ETag) and a `release.updated` event, like any other change. A row
+ * derived for the first time (the back-fill) does not: nothing anyone was shown changes (no
+ * representation carries these columns yet, and a read filtering on them derives first), so a server
+ * starting on old data, or on the demo seed, does not flood the outbox with one event per release
+ * (it delayed every page regeneration behind it).
  *
  * Correctness does not wait for a background loop: every write settles its project, and reads that
  * filter or sort on these columns call `ensureDerived` first. `refreshUnderived` (cron drain, and a
@@ -78,12 +82,12 @@ export async function settle(tx: Tx, project: ProjectRef, touched: Iterable<Pkg>
       done.add(row.id);
       const [after] = await tx
         .update(releases)
-        .set({ ...(d ? { ...d, derived: DERIVATION_VERSION } : {}), level, version: sql`${releases.version} + 1` })
+        .set(d ? { ...d, derived: DERIVATION_VERSION, level } : { level, version: sql`${releases.version} + 1` })
         .where(eq(releases.id, row.id))
         .returning();
       if (after) {
         changed++;
-        await emitChanged(tx, project, byId.get(row.id) ?? row, after, d ? 'version-derived' : 'level');
+        if (!d) await emitChanged(tx, project, byId.get(row.id) ?? row, after, 'level');
       }
     }
   }

@@ -101,21 +101,18 @@ describe('package, version, level and breaking of every release', () => {
       t.db().update(releases).set({ package: null, packageVersion: null, versionKey: null, level: null, breaking: false, derived: 0 }).where(eq(releases.projectId, id));
     await reset();
     const versionsBefore = await t.db().select({ tag: releases.tag, version: releases.version }).from(releases).where(eq(releases.projectId, id));
-    const [{ n: eventsBefore }] = await t
-      .db()
-      .select({ n: sql<number>`count(*)::int` })
-      .from(events);
-    await ensureDerived(id);
-    // The back-fill changes nothing anyone was shown: no new version (ETag), no event per row.
-    expect(await t.db().select({ tag: releases.tag, version: releases.version }).from(releases).where(eq(releases.projectId, id))).toEqual(expect.arrayContaining(versionsBefore));
-    expect(
+    const eventCount = async () =>
       (
         await t
           .db()
           .select({ n: sql<number>`count(*)::int` })
           .from(events)
-      )[0]!.n,
-    ).toBe(eventsBefore);
+      )[0]!.n;
+    const eventsBefore = await eventCount();
+    await ensureDerived(id);
+    // The back-fill changes nothing anyone was shown: no new version (ETag), no event per row.
+    expect(await t.db().select({ tag: releases.tag, version: releases.version }).from(releases).where(eq(releases.projectId, id))).toEqual(expect.arrayContaining(versionsBefore));
+    expect(await eventCount()).toBe(eventsBefore);
     const levels = {
       'v1.0.0': [null, '1.0.0', 'major', false],
       'v1.1.0': [null, '1.1.0', 'minor', false],

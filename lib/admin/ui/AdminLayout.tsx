@@ -2,6 +2,7 @@ import Head from 'next/head';
 import Link from 'next/link';
 import { useRouter } from 'next/router';
 import { useEffect, useState, type ReactNode } from 'react';
+import { Logo } from '../../site/ui/Logo';
 import type { AdminSessionView } from '../page';
 import { formatDateTime } from './format';
 
@@ -33,7 +34,7 @@ export function AdminLayout({ session, forbidden, children }: { session?: AdminS
       <header className="admin-header">
         <div className="admin-header-inner">
           <Link href={session ? '/admin' : '/'} className="brand">
-            <span aria-hidden="true">⛵</span> Shiplog <span className="admin-label">Admin</span>
+            <Logo size={24} /> Shiplog <span className="admin-label">Admin</span>
           </Link>
           {session ? (
             <nav aria-label="Console" className="admin-nav">

@@ -26,6 +26,9 @@ export const PackageSummary = z
   })
   .meta({ id: 'PackageSummary' });
 
+/** The answer of ListPackages: one named schema, as every other JSON 200 of a project or release resource. */
+export const PackageList = z.array(PackageSummary).meta({ id: 'PackageList', description: "A project's packages, by package name (null first)." });
+
 export interface PackageRow {
   package: string | null;
   latest_version: string | null;
@@ -74,7 +77,7 @@ export const listProjectPackages = defineOperation({
     'A plain JSON array in both versions, not paged, by package name. Without a `read` token only published releases count.',
   scope: 'read-optional',
   params: z.object({ owner: ownerParam, repo: repoParam }),
-  responses: { 200: { description: 'The packages.', content: { 'application/json': z.array(PackageSummary) } } },
+  responses: { 200: { description: 'The packages.', content: { 'application/json': PackageList } } },
   errors: [503],
 }).handle(async ({ req, params, principal }) => {
   const ctx = await readContext(req, null, { principal });

@@ -7,6 +7,7 @@ import { FeedHead, FeedLinks } from '@/lib/site/ui/FeedLinks';
 import { useLiveReleases } from '@/lib/site/ui/live';
 import { ProjectCard } from '@/lib/site/ui/ProjectCard';
 import { ReleaseList } from '@/lib/site/ui/ReleaseList';
+import { SearchForm } from '@/lib/site/ui/SearchForm';
 
 export const getStaticProps: GetStaticProps<HomeData> = async () => {
   const data = withMeta(await loadHome(), homeMeta)!;
@@ -29,6 +30,7 @@ export default function Home({ projects, recent, placeholder }: InferGetStaticPr
           <h1 id="projects-heading">Changelogs</h1>
           <p className="lede">Release notes for every project, published the moment they ship.</p>
           <FeedLinks base="/feed" />
+          <SearchForm />
         </header>
         {placeholder ? (
           <p className="muted">Loading projects…</p>

@@ -24,7 +24,7 @@ export function sortString(sort: SortTerm[]): string {
 /** One ORDER BY term of a keyset-paginated query: a total (never NULL) expression and its direction. */
 export interface KeysetTerm {
   expr: SQL;
-  type: 'timestamptz' | 'text' | 'int';
+  type: 'timestamptz' | 'text' | 'int' | 'float';
   dir: 'asc' | 'desc';
 }
 
@@ -38,6 +38,7 @@ export const inline: Bind = (_name, value) => value;
 function literal(value: unknown, type: KeysetTerm['type'], bind: Bind, name: string): SQL {
   if (type === 'timestamptz') return sql`${bind(name, String(value))}::timestamptz`;
   if (type === 'int') return sql`${bind(name, Number(value))}::int`;
+  if (type === 'float') return sql`${bind(name, String(value))}::float8`;
   return sql`(${bind(name, String(value))} collate "C")`;
 }
 
@@ -49,9 +50,11 @@ export function keysetCondition(terms: KeysetTerm[], anchor: unknown[], before: 
   const valid = (v: unknown, type: KeysetTerm['type']) =>
     type === 'int'
       ? (typeof v === 'number' || typeof v === 'string') && /^-?\d{1,15}$/.test(String(v))
-      : type === 'timestamptz'
-        ? typeof v === 'string' && (v === '-infinity' || !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
-        : typeof v === 'string';
+      : type === 'float'
+        ? typeof v === 'string' && /^-?\d{1,20}(?:\.\d{1,20})?(?:e[+-]?\d{1,3})?$/i.test(v)
+        : type === 'timestamptz'
+          ? typeof v === 'string' && (v === '-infinity' || !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
+          : typeof v === 'string';
   if (anchor.length !== terms.length || terms.some((t, i) => !valid(anchor[i], t.type))) {
     throw new InvalidParameterError('cursor is not a cursor this API issued for this query; use the links from a previous page.', {
       issues: [{ in: 'query', path: 'cursor', reason: 'is not valid for this sort' }],

@@ -1,5 +1,7 @@
 import { levelListParam } from '../packages/params';
 import { ensureAllDerived, ensureDerived } from './derive';
+import { SearchText, SEARCH_MAX, RELEASE_Q_DESCRIPTION } from '../search';
+import { queryObject } from '../http/validate';
 import type { NextApiRequest } from 'next';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
@@ -39,7 +41,7 @@ import { projectBrief } from '../projects/present';
 import { findProject, requireProject } from '../projects/repo';
 import { exportChangelog, EXPORT_TYPES } from './export';
 import { reactionsOf, releaseBrief, releaseExtended, releaseFull, releasePath, toReleaseWrite, writableDocument } from './present';
-import { addReaction, findRelease, listReleases, neighboursOf, RELEASE_SORT_KEYS, type ReleaseFilters, type ReleaseRecord, type ReleaseSortKey } from './repo';
+import { addReaction, defaultReleaseSort, findRelease, listReleases, neighboursOf, RELEASE_SORT_KEYS, type ReleaseFilters, type ReleaseRecord, type ReleaseSortKey } from './repo';
 import {
   BulkResult,
   ReactionAdded,
@@ -91,7 +93,7 @@ function filterSchema({ acrossProjects }: { acrossProjects: boolean }) {
     author: z.string().min(1).max(100).optional(),
     since: dateParam.optional(),
     until: untilParam.optional(),
-    q: z.string().min(1).max(200).optional(),
+    q: SearchText.optional(),
     tag_prefix: z.string().min(1).max(255).optional(),
     source: z.enum(releaseSources, { error: `must be one of ${releaseSources.join(', ')}` }).optional(),
     package: z.string().min(1).max(200).optional(),
@@ -103,15 +105,16 @@ function filterSchema({ acrossProjects }: { acrossProjects: boolean }) {
 const BULK_FILTERS = filterSchema({ acrossProjects: false }).strict();
 
 const specs = new Map<string, CollectionSpec<ReleaseSortKey>>();
-function listSpec(version: ApiVersion, acrossProjects: boolean, representation: Representation): CollectionSpec<ReleaseSortKey> {
+/** `searching`: the query has `q`, so the default sort is by relevance and items may carry `search`. */
+function listSpec(version: ApiVersion, acrossProjects: boolean, representation: Representation, searching: boolean): CollectionSpec<ReleaseSortKey> {
   const key = `${version}:${acrossProjects}:${representation}`;
   let spec = specs.get(key);
   if (!spec) {
     spec = {
       filters: filterSchema({ acrossProjects }),
       sortKeys: RELEASE_SORT_KEYS,
-      defaultSort: [{ key: 'publishedAt', dir: 'desc' }],
-      fields: releaseFieldsFor(version, representation),
+      defaultSort: defaultReleaseSort({ q: searching ? 'q' : undefined }),
+      fields: [...releaseFieldsFor(version, representation), 'search'],
       cursor: version === '2',
     };
     specs.set(key, spec);
@@ -130,7 +133,7 @@ const filterParams = {
   author: queryParam('author', 'author', z.string(), 'GitHub login of the author.', { example: 'octocat' }),
   since: queryParam('since', 'since', dayValue, 'Published at or after this ISO 8601 date or date-time.', { example: '2026-01-01' }),
   until: queryParam('until', 'until', dayValue, 'Published before or at this ISO 8601 date or date-time.', { example: '2026-12-31T23:59:59Z' }),
-  q: queryParam('releaseQ', 'q', z.string(), 'Full-text search in tag, name and notes.', { example: 'cold start' }),
+  q: queryParam('releaseQ', 'q', z.string().min(1).max(SEARCH_MAX), RELEASE_Q_DESCRIPTION, { example: 'cold start' }),
   tag_prefix: queryParam('tagPrefix', 'tag_prefix', z.string(), 'Only tags starting with this (e.g. a package in a monorepo).', { example: '@acme/ui@' }),
   source: queryParam('source', 'source', z.enum(releaseSources), '`github` (webhook or backfill) or `manual` (created through the API).'),
   package: queryParam(
@@ -156,7 +159,7 @@ const filterParams = {
     '`true`: only releases with breaking changes (`feat!:`, `BREAKING CHANGE`, a "Breaking changes" section); `false`: none of them.',
   ),
 };
-const releaseSortBy = sortByParam('releaseSortBy', ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt', 'version'], 'publishedAt.desc');
+const releaseSortBy = sortByParam('releaseSortBy', RELEASE_SORT_KEYS, 'publishedAt.desc`; with `q`: `relevance.desc,publishedAt.desc` (`relevance` needs `q`');
 const releaseFields: Record<ApiVersion, ReturnType<typeof fieldsParam>> = {
   '1': fieldsParam('releaseFieldsV1', RELEASE_FIELDS['1']),
   '2': fieldsParam('releaseFieldsV2', RELEASE_FIELDS['2']),
@@ -208,7 +211,7 @@ async function represent(db: Executor, records: ReleaseRecord[], ctx: Pick<ReadC
         : rep.representation === 'extended'
           ? releaseExtended(r, version, { project: projectBrief({ id: r.projectId, owner: r.owner, repo: r.repo, name: r.projectName }), ...neighbours?.get(r.id) })
           : releaseFull(r, version);
-    return pickFields(item as Record<string, unknown>, fields);
+    return pickFields(r.search ? { ...item, search: r.search } : (item as Record<string, unknown>), fields);
   });
 }
 
@@ -217,7 +220,10 @@ async function represent(db: Executor, records: ReleaseRecord[], ctx: Pick<ReadC
 /** The page a list request asks for, prepared once (and cached) for every reader like it. */
 async function listPage(req: NextApiRequest, principal: Principal | undefined, project: { owner: string; repo: string } | undefined): Promise<Prepared> {
   const ctx = await readContext(req, 'release', { principal });
-  const q = parseCollectionQuery<ReleaseSortKey, ReleaseFilters>(req, listSpec(ctx.version, !project, ctx.rep.representation));
+  const q = parseCollectionQuery<ReleaseSortKey, ReleaseFilters>(req, listSpec(ctx.version, !project, ctx.rep.representation, 'q' in queryObject(req)));
+  if (!q.filters.q && q.sort.some((s) => s.key === 'relevance')) {
+    throw ApiError.badRequest('Invalid query: sort_by: relevance needs q (a search).', [{ parameter: 'sort_by', detail: 'relevance sorts search results: give q too' }]);
+  }
   const count = ctx.version === '1' || prefersExactCount(req);
   return cachedResponse(req, cacheKey(req, ctx, count ? 'count' : ''), async (): Promise<Prepared> => {
     const db = await getDb();

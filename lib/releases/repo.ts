@@ -12,11 +12,13 @@ import { cleanText, webUrlOrNull } from '../domain/values';
 import { MARKDOWN_RENDERER_VERSION, renderContextOf, renderStoredMarkdown } from '../markdown';
 import type { ReleaseLevel } from '../packages';
 import { derivedColumns } from '../packages/store';
+import { headline, relevance, searchCondition, snippetHtml, type SearchMatch } from '../search';
 import { toPageRelease, type PageRelease } from '../site/paths';
 import type { ReleaseWrite } from './schema';
 import { isPublicRelease, publicRelease, publicReleaseSql, releasesR } from './visibility';
 
-export const RELEASE_SORT_KEYS = ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt', 'version'] as const;
+/** `relevance`: how well a release matches `q` (lib/search); only with `q`, and the default then. `version`: semver order within each package. */
+export const RELEASE_SORT_KEYS = ['publishedAt', 'tag', 'name', 'createdAt', 'updatedAt', 'version', 'relevance'] as const;
 export type ReleaseSortKey = (typeof RELEASE_SORT_KEYS)[number];
 
 export interface ReleaseFilters {
@@ -40,15 +42,27 @@ export interface ReleaseFilters {
   breaking?: boolean;
 }
 
+/** Pagination and sort when nobody asked for one: the best matches first when searching (`q`), else the newest. */
+export function defaultReleaseSort(filters: Pick<ReleaseFilters, 'q'>): SortTerm<ReleaseSortKey>[] {
+  return filters.q
+    ? [
+        { key: 'relevance', dir: 'desc' },
+        { key: 'publishedAt', dir: 'desc' },
+      ]
+    : [{ key: 'publishedAt', dir: 'desc' }];
+}
+
 export interface ReleaseRecord extends ReleaseRow {
   owner: string;
   repo: string;
   projectName: string;
   reactions: Record<string, number>;
+  /** Rank and snippet, when the list was searched (`q`). */
+  search?: SearchMatch;
 }
 
 // Sort expressions are total (no NULLs) and collate the same on PGlite and PostgreSQL.
-const SORT_EXPR: Record<ReleaseSortKey, Omit<KeysetTerm, 'dir'>> = {
+const SORT_EXPR: Record<Exclude<ReleaseSortKey, 'relevance'>, Omit<KeysetTerm, 'dir'>> = {
   publishedAt: { expr: sql`coalesce(${releases.publishedAt}, ${releases.createdAt})`, type: 'timestamptz' },
   tag: { expr: sql`(${releases.tag} collate "C")`, type: 'text' },
   name: { expr: sql`(lower(coalesce(${releases.name}, ${releases.tag})) collate "C")`, type: 'text' },
@@ -63,8 +77,6 @@ const reactionsJson = sql<Record<
   number
 > | null>`(select jsonb_object_agg(rr.content, rr.count) from ${releaseReactions} rr where rr.release_id = ${sql.raw('"releases"."id"')})`;
 
-const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * The filters as SQL conditions. Values go through `bind` (named after their filter): inline by
  * default, or as placeholders of a prepared query (`listReleases`).
@@ -78,10 +90,7 @@ export function releaseConditions(filters: ReleaseFilters, seeAll: boolean, bind
   if (filters.author) c.push(sql`lower(${releases.authorLogin}) = lower(${bind('author', filters.author)})`);
   if (filters.since) c.push(sql`${releases.publishedAt} >= ${bind('since', filters.since.toISOString())}::timestamptz`);
   if (filters.until) c.push(sql`${releases.publishedAt} <= ${bind('until', filters.until.toISOString())}::timestamptz`);
-  if (filters.q) {
-    const pattern = bind('q', `%${like(filters.q)}%`);
-    c.push(sql`(${releases.tag} ilike ${pattern} or ${releases.name} ilike ${pattern} or ${releases.body} ilike ${pattern})`);
-  }
+  if (filters.q) c.push(searchCondition(bind('q', filters.q)));
   if (filters.tag_prefix) c.push(sql`starts_with(${releases.tag}, ${bind('tag_prefix', filters.tag_prefix)})`);
   if (filters.source) c.push(eq(releases.source, bind('source', filters.source)));
   if (filters.owner) c.push(sql`lower(${projects.owner}) = lower(${bind('owner', filters.owner)})`);
@@ -114,7 +123,16 @@ function selectReleases(db: Executor, terms: KeysetTerm[] = [], more: Record<str
     .innerJoin(projects, eq(projects.id, releases.projectId));
 }
 
-type Selected = { release: ReleaseRow; owner: string; repo: string; projectName: string; reactions: Record<string, number> | null; total?: number } & Record<string, unknown>;
+type Selected = {
+  release: ReleaseRow;
+  owner: string;
+  repo: string;
+  projectName: string;
+  reactions: Record<string, number> | null;
+  total?: number;
+  searchRank?: number | string;
+  searchHeadline?: string;
+} & Record<string, unknown>;
 
 /** Written out rather than spread (`{ ...row.release }`): a spread of a mapped row costs 30 times more. */
 function toRecord(row: Selected): ReleaseRecord {
@@ -151,6 +169,7 @@ function toRecord(row: Selected): ReleaseRecord {
     repo: row.repo,
     projectName: row.projectName,
     reactions: row.reactions ?? {},
+    ...(row.searchRank !== undefined ? { search: { rank: Number(row.searchRank), snippet: snippetHtml(row.searchHeadline ?? '') } } : {}),
   };
 }
 
@@ -213,7 +232,12 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
   };
   const conditions = releaseConditions(o.filters, o.seeAll, bind);
   if (o.projectId !== undefined) conditions.push(eq(releases.projectId, bind('projectId', o.projectId)));
-  const terms: KeysetTerm[] = [...o.sort.map((s) => ({ ...SORT_EXPR[s.key], dir: s.dir })), { expr: sql`${releases.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'desc' }];
+  // Searching: the query is one value (`q`) every use below shares; relevance without it is 0 for all.
+  const q = o.filters.q ? bind('q', o.filters.q) : undefined;
+  const sortTerm = (key: ReleaseSortKey): Omit<KeysetTerm, 'dir'> => (key === 'relevance' ? { expr: q ? relevance(q) : sql`0::float8`, type: 'float' } : SORT_EXPR[key]);
+  const terms: KeysetTerm[] = [...o.sort.map((s) => ({ ...sortTerm(s.key), dir: s.dir })), { expr: sql`${releases.id}`, type: 'int', dir: o.sort[0]?.dir ?? 'desc' }];
+  // Rank and snippet of each row found (the snippet only for the page's rows: PostgreSQL evaluates it after the limit).
+  const found: Record<string, SQL> = q ? { searchRank: relevance(q), searchHeadline: headline(q) } : {};
   const plan = keysetPlan(terms, o, bind);
   values.limit = plan.limit;
   values.offset = plan.offset ?? 0;
@@ -227,7 +251,7 @@ export async function listReleases(db: Executor, o: ListOptions): Promise<Releas
       db,
       `${shape}|${withTotal ? 'page+total' : 'page'}`,
       () =>
-        selectReleases(db, terms, withTotal ? { total: sql<number>`(select count(*)::int from ${counted} where ${filtered})` } : {})
+        selectReleases(db, terms, { ...found, ...(withTotal ? { total: sql<number>`(select count(*)::int from ${counted} where ${filtered})` } : {}) })
           .where(and(filtered, ...(plan.condition ? [plan.condition] : [])))
           .orderBy(...plan.order)
           .limit(sql.placeholder('limit'))

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelope } from '../http/schemas';
 import type { ApiVersion } from '../http/api-versions';
 import { ProjectBrief } from '../projects/schema';
+import { SearchMatch } from '../search';
 import { ReleaseBrief, ReleaseV1, ReleaseV2 } from './schema';
 
 /**
@@ -47,18 +48,42 @@ export const RELEASE_VIEWS: Record<ApiVersion, Views> = {
   '2': { full: ReleaseV2, brief: ReleaseBrief, extended: ReleaseExtendedV2, sparse: ReleaseSparseV2 },
 };
 
+/**
+ * A list item: the view, and `search` when the list was searched (`q=`). Its own component
+ * (`<view>Found`), so that single reads never document a member they do not have.
+ */
+function found<T extends z.ZodObject>(view: T, id: string) {
+  return view.extend({ search: SearchMatch.optional() }).meta({ id: `${id}Found`, description: `${id}, with \`search\` when the list was searched (\`q=\`).` });
+}
+
+const briefFound = found(ReleaseBrief, 'ReleaseBrief');
+const FOUND: Record<ApiVersion, Views> = {
+  '1': {
+    full: found(ReleaseV1, 'ReleaseV1'),
+    brief: briefFound,
+    extended: found(ReleaseExtendedV1, 'ReleaseExtendedV1'),
+    sparse: found(ReleaseSparseV1, 'ReleaseSparseV1'),
+  },
+  '2': {
+    full: found(ReleaseV2, 'ReleaseV2'),
+    brief: briefFound,
+    extended: found(ReleaseExtendedV2, 'ReleaseExtendedV2'),
+    sparse: found(ReleaseSparseV2, 'ReleaseSparseV2'),
+  },
+};
+
 /** Lists of each view: v1 a JSON array, v2 the envelope with cursor links. Made once (a component id names one schema). */
 export const RELEASE_LIST_VIEWS: Record<ApiVersion, Views> = {
   '1': {
-    full: z.array(ReleaseV1).meta({ id: 'ReleaseListV1' }),
-    brief: z.array(ReleaseBrief).meta({ id: 'ReleaseBriefListV1' }),
-    extended: z.array(ReleaseExtendedV1).meta({ id: 'ReleaseExtendedListV1' }),
-    sparse: z.array(ReleaseSparseV1).meta({ id: 'ReleaseSparseListV1' }),
+    full: z.array(FOUND['1'].full).meta({ id: 'ReleaseListV1' }),
+    brief: z.array(FOUND['1'].brief).meta({ id: 'ReleaseBriefListV1' }),
+    extended: z.array(FOUND['1'].extended).meta({ id: 'ReleaseExtendedListV1' }),
+    sparse: z.array(FOUND['1'].sparse).meta({ id: 'ReleaseSparseListV1' }),
   },
   '2': {
-    full: envelope(ReleaseV2, 'ReleaseListV2'),
-    brief: envelope(ReleaseBrief, 'ReleaseBriefListV2'),
-    extended: envelope(ReleaseExtendedV2, 'ReleaseExtendedListV2'),
-    sparse: envelope(ReleaseSparseV2, 'ReleaseSparseListV2'),
+    full: envelope(FOUND['2'].full, 'ReleaseListV2'),
+    brief: envelope(FOUND['2'].brief, 'ReleaseBriefListV2'),
+    extended: envelope(FOUND['2'].extended, 'ReleaseExtendedListV2'),
+    sparse: envelope(FOUND['2'].sparse, 'ReleaseSparseListV2'),
   },
 };

@@ -103,7 +103,8 @@ describe('the API: q= is a ranked full-text search', () => {
     ['q=', 'q', 'empty'],
     ['q=%20%20', 'q', 'empty'],
     [`q=${'x'.repeat(201)}`, 'q', 'at most 200'],
-    ['q=a%00b', 'q', 'control characters'],
+    ['q=a%00b', 'q', 'NUL'],
+    ['q=a%01b', 'q', 'control characters'],
     ['sort_by=relevance', 'sort_by', 'q'],
   ])('answers ?%s with a 400 problem naming %s', async (query, parameter, detail) => {
     const res = await get(`/api/v2/releases?${query}`);

@@ -7,7 +7,7 @@ import { SEARCH_MAX } from './limits';
  * string means, how matches are ranked and how a snippet is made. The API's `q=` and the search pages
  * both go through `listReleases` (lib/releases/repo.ts), which puts these pieces into its one query.
  *
- * - The stored vector is `releases.search_vector` (migration 0014): the tag and its version prefixes
+ * - The stored vector is `releases.search_vector` (migration 0014, kept by a trigger): the tag and its version prefixes
  *   (weight A), the name (B) and the notes (C), with the `english` configuration (stemming; version
  *   numbers and paths are kept whole).
  * - A query is read by `websearch_to_tsquery`: words (all must match), `"quoted phrases"`, `-word`

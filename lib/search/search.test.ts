@@ -148,6 +148,27 @@ describe('release search (websearch syntax, ranked, with snippets)', () => {
     expect((await search('"')).total).toBe(0);
   });
 
+  it('follows edits: new notes and a new tag are found, the old words no longer (the trigger keeps the vector)', async () => {
+    await add('other', release('v5.0.0', { name: 'Before', body: 'quokka' }));
+    expect(tags(await search('quokka'))).toEqual(['v5.0.0']);
+    await write((tx) =>
+      service.replaceRelease(
+        tx,
+        { owner: 'srch', repo: 'other', tag: 'v5.0.0' },
+        release('v5.1.0', { name: 'Aardvark', body: 'wombat', publishedAt: new Date('2026-03-01T00:00:00Z') }),
+        person,
+      ),
+    );
+    expect(tags(await search('quokka'))).toEqual([]);
+    expect(tags(await search('wombat 5.1'))).toEqual(['v5.1.0']);
+    expect(tags(await search('aardvark'))).toEqual(['v5.1.0']);
+    // A change that leaves tag, name and notes alone (hidden) keeps the vector: found again once visible.
+    await write((tx) => service.changeReleases(tx, { owner: 'srch', repo: 'other' }, { tag_prefix: 'v5.' }, { hidden: true }));
+    expect(tags(await search('wombat'))).toEqual([]);
+    await write((tx) => service.changeReleases(tx, { owner: 'srch', repo: 'other' }, { tag_prefix: 'v5.' }, { hidden: false }));
+    expect(tags(await search('wombat'))).toEqual(['v5.1.0']);
+  });
+
   it('a list without q has no search member', async () => {
     const page = await listReleases(t.db(), { filters: {}, seeAll: false, sort: defaultReleaseSort({}), offset: 0, limit: 3, count: false });
     expect(page.items.map((r) => r.search)).toEqual([undefined, undefined, undefined]);

@@ -107,7 +107,7 @@ const BULK_FILTERS = filterSchema({ acrossProjects: false }).strict();
 const specs = new Map<string, CollectionSpec<ReleaseSortKey>>();
 /** `searching`: the query has `q`, so the default sort is by relevance and items may carry `search`. */
 function listSpec(version: ApiVersion, acrossProjects: boolean, representation: Representation, searching: boolean): CollectionSpec<ReleaseSortKey> {
-  const key = `${version}:${acrossProjects}:${representation}`;
+  const key = `${version}:${acrossProjects}:${representation}:${searching}`;
   let spec = specs.get(key);
   if (!spec) {
     spec = {

@@ -34,8 +34,17 @@ h1{font-size:clamp(34px,6vw,48px);line-height:1.1;margin:0 0 16px}p{font-size:19
 <script src="${shiplog}/widget.js" data-project="${PROJECT}" async></script></body></html>`;
 }
 
+const AVATAR =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40"><circle cx="20" cy="20" r="20" fill="#8b949e"/><circle cx="20" cy="15" r="7" fill="#d0d7de"/><path d="M6 35c3-8 9-11 14-11s11 3 14 11" fill="#d0d7de"/></svg>';
+
 async function shoot(browser: Browser, options: BrowserContextOptions, url: string, file: string, prepare?: (page: Page) => Promise<void>): Promise<void> {
   const context = await browser.newContext({ ...COMMON, ...options });
+  // The demo authors' avatars live on GitHub, which this machine may not reach: each is drawn as a
+  // neutral disc instead of a broken-image icon.
+  await context.route(
+    (u) => u.hostname !== '127.0.0.1' && u.hostname !== 'localhost',
+    (route) => (route.request().resourceType() === 'image' ? route.fulfill({ contentType: 'image/svg+xml', body: AVATAR }) : route.fallback()),
+  );
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'load' });
   await prepare?.(page);

@@ -18,6 +18,9 @@ const PAGES: [label: string, path: string][] = [
   ['release', '/acme/rocket/releases/v2.0.0'],
   ['release-prerelease', '/acme/ui/releases/%40acme/ui%402.0.0-next.2'],
   ['not-found', '/nobody-here/nothing'],
+  ['search', '/search?q=deploy'],
+  ['search-project', '/acme/rocket/search?q=rollback'],
+  ['search-none', '/search?q=zzzxqj'],
 ];
 const WIDTHS = [1280, 390];
 

@@ -131,7 +131,7 @@ describe('the home page', () => {
     for (const p of ['acme/rocket', 'acme/ui', 'northwind/ledger', 'octo-org/hello-api']) {
       expect(html).toContain(`data-project="${p}"`);
     }
-    expect(html).toMatch(/Latest: <strong class="tag">v\d+\.\d+\.\d+<\/strong>/);
+    expect(html).toMatch(/<span class="badge badge-latest">Latest<\/span> <span class="tag">v\d+\.\d+\.\d+<\/span>/);
   });
 
   it('answers an unknown page with the 404 page', async () => {

@@ -269,7 +269,8 @@ describe('the release editor with JavaScript', () => {
     await page.fill('#tag', 'v2.0.0');
     await page.fill('#name', 'Second');
     await page.fill('#body', '### Live\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<img src=x onerror=alert(1)>');
-    await page.waitForSelector('[data-preview] h3:has-text("Live")');
+    // Renderer 3: the notes' first heading is an h2 whatever its level (the page title is the only h1).
+    await page.waitForSelector('[data-preview] h2:has-text("Live")');
     expect(await page.innerHTML('[data-preview]')).toContain('<table>');
     expect(await page.innerHTML('[data-preview]')).not.toContain('onerror');
 

@@ -35,7 +35,7 @@ describe('upsertGitHubRelease', () => {
     expect(await write((tx) => upsertGitHubRelease(tx, project, gh()))).toBe('unchanged');
     const [row] = await byGithubId(101);
     expect(row).toMatchObject({ tag: 'v1.0.0', name: 'One', source: 'github', draft: false });
-    expect(row?.bodyHtml).toContain('<h1 id="user-content-notes">Notes<a class="anchor"');
+    expect(row?.bodyHtml).toContain('<h2 id="user-content-notes">Notes<a class="anchor"');
   });
 
   it('moves a renamed tag instead of duplicating it', async () => {

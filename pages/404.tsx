@@ -1,16 +1,15 @@
-import Head from 'next/head';
 import Link from 'next/link';
 import { notFoundMeta } from '@/lib/site/meta';
+import { PageHead } from '@/lib/site/ui/PageHead';
 
-// Rendered once, by `next build`: pages/_app.tsx renders the meta (not indexed, no canonical).
-export const getStaticProps = () => ({ props: { meta: notFoundMeta() } });
+// No getStaticProps here: with one, Next.js regenerates the 404 page for any unknown path and
+// `res.revalidate('/no/such/page')` succeeds, so POST /api/revalidate could no longer tell an operator
+// that a path they named is not a page (207). The meta (not indexed, no canonical) is constant.
 
 export default function NotFound() {
   return (
     <section className="empty">
-      <Head>
-        <title>Not found · Shiplog</title>
-      </Head>
+      <PageHead meta={notFoundMeta()} />
       <h1>Nothing here</h1>
       <p className="lede">That project or release does not exist (or is not public yet).</p>
       <p>

@@ -64,6 +64,7 @@ export async function settle(tx: Tx, project: ProjectRef, touched: Iterable<Pkg>
   const byId = new Map(underived.map((r) => [r.id, r]));
   let changed = 0;
   const done = new Set<number>();
+  const backfill: ({ id: number; level: string } & ReturnType<typeof deriveRelease>)[] = [];
   for (const pkg of packages) {
     // The package's rows as stored, and the rows derived just now that are in it.
     const stored = (
@@ -80,19 +81,38 @@ export async function settle(tx: Tx, project: ProjectRef, touched: Iterable<Pkg>
       const d = derived.get(row.id);
       if (done.has(row.id) || (!d && row.level === level)) continue;
       done.add(row.id);
+      if (d) {
+        // Back-filled rows are written in batches below: a project of 100,000 old releases is 200
+        // statements, not 100,000 (on the embedded database one long transaction holds everything up).
+        backfill.push({ id: row.id, ...d, level });
+        continue;
+      }
       const [after] = await tx
         .update(releases)
-        .set(d ? { ...d, derived: DERIVATION_VERSION, level } : { level, version: sql`${releases.version} + 1` })
+        .set({ level, version: sql`${releases.version} + 1` })
         .where(eq(releases.id, row.id))
         .returning();
       if (after) {
         changed++;
-        if (!d) await emitChanged(tx, project, byId.get(row.id) ?? row, after, 'level');
+        await emitChanged(tx, project, byId.get(row.id) ?? row, after, 'level');
       }
     }
   }
+  for (let i = 0; i < backfill.length; i += BACKFILL_BATCH) {
+    const batch = backfill.slice(i, i + BACKFILL_BATCH);
+    const values = sql.join(
+      batch.map((b) => sql`(${b.id}::int, ${b.package}::text, ${b.packageVersion}::text, ${b.versionKey}::text, ${b.level}::text, ${b.breaking}::boolean)`),
+      sql`, `,
+    );
+    await tx.execute(sql`update ${releases} set package = v.package, package_version = v.package_version, version_key = v.version_key, level = v.level,
+        breaking = v.breaking, derived = ${DERIVATION_VERSION}
+      from (values ${values}) as v(id, package, package_version, version_key, level, breaking) where ${releases.id} = v.id`);
+    changed += batch.length;
+  }
   return changed;
 }
+
+const BACKFILL_BATCH = 500;
 
 async function underivedProject(db: Executor, projectId?: number): Promise<ProjectRef | undefined> {
   const [row] = await db

@@ -1,25 +1,22 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { getDb, type Executor, type Tx } from '../db';
-import { emit } from '../db/outbox';
-import { projects, releases, type ReleaseRow } from '../db/schema';
+import { projects, releases } from '../db/schema';
 import { write } from '../db/write';
 import { log } from '../log';
 import { DERIVATION_VERSION, deriveRelease, packageLevels } from '../packages';
 import { samePackage, tagPatternsOf } from '../packages/store';
-import { publicStreamEvent, type ProjectRef, type ReleaseRecord } from './repo';
-import { isPublicRelease } from './visibility';
+import type { ProjectRef } from './repo';
 
 /**
  * Keeps every release's package, version, level and breaking flag right (lib/packages): a write
  * stores its own (repo.ts), and then `settle` brings the rest of the project in line: rows not
  * derived yet (from before these columns, or written by an older release during a rolling deploy)
  * are derived, and the levels of the packages the write touched are computed again (a release
- * inserted out of order, deleted or re-tagged changes its neighbours' levels). A derived row whose
- * level changes gets a new version (ETag) and a `release.updated` event, like any other change. A row
- * derived for the first time (the back-fill) does not: nothing anyone was shown changes (no
- * representation carries these columns yet, and a read filtering on them derives first), so a server
- * starting on old data, or on the demo seed, does not flood the outbox with one event per release
- * (it delayed every page regeneration behind it).
+ * inserted out of order, deleted or re-tagged changes its neighbours' levels). These writes are
+ * quiet (no new version, no `release.updated` event): nothing anyone was shown changes, since no
+ * representation carries these columns yet and a read filtering on them derives first. Otherwise a
+ * server starting on old data (or the demo seed) queued one event per release, delaying every page
+ * regeneration behind it, and an import re-versioned the releases it had just written.
  *
  * Correctness does not wait for a background loop: every write settles its project, and reads that
  * filter or sort on these columns call `ensureDerived` first. `refreshUnderived` (cron drain, and a
@@ -27,17 +24,6 @@ import { isPublicRelease } from './visibility';
  */
 
 type Pkg = string | null;
-
-async function emitChanged(tx: Tx, project: ProjectRef, before: ReleaseRow, after: ReleaseRow, reason: string): Promise<void> {
-  const fullName = `${project.owner}/${project.repo}`;
-  const record = (r: ReleaseRow): ReleaseRecord => ({ ...r, owner: project.owner, repo: project.repo, projectName: project.name, reactions: {} });
-  await emit(tx, {
-    type: 'release.updated',
-    projectId: project.id,
-    payload: { project: fullName, tag: after.tag, releaseId: after.id, public: isPublicRelease(after), reason },
-    publicEvent: publicStreamEvent(fullName, record(before), record(after)),
-  });
-}
 
 /**
  * Derives the project's rows that are not derived yet, then levels again every package in `touched`
@@ -61,7 +47,6 @@ export async function settle(tx: Tx, project: ProjectRef, touched: Iterable<Pkg>
       packages.add(d.package);
     }
   }
-  const byId = new Map(underived.map((r) => [r.id, r]));
   let changed = 0;
   const done = new Set<number>();
   const backfill: ({ id: number; level: string } & ReturnType<typeof deriveRelease>)[] = [];
@@ -87,15 +72,11 @@ export async function settle(tx: Tx, project: ProjectRef, touched: Iterable<Pkg>
         backfill.push({ id: row.id, ...d, level });
         continue;
       }
-      const [after] = await tx
-        .update(releases)
-        .set({ level, version: sql`${releases.version} + 1` })
-        .where(eq(releases.id, row.id))
-        .returning();
-      if (after) {
-        changed++;
-        await emitChanged(tx, project, byId.get(row.id) ?? row, after, 'level');
-      }
+      // A neighbour's level is written quietly too (no new version, no event): no representation
+      // carries it yet, and an import of 400 releases newest first would otherwise re-version and
+      // announce every one of them once more. When the API shows levels, this must version the row.
+      await tx.update(releases).set({ level }).where(eq(releases.id, row.id));
+      changed++;
     }
   }
   for (let i = 0; i < backfill.length; i += BACKFILL_BATCH) {
